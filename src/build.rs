@@ -1,0 +1,106 @@
+//! The pipeline driver shared by every command: source → model → derive → render. It stops
+//! before writing; `output` (for `build`) or the dev server (for `serve`) takes the files.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::date::Day;
+use crate::derive::{self, Derived};
+use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::model::{self, Registry};
+use crate::render::{self, OutputFile};
+use crate::source::{self, SiteSources};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// "Today" for report status; from `SOURCE_DATE_EPOCH` in the CLI.
+    pub build_date: Day,
+    /// Overrides `base_url` from site.toml (preview deploys).
+    pub base_url: Option<String>,
+}
+
+/// What one run of the pipeline produced.
+pub struct BuildResult {
+    /// The site, when there were no errors.
+    pub files: Option<Vec<OutputFile>>,
+    /// Every error and warning, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The sources read, so diagnostics can quote the offending lines.
+    pub sources: SiteSources,
+    pub registry: Option<Registry>,
+    pub derived: Option<Derived>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl BuildResult {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    /// The text of a file that a diagnostic points into.
+    pub fn source_text(&self, path: &Path) -> Option<String> {
+        let s = &self.sources;
+        if s.config.as_ref().is_some_and(|c| c.path == path) {
+            return s.config.as_ref().map(|c| c.text.clone());
+        }
+        if s.questions.as_ref().is_some_and(|c| c.path == path) {
+            return s.questions.as_ref().map(|c| c.text.clone());
+        }
+        if let Some(f) = s.content.values().flatten().find(|f| f.path == path) {
+            return Some(f.text.clone());
+        }
+        let name = path.file_name()?.to_str()?;
+        s.templates.iter().find(|(k, _)| path.ends_with(k.as_str()) || k.as_str() == name).map(|(_, v)| v.clone())
+    }
+
+    /// rustc-style report of every diagnostic, then the one-line summary.
+    pub fn render_diagnostics(&self, color: bool) -> String {
+        let mut out = diagnostic::render(&self.diagnostics, &|p| self.source_text(p), color);
+        if !self.diagnostics.is_empty() {
+            out.push_str(&diagnostic::summary(&self.diagnostics));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Runs the pipeline up to rendered pages in memory.
+pub fn build_site(opts: &BuildOptions) -> BuildResult {
+    let mut timings = Vec::new();
+    let mut diags = Vec::new();
+    let t = Instant::now();
+    let mut sources = source::load(&opts.root, &mut diags);
+    timings.push(("load", t.elapsed()));
+
+    let t = Instant::now();
+    let registry = model::load(&sources, &mut diags).map(|mut r| {
+        if let Some(b) = &opts.base_url {
+            r.config.base_url = b.trim_end_matches('/').to_string();
+        }
+        r
+    });
+    timings.push(("model", t.elapsed()));
+    let mut result = BuildResult { files: None, diagnostics: Vec::new(), sources: SiteSources::default(), registry: None, derived: None, timings: Vec::new() };
+    if let Some(reg) = &registry {
+        source::load_theme(&opts.root, &reg.config.theme, &mut sources, &mut diags);
+    }
+    if let (Some(reg), false) = (&registry, diags.iter().any(|d| d.severity == Severity::Error)) {
+        let t = Instant::now();
+        let derived = derive::derive(reg, opts.build_date);
+        timings.push(("derive", t.elapsed()));
+        let t = Instant::now();
+        match render::render(reg, &derived, &sources) {
+            Ok(files) => result.files = Some(files),
+            Err(d) => diags.extend(d),
+        }
+        timings.push(("render", t.elapsed()));
+        result.derived = Some(derived);
+    }
+    diagnostic::sort(&mut diags);
+    result.diagnostics = diags;
+    result.sources = sources;
+    result.registry = registry;
+    result.timings = timings;
+    result
+}

@@ -1,0 +1,175 @@
+//! Derived facts, never typed by an editor: composite scores and bands per weight profile,
+//! report status against the build date, and the back-links between vendors, certifications,
+//! reports and frameworks. Pure functions of the registry and the build date.
+
+use crate::date::Day;
+use crate::model::{Band, Config, Registry, Report};
+
+/// A composite score for one vendor under one profile, in tenths (42.2 → 422) so that
+/// rounding happens once, in integers, and output is identical on every platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Composite {
+    pub tenths: u32,
+    /// Index into `Config::bands`.
+    pub band: usize,
+}
+
+impl Composite {
+    /// `42.2`
+    pub fn display(&self) -> String {
+        format!("{}.{}", self.tenths / 10, self.tenths % 10)
+    }
+
+    pub fn value(&self) -> f64 {
+        f64::from(self.tenths) / 10.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportStatus {
+    Valid,
+    Expiring,
+    Expired,
+}
+
+impl ReportStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            ReportStatus::Valid => "valid",
+            ReportStatus::Expiring => "expiring",
+            ReportStatus::Expired => "expired",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportStatus::Valid => "Valid",
+            ReportStatus::Expiring => "Expiring soon",
+            ReportStatus::Expired => "Expired",
+        }
+    }
+}
+
+/// Everything derived, indexed like the registry's vectors.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    pub build_date: Day,
+    /// `composites[vendor][profile]`; `None` when the vendor is not yet scored.
+    pub composites: Vec<Option<Vec<Composite>>>,
+    pub report_status: Vec<ReportStatus>,
+    /// Report indices per vendor, newest approval first.
+    pub reports_by_vendor: Vec<Vec<usize>>,
+    /// Vendor indices per certification (holders), by vendor slug.
+    pub holders_by_cert: Vec<Vec<usize>>,
+    /// Report indices per certification.
+    pub reports_by_cert: Vec<Vec<usize>>,
+}
+
+pub fn derive(reg: &Registry, build_date: Day) -> Derived {
+    let cfg = &reg.config;
+    let composites = reg
+        .vendors
+        .iter()
+        .map(|v| {
+            let scores = v.scores.as_ref()?;
+            let values: Vec<u8> = scores.iter().map(|s| s.value).collect();
+            Some(cfg.profiles.iter().map(|p| composite(&values, &p.weights, &cfg.bands)).collect())
+        })
+        .collect();
+    let report_status = reg.reports.iter().map(|r| report_status(r, build_date, cfg)).collect();
+
+    let mut reports_by_vendor = vec![Vec::new(); reg.vendors.len()];
+    let mut reports_by_cert = vec![Vec::new(); reg.certifications.len()];
+    for (i, r) in reg.reports.iter().enumerate() {
+        reports_by_vendor[r.vendor].push(i);
+        reports_by_cert[r.certification].push(i);
+    }
+    for list in reports_by_vendor.iter_mut().chain(reports_by_cert.iter_mut()) {
+        list.sort_by(|a, b| reg.reports[*b].approved.first_day().cmp(&reg.reports[*a].approved.first_day()).then(a.cmp(b)));
+    }
+    let mut holders_by_cert = vec![Vec::new(); reg.certifications.len()];
+    for (vi, v) in reg.vendors.iter().enumerate() {
+        for h in &v.holdings {
+            if !holders_by_cert[h.certification].contains(&vi) {
+                holders_by_cert[h.certification].push(vi);
+            }
+        }
+    }
+    Derived { build_date, composites, report_status, reports_by_vendor, holders_by_cert, reports_by_cert }
+}
+
+/// Σ weight × score / 100, rounded half up to one decimal, with its band.
+pub fn composite(scores: &[u8], weights: &[u32], bands: &[Band]) -> Composite {
+    // weights are percentages: Σ w·s is the composite in hundredths.
+    let hundredths: u32 = scores.iter().zip(weights).map(|(s, w)| u32::from(*s) * w).sum();
+    let tenths = (hundredths + 5) / 10;
+    Composite { tenths, band: band_for(f64::from(tenths) / 10.0, bands) }
+}
+
+/// The band whose range holds `value` (bands are sorted by their lower bound).
+pub fn band_for(value: f64, bands: &[Band]) -> usize {
+    bands.iter().rposition(|b| value >= b.min).unwrap_or(0)
+}
+
+/// Valid, expiring (within the configured days) or expired, on `today`. A month-precise
+/// "valid until June 2023" runs through 30 June 2023.
+pub fn report_status(r: &Report, today: Day, cfg: &Config) -> ReportStatus {
+    let last = r.valid_until.last_day();
+    if today > last {
+        ReportStatus::Expired
+    } else if last.0 - today.0 <= cfg.expiring_within_days {
+        ReportStatus::Expiring
+    } else {
+        ReportStatus::Valid
+    }
+}
+
+/// The mean of a vendor's scores on some dimensions, for framework cross-walk cells.
+pub fn mean_score(scores: &[u8], dims: &[usize]) -> Option<f64> {
+    if dims.is_empty() {
+        return None;
+    }
+    let sum: u32 = dims.iter().map(|d| u32::from(scores[*d])).sum();
+    Some((f64::from(sum) / dims.len() as f64 * 10.0).round() / 10.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bands() -> Vec<Band> {
+        [("low", 0.0), ("moderate", 20.0), ("elevated", 40.0), ("high", 60.0), ("critical", 80.0)]
+            .iter()
+            .map(|(k, m)| Band { key: k.to_string(), name: k.to_string(), min: *m, description: String::new() })
+            .collect()
+    }
+
+    #[test]
+    fn default_balanced_composite_of_the_seed_vendor() {
+        let c = composite(&[40, 45, 80, 20, 35, 40, 18, 30], &[25, 20, 15, 15, 10, 8, 5, 2], &bands());
+        assert_eq!(c.display(), "42.2");
+        assert_eq!(bands()[c.band].key, "elevated");
+    }
+
+    #[test]
+    fn band_edges_are_inclusive_below() {
+        let b = bands();
+        assert_eq!(b[band_for(19.9, &b)].key, "low");
+        assert_eq!(b[band_for(20.0, &b)].key, "moderate");
+        assert_eq!(b[band_for(80.0, &b)].key, "critical");
+        assert_eq!(b[band_for(100.0, &b)].key, "critical");
+    }
+
+    #[test]
+    fn rounds_half_up() {
+        // 33·50 + 67·50 = 5000 hundredths = 50.0; 1·5 = 5 hundredths → 0.1 (half up).
+        assert_eq!(composite(&[1, 0], &[5, 95], &bands()).display(), "0.1");
+        assert_eq!(composite(&[33, 67], &[50, 50], &bands()).display(), "50.0");
+    }
+
+    #[test]
+    fn mean_of_mapped_dimensions() {
+        assert_eq!(mean_score(&[10, 20, 40], &[0, 2]), Some(25.0));
+        assert_eq!(mean_score(&[10], &[]), None);
+    }
+}

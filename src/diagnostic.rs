@@ -1,0 +1,220 @@
+//! Diagnostics: a content mistake is data, not the first `Err` that stops the run.
+//!
+//! Every stage reports problems as [`Diagnostic`]s carrying the file, the byte span and a
+//! stable code, so `build` can report *all* of them at once, sorted by file and line, and a
+//! later `check --format json` can print the very same values.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+
+/// How bad a diagnostic is. Errors fail the build; warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Stable diagnostic codes; documented in `docs/CONTENT.md`. Never renumber.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// A file could not be read, or is not UTF-8.
+    Io,
+    /// TOML syntax error.
+    Syntax,
+    /// Front matter missing or not closed.
+    FrontMatter,
+    /// A value has the wrong type or shape.
+    WrongType,
+    /// A key that the content model does not know.
+    UnknownField,
+    /// A required key is missing.
+    MissingField,
+    /// A reference to something that does not exist (vendor, certification, dimension, ...).
+    UnknownReference,
+    /// Two files claim the same slug or ID.
+    Duplicate,
+    /// A date that does not exist, or dates in an impossible order.
+    BadDate,
+    /// A number outside its allowed range.
+    OutOfRange,
+    /// Weight profiles, bands or dimensions that are inconsistent.
+    BadConfig,
+    /// A slug, ID or file name that is not allowed.
+    BadName,
+    /// A URL that is not http(s).
+    BadUrl,
+    /// A template failed to render.
+    Template,
+}
+
+impl Code {
+    /// The short code printed as `error[E0103]`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Io => "E0001",
+            Code::Syntax => "E0100",
+            Code::FrontMatter => "E0101",
+            Code::WrongType => "E0102",
+            Code::UnknownField => "E0103",
+            Code::MissingField => "E0104",
+            Code::UnknownReference => "E0200",
+            Code::Duplicate => "E0201",
+            Code::BadDate => "E0300",
+            Code::OutOfRange => "E0301",
+            Code::BadConfig => "E0302",
+            Code::BadName => "E0303",
+            Code::BadUrl => "E0304",
+            Code::Template => "E0400",
+        }
+    }
+}
+
+/// One problem, located in one file.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    /// Path relative to the site root, with `/` separators.
+    pub file: PathBuf,
+    /// Byte range in the file's full text; `None` when the problem is the file as a whole.
+    pub span: Option<Range<usize>>,
+    /// 1-based line and column of `span.start` (column counted in characters).
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// What would have been accepted, shown under the caret.
+    pub expected: Option<String>,
+    /// A concrete fix, when there is one ("did you mean `iso-27001`?").
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `span` of a file whose text is `text`.
+    pub fn error(code: Code, file: &Path, text: &str, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+        let (line, column) = span.as_ref().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            file: file.to_path_buf(),
+            span,
+            line,
+            column,
+            message: message.into(),
+            expected: None,
+            help: None,
+        }
+    }
+
+    pub fn with_expected(mut self, expected: impl Into<String>) -> Self {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    /// `file:line:col: message`, the one-line form used in tests and logs.
+    pub fn short(&self) -> String {
+        format!("{}:{}:{}: {}[{}]: {}", self.file_str(), self.line, self.column, self.severity_str(), self.code.as_str(), self.message)
+    }
+
+    pub fn file_str(&self) -> String {
+        self.file.to_string_lossy().replace('\\', "/")
+    }
+
+    pub fn severity_str(&self) -> &'static str {
+        match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// 1-based (line, column) of a byte offset; columns count characters, as editors do.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = before[line_start..].trim_end_matches('\r').chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Sorts diagnostics by file, then position, so output is stable and easy to follow.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));
+}
+
+/// Renders diagnostics the way rustc does (code, file:line:col, the line, a caret, help),
+/// using the sources they point into. `color` only when writing to a terminal.
+pub fn render(diags: &[Diagnostic], sources: &dyn Fn(&Path) -> Option<String>, color: bool) -> String {
+    let mut files = SimpleFiles::new();
+    let mut buf = term::termcolor::Buffer::no_color();
+    if color {
+        buf = term::termcolor::Buffer::ansi();
+    }
+    let config = term::Config::default();
+    for d in diags {
+        let text = sources(&d.file).unwrap_or_default();
+        let id = files.add(d.file_str(), text.clone());
+        let mut cs = match d.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+        }
+        .with_code(d.code.as_str())
+        .with_message(&d.message);
+        let span = d.span.clone().unwrap_or(0..0);
+        let span = span.start.min(text.len())..span.end.min(text.len()).max(span.start.min(text.len()));
+        let label = Label::primary(id, span).with_message(d.expected.as_deref().map(|e| format!("expected {e}")).unwrap_or_default());
+        cs = cs.with_labels(vec![label]);
+        if let Some(help) = &d.help {
+            cs = cs.with_notes(vec![format!("help: {help}")]);
+        }
+        let _ = term::emit_to_write_style(&mut buf, &config, &files, &cs);
+    }
+    String::from_utf8_lossy(buf.as_slice()).into_owned()
+}
+
+/// `3 errors, 2 warnings in 2 files`.
+pub fn summary(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diags.len() - errors;
+    let mut files: Vec<_> = diags.iter().map(|d| &d.file).collect();
+    files.sort();
+    files.dedup();
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {} in {}", plural(errors, "error"), plural(warnings, "warning"), plural(files.len(), "file"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_and_ignores_cr() {
+        let text = "a = 1\r\nbé = 2\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 7), (2, 1));
+        // 'é' is two bytes but one column.
+        assert_eq!(line_col(text, 10), (2, 3));
+    }
+
+    #[test]
+    fn summary_pluralises() {
+        let d = Diagnostic::error(Code::Syntax, Path::new("a.md"), "", None, "x");
+        assert_eq!(summary(&[d.clone(), d]), "2 errors, 0 warnings in 1 file");
+    }
+}

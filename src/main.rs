@@ -1,0 +1,80 @@
+//! The `trustatlas` command line. Exit codes: 0 success, 1 content errors, 2 usage or I/O
+//! errors (clap uses 2 for usage errors too).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use trustatlas::build::{build_site, BuildOptions};
+use trustatlas::{date, output};
+
+#[derive(Parser)]
+#[command(name = "trustatlas", version, about = "Build the TrustAtlas public trust registry site")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (replaced only when the build succeeds).
+    Build {
+        /// Folder holding site.toml, content/, themes/ and static/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder. Relative paths are taken from the current directory.
+        #[arg(long, default_value = "public")]
+        out: PathBuf,
+        /// Override site.toml's base_url (for preview deploys).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, out, base_url, timings } => build(root, out, base_url, timings),
+    }
+}
+
+fn build(root: PathBuf, out: PathBuf, base_url: Option<String>, timings: bool) -> ExitCode {
+    let started = Instant::now();
+    let build_date = match date::build_date_from_env() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if !root.join("site.toml").is_file() {
+        eprintln!("error: no site.toml in {}\n  help: run trustatlas in the folder that holds site.toml, or pass --root DIR", root.display());
+        return ExitCode::from(2);
+    }
+    let result = build_site(&BuildOptions { root, build_date, base_url });
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprint!("{}", result.render_diagnostics(color));
+    let Some(files) = &result.files else {
+        eprintln!("error: build failed; {} left as it was", out.display());
+        return ExitCode::from(1);
+    };
+    let t = Instant::now();
+    if let Err(e) = output::write_site(&out, files) {
+        eprintln!("error: could not write {}: {e}", out.display());
+        return ExitCode::from(2);
+    }
+    if timings {
+        for (stage, d) in &result.timings {
+            eprintln!("  {stage:<8} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+        eprintln!("  {:<8} {:>8.1} ms", "write", t.elapsed().as_secs_f64() * 1000.0);
+    }
+    eprintln!("built {} files into {} in {:.0} ms", files.len(), out.display(), started.elapsed().as_secs_f64() * 1000.0);
+    ExitCode::SUCCESS
+}

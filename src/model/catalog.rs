@@ -1,0 +1,128 @@
+//! The reference content: certification schemes, framework catalogs, the questions and free
+//! pages. These have few cross-references; their checks are names, kinds and URLs.
+
+use std::collections::BTreeSet;
+
+use super::parse::{is_slug, DiagExt, FileCtx};
+use super::raw::{RawCertification, RawFramework, RawPage, RawQuestions};
+use super::{Certification, Config, Entry, Framework, Named, Page, Questions, SubEntry};
+use crate::diagnostic::Code;
+
+/// The kinds a scheme can be, with how the site names them.
+pub const CERT_KINDS: &[(&str, &str)] = &[
+    ("certification", "Certification"),
+    ("attestation", "Attestation"),
+    ("code_of_conduct", "Code of conduct"),
+    ("regulation", "Regulation"),
+    ("self_assessment", "Self-assessment"),
+    ("licence", "Licence"),
+];
+
+fn check_slug(ctx: &mut FileCtx, what: &str) -> String {
+    let slug = ctx.file.stem().to_string();
+    if !is_slug(&slug) {
+        ctx.file_error(Code::BadName, format!("`{slug}` is not a valid {what} slug (the file name)")).with_expected_in_place("lowercase letters, digits and single hyphens");
+    }
+    slug
+}
+
+pub fn certification(raw: RawCertification, body: String, ctx: &mut FileCtx) -> Option<Certification> {
+    let before = ctx.diags.len();
+    let slug = check_slug(ctx, "certification");
+    ctx.check_ref("kind", &raw.kind, CERT_KINDS.iter().map(|(k, _)| *k));
+    if let Some(u) = &raw.url {
+        ctx.check_url(u);
+    }
+    let mut levels: Vec<Named> = Vec::new();
+    for l in raw.levels {
+        if levels.iter().any(|x| &x.key == l.key.get_ref()) {
+            ctx.error(Code::Duplicate, l.key.span(), format!("level `{}` is defined twice", l.key.get_ref()));
+        }
+        levels.push(Named { key: l.key.into_inner(), name: l.name, description: l.description });
+    }
+    if ctx.diags.len() > before {
+        return None;
+    }
+    let kind = raw.kind.into_inner();
+    Some(Certification {
+        short_name: raw.short_name.unwrap_or_else(|| raw.name.clone()),
+        kind_label: CERT_KINDS.iter().find(|(k, _)| *k == kind).map(|(_, l)| l.to_string()).unwrap_or_default(),
+        slug,
+        file: ctx.file.path.clone(),
+        name: raw.name,
+        kind,
+        issuer: raw.issuer,
+        region: raw.region,
+        url: raw.url.map(|u| u.into_inner()),
+        levels,
+        body,
+    })
+}
+
+pub fn framework(raw: RawFramework, config: &Config, ctx: &mut FileCtx) -> Option<Framework> {
+    let before = ctx.diags.len();
+    let slug = check_slug(ctx, "framework");
+    if let Some(u) = &raw.url {
+        ctx.check_url(u);
+    }
+    let mut seen = BTreeSet::new();
+    let mut entries = Vec::new();
+    for e in raw.entries {
+        let id = e.id.get_ref().clone();
+        let entry_slug = id.to_lowercase().replace(' ', "-");
+        if !is_slug(&entry_slug) {
+            ctx.error(Code::BadName, e.id.span(), format!("entry ID `{id}` cannot be used in a URL")).with_expected_in_place("letters, digits, single spaces or hyphens");
+        }
+        if !seen.insert(entry_slug.clone()) {
+            ctx.error(Code::Duplicate, e.id.span(), format!("entry `{id}` appears twice in this framework"));
+        }
+        let mut dims = Vec::new();
+        for d in &e.dimensions {
+            if ctx.check_ref("dimension", d, config.dimensions.iter().map(|x| x.key.as_str())) {
+                dims.push(config.dimensions.iter().position(|x| &x.key == d.get_ref()).expect("checked"));
+            }
+        }
+        entries.push(Entry { id, slug: entry_slug, title: e.title, description: e.description, dimensions: dims, categories: e.categories.into_iter().map(|c| SubEntry { id: c.id, title: c.title }).collect() });
+    }
+    if entries.is_empty() {
+        ctx.file_error(Code::MissingField, "a framework needs at least one [[entries]]");
+    }
+    if ctx.diags.len() > before {
+        return None;
+    }
+    Some(Framework {
+        short_name: raw.short_name.unwrap_or_else(|| raw.name.clone()),
+        slug,
+        file: ctx.file.path.clone(),
+        name: raw.name,
+        version: raw.version,
+        publisher: raw.publisher,
+        url: raw.url.map(|u| u.into_inner()),
+        description: raw.description,
+        entry_label: raw.entry_label,
+        entries,
+    })
+}
+
+pub fn questions(raw: RawQuestions, ctx: &mut FileCtx) -> Option<Questions> {
+    if raw.questions.iter().any(|q| q.text.trim().is_empty()) {
+        ctx.file_error(Code::MissingField, "a question has empty text");
+        return None;
+    }
+    Some(Questions { intro: raw.intro, items: raw.questions.into_iter().map(|q| q.text).collect() })
+}
+
+/// Free pages live at `/<slug>/`; these slugs are taken by the generated sections.
+pub const RESERVED_PAGE_SLUGS: &[&str] = &["vendor", "certification", "framework", "register", "methodology", "assets", "api", "404"];
+
+pub fn page(raw: RawPage, body: String, ctx: &mut FileCtx) -> Option<Page> {
+    let slug = check_slug(ctx, "page");
+    if RESERVED_PAGE_SLUGS.contains(&slug.as_str()) {
+        ctx.file_error(Code::Duplicate, format!("page slug `{slug}` collides with a generated section of the site")).with_help_in_place("rename the file");
+        return None;
+    }
+    if !is_slug(&slug) {
+        return None;
+    }
+    Some(Page { slug, file: ctx.file.path.clone(), title: raw.title, description: raw.description, body })
+}

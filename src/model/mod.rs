@@ -1,0 +1,398 @@
+//! The content model: raw files → a typed, validated, cross-linked [`Registry`].
+//!
+//! Every mistake is collected as a diagnostic; a file with errors is left out of the registry
+//! but the others are still checked, so one run reports everything. The model knows nothing
+//! of HTML or templates.
+
+mod catalog;
+mod config;
+pub mod facts;
+mod parse;
+pub mod raw;
+mod report;
+mod vendor;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use catalog::CERT_KINDS;
+pub use facts::FactValue;
+
+use crate::date::PartialDate;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{SiteSources, SourceFile};
+use parse::{parse_markdown, parse_toml_file, FileCtx};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    /// Without a trailing slash.
+    pub base_url: String,
+    pub description: String,
+    pub language: String,
+    pub theme: String,
+    /// Index into `profiles`.
+    pub default_profile: usize,
+    pub expiring_within_days: i64,
+    pub caveats: Option<String>,
+    pub dimensions: Vec<Dimension>,
+    pub profiles: Vec<Profile>,
+    pub bands: Vec<Band>,
+    pub ratings: Vec<Named>,
+    pub categories: Vec<Named>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    pub key: String,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    /// Percent per dimension, in `Config::dimensions` order; sums to 100.
+    pub weights: Vec<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub key: String,
+    pub name: String,
+    /// Inclusive lower bound.
+    pub min: f64,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Named {
+    pub key: String,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Vendor {
+    pub slug: String,
+    pub file: PathBuf,
+    pub name: String,
+    /// Index into `Config::categories`.
+    pub category: usize,
+    pub description: String,
+    pub hq_country: Option<String>,
+    pub hq_city: Option<String>,
+    pub founded: Option<i64>,
+    pub ticker: Option<String>,
+    pub parent: Option<String>,
+    pub employees: Option<String>,
+    pub stage: Option<String>,
+    pub website: Option<String>,
+    pub legal_entities: Vec<String>,
+    pub aliases: Vec<String>,
+    /// Index into `Config::ratings`.
+    pub rating: Option<usize>,
+    pub rating_reason: Option<String>,
+    pub profile_source: Option<String>,
+    pub facts: Vec<FactSection>,
+    /// One per dimension in `Config::dimensions` order, or `None`: not yet scored.
+    pub scores: Option<Vec<Score>>,
+    pub incidents: Vec<Incident>,
+    pub holdings: Vec<Holding>,
+    pub sources: Vec<Source>,
+    /// The analyst summary, Markdown.
+    pub body: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct FactSection {
+    pub key: &'static str,
+    pub title: &'static str,
+    pub rows: Vec<Fact>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: FactValue,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Score {
+    pub value: u8,
+    pub rationale: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub date: PartialDate,
+    pub title: String,
+    pub summary: String,
+    pub source_url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Holding {
+    /// Index into `Registry::certifications`.
+    pub certification: usize,
+    /// Index into that certification's `levels`.
+    pub level: Option<usize>,
+    pub scope: Option<String>,
+    pub issued: Option<PartialDate>,
+    pub valid_until: Option<PartialDate>,
+    pub as_of: Option<PartialDate>,
+    pub note: Option<String>,
+    pub source: String,
+    pub source_url: Option<String>,
+    pub certificates: Vec<Certificate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    pub label: Option<String>,
+    pub number: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub field: String,
+    pub url: String,
+    pub verified: PartialDate,
+    pub verified_by: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Certification {
+    pub slug: String,
+    pub file: PathBuf,
+    pub name: String,
+    pub short_name: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub issuer: String,
+    pub region: String,
+    pub url: Option<String>,
+    pub levels: Vec<Named>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub id: String,
+    /// Lower-cased ID: the URL segment.
+    pub slug: String,
+    pub file: PathBuf,
+    pub certification: usize,
+    pub scheme_version: Option<String>,
+    pub vendor: usize,
+    pub declaring_entity: String,
+    pub monitoring_body: String,
+    pub monitoring_body_url: Option<String>,
+    pub approved: PartialDate,
+    pub valid_until: PartialDate,
+    pub level: Option<usize>,
+    pub earlier_reports: Vec<String>,
+    pub source: String,
+    pub source_url: Option<String>,
+    pub controls_examined: Vec<String>,
+    pub services: Vec<ServiceGroup>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceGroup {
+    pub category: String,
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Framework {
+    pub slug: String,
+    pub file: PathBuf,
+    pub name: String,
+    pub short_name: String,
+    pub version: String,
+    pub publisher: String,
+    pub url: Option<String>,
+    pub description: String,
+    pub entry_label: String,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    /// Indices into `Config::dimensions`.
+    pub dimensions: Vec<usize>,
+    pub categories: Vec<SubEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SubEntry {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Questions {
+    pub intro: String,
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub file: PathBuf,
+    pub title: String,
+    pub description: Option<String>,
+    pub body: String,
+}
+
+/// The whole validated registry, sorted by slug/ID for deterministic output.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    pub config: Config,
+    pub vendors: Vec<Vendor>,
+    pub certifications: Vec<Certification>,
+    pub reports: Vec<Report>,
+    pub frameworks: Vec<Framework>,
+    pub questions: Questions,
+    pub pages: Vec<Page>,
+}
+
+/// Parses and validates everything. Returns the registry only when there were no errors in
+/// any file; the diagnostics go to `diags` either way.
+pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Registry> {
+    let before = diags.len();
+    let config = sources.config.as_ref().and_then(|f| {
+        let raw = parse_toml_file::<raw::RawConfig>(f, diags)?;
+        config::validate(raw, &mut FileCtx::new(f, diags))
+    });
+    let kind = |k: &str| sources.content.get(k).map(Vec::as_slice).unwrap_or(&[]);
+
+    let mut certifications = Vec::new();
+    for f in kind("certifications") {
+        if let Some((raw, body)) = markdown_or_toml::<raw::RawCertification>(f, diags) {
+            certifications.extend(catalog::certification(raw, body, &mut FileCtx::new(f, diags)));
+        }
+    }
+    check_duplicates(&certifications, |c| (c.slug.clone(), c.file.clone()), "certification", kind("certifications"), diags);
+
+    // Without a valid site.toml, references to dimensions, ratings and categories cannot be
+    // checked; syntax and shape are still checked so the editor sees those errors now.
+    let Some(config) = config else {
+        for f in kind("vendors") {
+            markdown_or_toml::<raw::RawVendor>(f, diags);
+        }
+        for f in kind("reports") {
+            markdown_or_toml::<raw::RawReport>(f, diags);
+        }
+        for f in kind("frameworks") {
+            parse_toml_file::<raw::RawFramework>(f, diags);
+        }
+        return None;
+    };
+
+    let mut vendors = Vec::new();
+    for f in kind("vendors") {
+        if let Some((raw, body)) = markdown_or_toml::<raw::RawVendor>(f, diags) {
+            vendors.extend(vendor::validate(raw, body, &config, &certifications, &mut FileCtx::new(f, diags)));
+        }
+    }
+    check_duplicates(&vendors, |v| (v.slug.clone(), v.file.clone()), "vendor", kind("vendors"), diags);
+
+    let mut reports = Vec::new();
+    for f in kind("reports") {
+        if let Some((raw, body)) = markdown_or_toml::<raw::RawReport>(f, diags) {
+            reports.extend(report::validate(raw, body, &certifications, &vendors, &mut FileCtx::new(f, diags)));
+        }
+    }
+    check_duplicates(&reports, |r| (r.slug.clone(), r.file.clone()), "report", kind("reports"), diags);
+
+    let mut frameworks = Vec::new();
+    for f in kind("frameworks") {
+        if f.extension() != "toml" {
+            diags.push(Diagnostic::error(Code::BadName, &f.path, &f.text, Some(0..0), "framework catalogs are .toml files").with_help(Some(format!("rename it to {}.toml", f.stem()))));
+            continue;
+        }
+        if let Some(raw) = parse_toml_file::<raw::RawFramework>(f, diags) {
+            frameworks.extend(catalog::framework(raw, &config, &mut FileCtx::new(f, diags)));
+        }
+    }
+
+    let questions = match &sources.questions {
+        Some(f) => parse_toml_file::<raw::RawQuestions>(f, diags).and_then(|raw| catalog::questions(raw, &mut FileCtx::new(f, diags))).unwrap_or_default(),
+        None => Questions::default(),
+    };
+
+    let mut pages = Vec::new();
+    for f in kind("pages") {
+        if let Some((raw, body)) = markdown_or_toml::<raw::RawPage>(f, diags) {
+            pages.extend(catalog::page(raw, body, &mut FileCtx::new(f, diags)));
+        }
+    }
+    check_duplicates(&pages, |p| (p.slug.clone(), p.file.clone()), "page", kind("pages"), diags);
+    check_alias_collisions(&vendors, kind("vendors"), diags);
+
+    if diags[before..].iter().any(|d| d.severity == crate::diagnostic::Severity::Error) {
+        return None;
+    }
+    vendors.sort_by(|a, b| a.slug.cmp(&b.slug));
+    reports.sort_by(|a, b| a.slug.cmp(&b.slug));
+    frameworks.sort_by(|a, b| a.slug.cmp(&b.slug));
+    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    // Certifications were indexed by position above; they were loaded sorted by file name
+    // and are kept in that order so the indices stay valid.
+    Some(Registry { config, vendors, certifications, reports, frameworks, questions, pages })
+}
+
+/// `.md` files carry front matter and a body; `.toml` files are front matter alone.
+fn markdown_or_toml<T: serde::de::DeserializeOwned>(f: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<(T, String)> {
+    if f.extension() == "toml" {
+        parse_toml_file::<T>(f, diags).map(|t| (t, String::new()))
+    } else {
+        parse_markdown::<T>(f, diags)
+    }
+}
+
+/// Two files with one slug (`acme.md` and `acme.toml`, or two report files with one ID): every
+/// file after the first is reported, naming the first.
+fn check_duplicates<T>(items: &[T], key: impl Fn(&T) -> (String, PathBuf), what: &str, files: &[SourceFile], diags: &mut Vec<Diagnostic>) {
+    let mut first: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for item in items {
+        let (k, file) = key(item);
+        match first.get(&k) {
+            Some(prev) => {
+                let text = files.iter().find(|f| f.path == file).map(|f| f.text.as_str()).unwrap_or("");
+                diags.push(Diagnostic::error(Code::Duplicate, &file, text, Some(0..0), format!("duplicate {what} `{k}`: also defined in {}", prev.display())).with_help(Some("each slug or ID may appear in one file only".into())));
+            }
+            None => {
+                first.insert(k, file);
+            }
+        }
+    }
+}
+
+/// An alias must not shadow a real vendor URL or another alias.
+fn check_alias_collisions(vendors: &[Vendor], files: &[SourceFile], diags: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<String, &str> = vendors.iter().map(|v| (format!("/vendor/{}/", v.slug), v.slug.as_str())).collect();
+    for v in vendors {
+        for a in &v.aliases {
+            let norm = if a.ends_with('/') { a.clone() } else { format!("{a}/") };
+            if let Some(other) = seen.get(&norm) {
+                let text = files.iter().find(|f| f.path == v.file).map(|f| f.text.as_str()).unwrap_or("");
+                let span = text.find(a.as_str()).map(|i| i..i + a.len());
+                diags.push(Diagnostic::error(Code::Duplicate, &v.file, text, span, format!("alias `{a}` is already the address of `{other}`")));
+            } else {
+                seen.insert(norm, &v.slug);
+            }
+        }
+    }
+}

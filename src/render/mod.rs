@@ -1,0 +1,142 @@
+//! Pages in memory: the page plan rendered through the theme's minijinja templates, in
+//! parallel, plus the sitemap and the theme's and site's static files.
+
+mod markdown;
+mod pages;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use minijinja::{context, Environment, UndefinedBehavior, Value};
+use rayon::prelude::*;
+
+use crate::derive::Derived;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Registry;
+use crate::source::SiteSources;
+
+pub use markdown::{slugify, to_html as markdown_to_html};
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative, `/`-separated, never absolute and never containing `..`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Renders the whole site. Template errors are diagnostics against the template file.
+pub fn render(reg: &Registry, der: &Derived, sources: &SiteSources) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let theme_dir = PathBuf::from("themes").join(&reg.config.theme).join("templates");
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build().expect("default delimiters are valid"));
+    let mut diags = Vec::new();
+    for (name, text) in &sources.templates {
+        if let Err(e) = env.add_template_owned(name.clone(), text.clone()) {
+            diags.push(template_error(&theme_dir, sources, &e));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+
+    let (assets, stylesheet) = assets(sources);
+    let date = der.build_date.to_date();
+    let pages_nav: Vec<Value> = reg.pages.iter().map(|p| context! { url => format!("/{}/", p.slug), label => p.title.clone() }).collect();
+    env.add_global(
+        "site",
+        context! {
+            title => reg.config.title.clone(),
+            description => reg.config.description.clone(),
+            base_url => reg.config.base_url.clone(),
+            language => reg.config.language.clone(),
+            stylesheet => stylesheet,
+            build_date => date.to_string(),
+            build_date_human => date.human(),
+            pages => pages_nav,
+        },
+    );
+
+    let jobs = pages::plan(reg, der);
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let tmpl = env.get_template(job.template).map_err(|e| template_error(&theme_dir, sources, &e))?;
+            let ctx = context! { page_url => job.url.clone(), page_title => job.title.clone(), ..job.ctx.clone() };
+            let html = tmpl.render(ctx).map_err(|e| template_error(&theme_dir, sources, &e))?;
+            Ok(OutputFile { path: job.path.clone(), bytes: html.into_bytes() })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + assets.len() + 1);
+    for r in rendered {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        diags.dedup_by(|a, b| a.short() == b.short());
+        return Err(diags);
+    }
+    let urls: Vec<String> = jobs.iter().filter(|j| j.url != "/404.html").map(|j| j.url.clone()).collect();
+    let sitemap = env.get_template("sitemap.xml").and_then(|t| t.render(context! { urls => urls })).map_err(|e| vec![template_error(&theme_dir, sources, &e)])?;
+    files.push(OutputFile { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() });
+    files.extend(assets);
+    // Files from `static/` are copied as they are; a generated page always wins a clash.
+    let taken: std::collections::BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    for (path, bytes) in &sources.static_files {
+        if !taken.contains(path) {
+            files.push(OutputFile { path: path.clone(), bytes: bytes.clone() });
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The theme's static files under `/assets/`; stylesheets get a content hash in their name so
+/// they can be cached forever. Returns the files and the stylesheet URL.
+fn assets(sources: &SiteSources) -> (Vec<OutputFile>, String) {
+    let mut out = Vec::new();
+    let mut names = BTreeMap::new();
+    for (path, bytes) in &sources.theme_assets {
+        let hashed = match path.rsplit_once('.') {
+            Some((stem, ext)) if matches!(ext, "css" | "js") => format!("{stem}.{}.{ext}", fingerprint(bytes)),
+            _ => path.clone(),
+        };
+        names.insert(path.clone(), format!("/assets/{hashed}"));
+        out.push(OutputFile { path: format!("assets/{hashed}"), bytes: bytes.clone() });
+    }
+    let stylesheet = names.get("style.css").cloned().unwrap_or_default();
+    (out, stylesheet)
+}
+
+/// FNV-1a, 64 bits, as 10 hex digits: enough to tell versions of a stylesheet apart.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")[..10].to_string()
+}
+
+fn template_error(theme_dir: &std::path::Path, sources: &SiteSources, e: &minijinja::Error) -> Diagnostic {
+    let name = e.name().unwrap_or("?").to_string();
+    let file = theme_dir.join(&name);
+    let text = sources.templates.get(&name).cloned().unwrap_or_default();
+    let span = e.range().or_else(|| {
+        e.line().map(|l| {
+            let start: usize = text.split_inclusive('\n').take(l.saturating_sub(1)).map(str::len).sum();
+            start..start
+        })
+    });
+    let mut msg = e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string());
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    Diagnostic::error(Code::Template, &file, &text, span, format!("template error: {} ({})", msg, e.kind()))
+}

@@ -1,0 +1,393 @@
+//! View structs: the contract between the pipeline and the templates. Templates see only
+//! these (never the model), already formatted for reading: dates in the source's precision,
+//! scores with one decimal, URLs ending in `/`.
+
+use serde::Serialize;
+
+use crate::derive::{mean_score, Composite, Derived};
+use crate::model::{Holding, Registry, Vendor};
+
+use super::markdown;
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub url: String,
+    pub label: String,
+}
+
+/// A label and its value, for definition lists.
+#[derive(Serialize, Clone)]
+pub struct Pair {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct KeyName {
+    pub key: String,
+    pub name: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct CompositeView {
+    pub display: String,
+    pub value: f64,
+    pub band: KeyName,
+    pub profile: KeyName,
+}
+
+/// One line of a vendor table.
+#[derive(Serialize, Clone)]
+pub struct VendorRow {
+    pub slug: String,
+    pub url: String,
+    pub name: String,
+    pub description: String,
+    pub hq: String,
+    pub category: String,
+    pub composite: Option<CompositeView>,
+    pub rating: Option<KeyName>,
+    pub key_certs: Vec<Link>,
+}
+
+pub fn vendor_url(slug: &str) -> String {
+    format!("/vendor/{slug}/")
+}
+pub fn cert_url(slug: &str) -> String {
+    format!("/certification/{slug}/")
+}
+pub fn report_url(slug: &str) -> String {
+    format!("/register/{slug}/")
+}
+pub fn framework_url(slug: &str) -> String {
+    format!("/framework/{slug}/")
+}
+
+pub fn composite_view(reg: &Registry, c: &Composite, profile: usize) -> CompositeView {
+    let band = &reg.config.bands[c.band];
+    let p = &reg.config.profiles[profile];
+    CompositeView { display: c.display(), value: c.value(), band: KeyName { key: band.key.clone(), name: band.name.clone() }, profile: KeyName { key: p.key.clone(), name: p.key.clone() } }
+}
+
+pub fn band_of(reg: &Registry, value: f64) -> KeyName {
+    let b = &reg.config.bands[crate::derive::band_for(value, &reg.config.bands)];
+    KeyName { key: b.key.clone(), name: b.name.clone() }
+}
+
+pub fn default_composite(reg: &Registry, der: &Derived, vi: usize) -> Option<CompositeView> {
+    let p = reg.config.default_profile;
+    der.composites[vi].as_ref().map(|c| composite_view(reg, &c[p], p))
+}
+
+pub fn vendor_row(reg: &Registry, der: &Derived, vi: usize) -> VendorRow {
+    let v = &reg.vendors[vi];
+    VendorRow {
+        slug: v.slug.clone(),
+        url: vendor_url(&v.slug),
+        name: v.name.clone(),
+        description: v.description.clone(),
+        hq: hq(v),
+        category: reg.config.categories[v.category].name.clone(),
+        composite: default_composite(reg, der, vi),
+        rating: v.rating.map(|r| KeyName { key: reg.config.ratings[r].key.clone(), name: reg.config.ratings[r].name.clone() }),
+        key_certs: v.holdings.iter().take(4).map(|h| cert_link(reg, h)).collect(),
+    }
+}
+
+fn hq(v: &Vendor) -> String {
+    match (&v.hq_city, &v.hq_country) {
+        (Some(c), Some(k)) => format!("{c}, {k}"),
+        (None, Some(k)) => k.clone(),
+        (Some(c), None) => c.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+fn cert_link(reg: &Registry, h: &Holding) -> Link {
+    let c = &reg.certifications[h.certification];
+    Link { url: cert_url(&c.slug), label: c.short_name.clone() }
+}
+
+#[derive(Serialize)]
+pub struct FactRowView {
+    pub label: String,
+    pub display: String,
+    pub state: String,
+    pub detail: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct FactSectionView {
+    pub key: String,
+    pub title: String,
+    pub rows: Vec<FactRowView>,
+}
+
+#[derive(Serialize)]
+pub struct ScoreRow {
+    pub key: String,
+    pub name: String,
+    pub score: u8,
+    pub weight: u32,
+    pub contribution: String,
+    pub rationale: String,
+    pub band: KeyName,
+    /// SVG geometry, computed here so the template does no arithmetic.
+    pub y: u32,
+    pub bar: u32,
+    pub contrib_bar: u32,
+}
+
+#[derive(Serialize)]
+pub struct HoldingView {
+    pub certification: Link,
+    pub kind: String,
+    pub level: Option<String>,
+    pub scope: Option<String>,
+    pub issued: Option<String>,
+    pub valid_until: Option<String>,
+    pub as_of: Option<String>,
+    pub note: Option<String>,
+    pub source: String,
+    pub source_url: Option<String>,
+    pub certificates: Vec<Pair>,
+}
+
+#[derive(Serialize)]
+pub struct CrosswalkEntry {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub url: String,
+    pub dims: Vec<DimScore>,
+    pub mean: Option<String>,
+    pub band: Option<KeyName>,
+}
+
+#[derive(Serialize)]
+pub struct DimScore {
+    pub name: String,
+    pub score: Option<u8>,
+}
+
+#[derive(Serialize)]
+pub struct CrosswalkView {
+    pub name: String,
+    pub url: String,
+    pub entry_label: String,
+    pub entries: Vec<CrosswalkEntry>,
+}
+
+#[derive(Serialize)]
+pub struct ReportRow {
+    pub id: String,
+    pub url: String,
+    pub vendor: Link,
+    pub scheme: Link,
+    pub level: Option<String>,
+    pub approved: String,
+    pub valid_until: String,
+    pub status: KeyName,
+}
+
+#[derive(Serialize)]
+pub struct SourceView {
+    pub field: String,
+    pub label: String,
+    pub url: String,
+    pub verified: String,
+    pub verified_by: String,
+}
+
+/// Everything the vendor page and the procurement pack show.
+#[derive(Serialize)]
+pub struct VendorView {
+    #[serde(flatten)]
+    pub row: VendorRow,
+    pub pack_url: String,
+    pub identity: Vec<Pair>,
+    pub legal_entities: Vec<String>,
+    pub website: Option<String>,
+    pub profile_source: Option<String>,
+    pub summary_html: minijinja::Value,
+    pub rating_reason: Option<String>,
+    pub facts: Vec<FactSectionView>,
+    pub scored: bool,
+    pub scores: Vec<ScoreRow>,
+    pub chart_height: u32,
+    pub composites: Vec<CompositeView>,
+    pub incidents: Vec<IncidentView>,
+    pub holdings: Vec<HoldingView>,
+    pub reports: Vec<ReportRow>,
+    pub crosswalks: Vec<CrosswalkView>,
+    pub sources: Vec<SourceView>,
+}
+
+#[derive(Serialize)]
+pub struct IncidentView {
+    pub date: String,
+    pub title: String,
+    pub summary: String,
+    pub source_url: String,
+}
+
+pub fn report_row(reg: &Registry, der: &Derived, ri: usize) -> ReportRow {
+    let r = &reg.reports[ri];
+    let c = &reg.certifications[r.certification];
+    let v = &reg.vendors[r.vendor];
+    let s = der.report_status[ri];
+    ReportRow {
+        id: r.id.clone(),
+        url: report_url(&r.slug),
+        vendor: Link { url: vendor_url(&v.slug), label: v.name.clone() },
+        scheme: Link { url: cert_url(&c.slug), label: c.short_name.clone() },
+        level: r.level.map(|l| c.levels[l].name.clone()),
+        approved: r.approved.human(),
+        valid_until: r.valid_until.human(),
+        status: KeyName { key: s.key().into(), name: s.label().into() },
+    }
+}
+
+pub fn vendor_view(reg: &Registry, der: &Derived, vi: usize) -> VendorView {
+    let v = &reg.vendors[vi];
+    let cfg = &reg.config;
+    let identity: Vec<Pair> = [
+        ("Category", Some(cfg.categories[v.category].name.clone())),
+        ("Headquarters", Some(hq(v)).filter(|s| !s.is_empty())),
+        ("Founded", v.founded.map(|f| f.to_string())),
+        ("Ticker", v.ticker.clone()),
+        ("Parent", v.parent.clone()),
+        ("Employees", v.employees.clone()),
+        ("Stage", v.stage.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| value.map(|value| Pair { label: label.to_string(), value }))
+    .collect();
+
+    let facts = v
+        .facts
+        .iter()
+        .map(|s| FactSectionView {
+            key: s.key.to_string(),
+            title: s.title.to_string(),
+            rows: s
+                .rows
+                .iter()
+                .map(|f| {
+                    let url = match &f.value {
+                        crate::model::FactValue::Stated(s) if s.starts_with("http") => Some(s.clone()),
+                        _ => None,
+                    };
+                    FactRowView { label: f.label.to_string(), display: f.value.display(), state: f.value.state().to_string(), detail: f.detail.clone(), url }
+                })
+                .collect(),
+        })
+        .collect();
+
+    let p = cfg.default_profile;
+    let scores: Vec<ScoreRow> = match &v.scores {
+        Some(scores) => scores
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let w = cfg.profiles[p].weights[i];
+                let hundredths = u32::from(s.value) * w;
+                ScoreRow {
+                    key: cfg.dimensions[i].key.clone(),
+                    name: cfg.dimensions[i].name.clone(),
+                    score: s.value,
+                    weight: w,
+                    contribution: format!("{}.{:02}", hundredths / 100, hundredths % 100),
+                    rationale: s.rationale.clone(),
+                    band: band_of(reg, f64::from(s.value)),
+                    y: i as u32 * 32,
+                    bar: u32::from(s.value) * 3,
+                    contrib_bar: hundredths * 3 / 100,
+                }
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let composites = der.composites[vi].as_ref().map(|cs| cs.iter().enumerate().map(|(pi, c)| composite_view(reg, c, pi)).collect()).unwrap_or_default();
+
+    let holdings = v
+        .holdings
+        .iter()
+        .map(|h| {
+            let c = &reg.certifications[h.certification];
+            HoldingView {
+                certification: cert_link(reg, h),
+                kind: c.kind_label.clone(),
+                level: h.level.map(|l| c.levels[l].name.clone()),
+                scope: h.scope.clone(),
+                issued: h.issued.map(|d| d.human()),
+                valid_until: h.valid_until.map(|d| d.human()),
+                as_of: h.as_of.map(|d| d.human()),
+                note: h.note.clone(),
+                source: h.source.clone(),
+                source_url: h.source_url.clone(),
+                certificates: h.certificates.iter().map(|c| Pair { label: c.label.clone().unwrap_or_default(), value: c.number.clone() }).collect(),
+            }
+        })
+        .collect();
+
+    let crosswalks = reg
+        .frameworks
+        .iter()
+        .map(|f| CrosswalkView {
+            name: f.short_name.clone(),
+            url: framework_url(&f.slug),
+            entry_label: f.entry_label.clone(),
+            entries: f
+                .entries
+                .iter()
+                .map(|e| {
+                    let values: Option<Vec<u8>> = v.scores.as_ref().map(|s| s.iter().map(|x| x.value).collect());
+                    let mean = values.as_ref().and_then(|vals| mean_score(vals, &e.dimensions));
+                    CrosswalkEntry {
+                        id: e.id.clone(),
+                        title: e.title.clone(),
+                        description: e.description.clone(),
+                        url: format!("/framework/{}/{}/", f.slug, e.slug),
+                        dims: e.dimensions.iter().map(|d| DimScore { name: cfg.dimensions[*d].name.clone(), score: values.as_ref().map(|vals| vals[*d]) }).collect(),
+                        mean: mean.map(|m| format!("{m:.1}")),
+                        band: mean.map(|m| band_of(reg, m)),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+
+    VendorView {
+        row: vendor_row(reg, der, vi),
+        pack_url: format!("/vendor/{}/pack/", v.slug),
+        identity,
+        legal_entities: v.legal_entities.clone(),
+        website: v.website.clone(),
+        profile_source: v.profile_source.clone(),
+        summary_html: minijinja::Value::from_safe_string(markdown::to_html(&v.body, 2)),
+        rating_reason: v.rating_reason.clone(),
+        facts,
+        scored: v.scores.is_some(),
+        chart_height: scores.len() as u32 * 32,
+        scores,
+        composites,
+        incidents: v.incidents.iter().map(|i| IncidentView { date: i.date.human(), title: i.title.clone(), summary: i.summary.clone(), source_url: i.source_url.clone() }).collect(),
+        holdings,
+        reports: der.reports_by_vendor[vi].iter().map(|ri| report_row(reg, der, *ri)).collect(),
+        crosswalks,
+        sources: v.sources.iter().map(|s| SourceView { field: s.field.clone(), label: field_label(reg, &s.field), url: s.url.clone(), verified: s.verified.to_string(), verified_by: s.verified_by.clone() }).collect(),
+    }
+}
+
+/// `data_handling.trains_on_user_data` → `Data handling: Trains on user data`.
+fn field_label(reg: &Registry, path: &str) -> String {
+    let (section, key) = path.split_once('.').unwrap_or((path, ""));
+    if section == "scores" {
+        return reg.config.dimensions.iter().find(|d| d.key == key).map(|d| format!("Score: {}", d.name)).unwrap_or_else(|| path.to_string());
+    }
+    crate::model::facts::section(section)
+        .and_then(|s| s.fields.iter().find(|f| f.key == key).map(|f| format!("{}: {}", s.title, f.label)))
+        .unwrap_or_else(|| path.to_string())
+}
