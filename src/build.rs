@@ -35,7 +35,10 @@ pub struct BuildResult {
 
 impl BuildResult {
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     /// The text of a file that a diagnostic points into.
@@ -51,7 +54,10 @@ impl BuildResult {
             return Some(f.text.clone());
         }
         let name = path.file_name()?.to_str()?;
-        s.templates.iter().find(|(k, _)| path.ends_with(k.as_str()) || k.as_str() == name).map(|(_, v)| v.clone())
+        s.templates
+            .iter()
+            .find(|(k, _)| path.ends_with(k.as_str()) || k.as_str() == name)
+            .map(|(_, v)| v.clone())
     }
 
     /// rustc-style report of every diagnostic, then the one-line summary.
@@ -81,11 +87,21 @@ pub fn build_site(opts: &BuildOptions) -> BuildResult {
         r
     });
     timings.push(("model", t.elapsed()));
-    let mut result = BuildResult { files: None, diagnostics: Vec::new(), sources: SiteSources::default(), registry: None, derived: None, timings: Vec::new() };
+    let mut result = BuildResult {
+        files: None,
+        diagnostics: Vec::new(),
+        sources: SiteSources::default(),
+        registry: None,
+        derived: None,
+        timings: Vec::new(),
+    };
     if let Some(reg) = &registry {
         source::load_theme(&opts.root, &reg.config.theme, &mut sources, &mut diags);
     }
-    if let (Some(reg), false) = (&registry, diags.iter().any(|d| d.severity == Severity::Error)) {
+    if let (Some(reg), false) = (
+        &registry,
+        diags.iter().any(|d| d.severity == Severity::Error),
+    ) {
         let t = Instant::now();
         let derived = derive::derive(reg, opts.build_date);
         timings.push(("derive", t.elapsed()));

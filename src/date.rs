@@ -14,11 +14,28 @@ pub struct PartialDate {
     pub day: Option<u8>,
 }
 
-const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 impl PartialDate {
     pub fn ymd(year: i32, month: u8, day: u8) -> Self {
-        PartialDate { year, month: Some(month), day: Some(day) }
+        PartialDate {
+            year,
+            month: Some(month),
+            day: Some(day),
+        }
     }
 
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, rejecting dates that do not exist.
@@ -26,12 +43,16 @@ impl PartialDate {
         let parts: Vec<&str> = s.split('-').collect();
         let num = |p: &str, len: usize, what: &str| -> Result<u32, String> {
             if p.len() != len || !p.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!("`{s}` is not a date: the {what} must be {len} digits"));
+                return Err(format!(
+                    "`{s}` is not a date: the {what} must be {len} digits"
+                ));
             }
             p.parse::<u32>().map_err(|e| e.to_string())
         };
         if parts.is_empty() || parts.len() > 3 {
-            return Err(format!("`{s}` is not a date like 2022, 2022-06 or 2022-06-30"));
+            return Err(format!(
+                "`{s}` is not a date like 2022, 2022-06 or 2022-06-30"
+            ));
         }
         let year = num(parts[0], 4, "year")? as i32;
         let month = match parts.get(1) {
@@ -49,7 +70,10 @@ impl PartialDate {
                 let d = num(d, 2, "day")?;
                 let max = days_in_month(year, month.unwrap_or(1));
                 if d == 0 || d > max as u32 {
-                    return Err(format!("`{s}` does not exist: {} {year} has {max} days", MONTHS[month.unwrap_or(1) as usize - 1]));
+                    return Err(format!(
+                        "`{s}` does not exist: {} {year} has {max} days",
+                        MONTHS[month.unwrap_or(1) as usize - 1]
+                    ));
                 }
                 Some(d as u8)
             }
@@ -119,7 +143,10 @@ impl<'de> Deserialize<'de> for PartialDate {
                     return Err(de::Error::custom("expected a date like \"2022-06-30\""));
                 };
                 if value.contains('T') || value.contains(':') {
-                    return Err(de::Error::custom(format!("`{value}` has a time; give only the date, e.g. \"{}\"", &value[..value.len().min(10)])));
+                    return Err(de::Error::custom(format!(
+                        "`{value}` has a time; give only the date, e.g. \"{}\"",
+                        &value[..value.len().min(10)]
+                    )));
                 }
                 PartialDate::parse(&value).map_err(de::Error::custom)
             }
@@ -180,9 +207,16 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
 /// The build date: `SOURCE_DATE_EPOCH` when set (reproducible builds), else today (UTC).
 pub fn build_date_from_env() -> Result<Day, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v.trim().parse::<i64>().map(Day::from_unix_seconds).map_err(|_| format!("SOURCE_DATE_EPOCH=`{v}` is not a number of seconds")),
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .map(Day::from_unix_seconds)
+            .map_err(|_| format!("SOURCE_DATE_EPOCH=`{v}` is not a number of seconds")),
         Err(_) => {
-            let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0);
             Ok(Day::from_unix_seconds(secs))
         }
     }
@@ -196,12 +230,23 @@ mod tests {
     fn parses_every_precision() {
         assert_eq!(PartialDate::parse("2023").unwrap().to_string(), "2023");
         assert_eq!(PartialDate::parse("2023-06").unwrap().human(), "June 2023");
-        assert_eq!(PartialDate::parse("2024-02-29").unwrap().human(), "29 February 2024");
+        assert_eq!(
+            PartialDate::parse("2024-02-29").unwrap().human(),
+            "29 February 2024"
+        );
     }
 
     #[test]
     fn rejects_impossible_dates() {
-        for bad in ["2023-02-29", "2023-13", "2023-00", "23-01-01", "2023-6", "June 2023", "2023-06-31"] {
+        for bad in [
+            "2023-02-29",
+            "2023-13",
+            "2023-00",
+            "23-01-01",
+            "2023-6",
+            "June 2023",
+            "2023-06-31",
+        ] {
             assert!(PartialDate::parse(bad).is_err(), "{bad}");
         }
     }

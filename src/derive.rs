@@ -73,10 +73,19 @@ pub fn derive(reg: &Registry, build_date: Day) -> Derived {
         .map(|v| {
             let scores = v.scores.as_ref()?;
             let values: Vec<u8> = scores.iter().map(|s| s.value).collect();
-            Some(cfg.profiles.iter().map(|p| composite(&values, &p.weights, &cfg.bands)).collect())
+            Some(
+                cfg.profiles
+                    .iter()
+                    .map(|p| composite(&values, &p.weights, &cfg.bands))
+                    .collect(),
+            )
         })
         .collect();
-    let report_status = reg.reports.iter().map(|r| report_status(r, build_date, cfg)).collect();
+    let report_status = reg
+        .reports
+        .iter()
+        .map(|r| report_status(r, build_date, cfg))
+        .collect();
 
     let mut reports_by_vendor = vec![Vec::new(); reg.vendors.len()];
     let mut reports_by_cert = vec![Vec::new(); reg.certifications.len()];
@@ -84,8 +93,17 @@ pub fn derive(reg: &Registry, build_date: Day) -> Derived {
         reports_by_vendor[r.vendor].push(i);
         reports_by_cert[r.certification].push(i);
     }
-    for list in reports_by_vendor.iter_mut().chain(reports_by_cert.iter_mut()) {
-        list.sort_by(|a, b| reg.reports[*b].approved.first_day().cmp(&reg.reports[*a].approved.first_day()).then(a.cmp(b)));
+    for list in reports_by_vendor
+        .iter_mut()
+        .chain(reports_by_cert.iter_mut())
+    {
+        list.sort_by(|a, b| {
+            reg.reports[*b]
+                .approved
+                .first_day()
+                .cmp(&reg.reports[*a].approved.first_day())
+                .then(a.cmp(b))
+        });
     }
     let mut holders_by_cert = vec![Vec::new(); reg.certifications.len()];
     for (vi, v) in reg.vendors.iter().enumerate() {
@@ -95,15 +113,29 @@ pub fn derive(reg: &Registry, build_date: Day) -> Derived {
             }
         }
     }
-    Derived { build_date, composites, report_status, reports_by_vendor, holders_by_cert, reports_by_cert }
+    Derived {
+        build_date,
+        composites,
+        report_status,
+        reports_by_vendor,
+        holders_by_cert,
+        reports_by_cert,
+    }
 }
 
 /// Σ weight × score / 100, rounded half up to one decimal, with its band.
 pub fn composite(scores: &[u8], weights: &[u32], bands: &[Band]) -> Composite {
     // weights are percentages: Σ w·s is the composite in hundredths.
-    let hundredths: u32 = scores.iter().zip(weights).map(|(s, w)| u32::from(*s) * w).sum();
+    let hundredths: u32 = scores
+        .iter()
+        .zip(weights)
+        .map(|(s, w)| u32::from(*s) * w)
+        .sum();
     let tenths = (hundredths + 5) / 10;
-    Composite { tenths, band: band_for(f64::from(tenths) / 10.0, bands) }
+    Composite {
+        tenths,
+        band: band_for(f64::from(tenths) / 10.0, bands),
+    }
 }
 
 /// The band whose range holds `value` (bands are sorted by their lower bound).
@@ -138,15 +170,30 @@ mod tests {
     use super::*;
 
     fn bands() -> Vec<Band> {
-        [("low", 0.0), ("moderate", 20.0), ("elevated", 40.0), ("high", 60.0), ("critical", 80.0)]
-            .iter()
-            .map(|(k, m)| Band { key: k.to_string(), name: k.to_string(), min: *m, description: String::new() })
-            .collect()
+        [
+            ("low", 0.0),
+            ("moderate", 20.0),
+            ("elevated", 40.0),
+            ("high", 60.0),
+            ("critical", 80.0),
+        ]
+        .iter()
+        .map(|(k, m)| Band {
+            key: k.to_string(),
+            name: k.to_string(),
+            min: *m,
+            description: String::new(),
+        })
+        .collect()
     }
 
     #[test]
     fn default_balanced_composite_of_the_seed_vendor() {
-        let c = composite(&[40, 45, 80, 20, 35, 40, 18, 30], &[25, 20, 15, 15, 10, 8, 5, 2], &bands());
+        let c = composite(
+            &[40, 45, 80, 20, 35, 40, 18, 30],
+            &[25, 20, 15, 15, 10, 8, 5, 2],
+            &bands(),
+        );
         assert_eq!(c.display(), "42.2");
         assert_eq!(bands()[c.band].key, "elevated");
     }

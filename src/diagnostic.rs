@@ -94,8 +94,17 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error at `span` of a file whose text is `text`.
-    pub fn error(code: Code, file: &Path, text: &str, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
-        let (line, column) = span.as_ref().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+    pub fn error(
+        code: Code,
+        file: &Path,
+        text: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
+        let (line, column) = span
+            .as_ref()
+            .map(|s| line_col(text, s.start))
+            .unwrap_or((1, 1));
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -121,7 +130,15 @@ impl Diagnostic {
 
     /// `file:line:col: message`, the one-line form used in tests and logs.
     pub fn short(&self) -> String {
-        format!("{}:{}:{}: {}[{}]: {}", self.file_str(), self.line, self.column, self.severity_str(), self.code.as_str(), self.message)
+        format!(
+            "{}:{}:{}: {}[{}]: {}",
+            self.file_str(),
+            self.line,
+            self.column,
+            self.severity_str(),
+            self.code.as_str(),
+            self.message
+        )
     }
 
     pub fn file_str(&self) -> String {
@@ -155,12 +172,18 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 
 /// Sorts diagnostics by file, then position, so output is stable and easy to follow.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));
+    diags.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+    });
 }
 
 /// Renders diagnostics the way rustc does (code, file:line:col, the line, a caret, help),
 /// using the sources they point into. `color` only when writing to a terminal.
-pub fn render(diags: &[Diagnostic], sources: &dyn Fn(&Path) -> Option<String>, color: bool) -> String {
+pub fn render(
+    diags: &[Diagnostic],
+    sources: &dyn Fn(&Path) -> Option<String>,
+    color: bool,
+) -> String {
     let mut files = SimpleFiles::new();
     let mut buf = term::termcolor::Buffer::no_color();
     if color {
@@ -177,8 +200,14 @@ pub fn render(diags: &[Diagnostic], sources: &dyn Fn(&Path) -> Option<String>, c
         .with_code(d.code.as_str())
         .with_message(&d.message);
         let span = d.span.clone().unwrap_or(0..0);
-        let span = span.start.min(text.len())..span.end.min(text.len()).max(span.start.min(text.len()));
-        let label = Label::primary(id, span).with_message(d.expected.as_deref().map(|e| format!("expected {e}")).unwrap_or_default());
+        let span =
+            span.start.min(text.len())..span.end.min(text.len()).max(span.start.min(text.len()));
+        let label = Label::primary(id, span).with_message(
+            d.expected
+                .as_deref()
+                .map(|e| format!("expected {e}"))
+                .unwrap_or_default(),
+        );
         cs = cs.with_labels(vec![label]);
         if let Some(help) = &d.help {
             cs = cs.with_notes(vec![format!("help: {help}")]);
@@ -190,13 +219,21 @@ pub fn render(diags: &[Diagnostic], sources: &dyn Fn(&Path) -> Option<String>, c
 
 /// `3 errors, 2 warnings in 2 files`.
 pub fn summary(diags: &[Diagnostic]) -> String {
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diags.len() - errors;
     let mut files: Vec<_> = diags.iter().map(|d| &d.file).collect();
     files.sort();
     files.dedup();
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {} in {}", plural(errors, "error"), plural(warnings, "warning"), plural(files.len(), "file"))
+    format!(
+        "{}, {} in {}",
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+        plural(files.len(), "file")
+    )
 }
 
 #[cfg(test)]

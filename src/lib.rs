@@ -21,6 +21,7 @@ pub mod build;
 pub mod date;
 pub mod derive;
 pub mod diagnostic;
+pub mod links;
 pub mod model;
 pub mod output;
 pub mod render;

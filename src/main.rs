@@ -12,7 +12,11 @@ use trustatlas::build::{build_site, BuildOptions};
 use trustatlas::{date, output};
 
 #[derive(Parser)]
-#[command(name = "trustatlas", version, about = "Build the TrustAtlas public trust registry site")]
+#[command(
+    name = "trustatlas",
+    version,
+    about = "Build the TrustAtlas public trust registry site"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -40,7 +44,12 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, out, base_url, timings } => build(root, out, base_url, timings),
+        Command::Build {
+            root,
+            out,
+            base_url,
+            timings,
+        } => build(root, out, base_url, timings),
     }
 }
 
@@ -57,7 +66,11 @@ fn build(root: PathBuf, out: PathBuf, base_url: Option<String>, timings: bool) -
         eprintln!("error: no site.toml in {}\n  help: run trustatlas in the folder that holds site.toml, or pass --root DIR", root.display());
         return ExitCode::from(2);
     }
-    let result = build_site(&BuildOptions { root, build_date, base_url });
+    let result = build_site(&BuildOptions {
+        root,
+        build_date,
+        base_url,
+    });
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     eprint!("{}", result.render_diagnostics(color));
     let Some(files) = &result.files else {
@@ -73,8 +86,17 @@ fn build(root: PathBuf, out: PathBuf, base_url: Option<String>, timings: bool) -
         for (stage, d) in &result.timings {
             eprintln!("  {stage:<8} {:>8.1} ms", d.as_secs_f64() * 1000.0);
         }
-        eprintln!("  {:<8} {:>8.1} ms", "write", t.elapsed().as_secs_f64() * 1000.0);
+        eprintln!(
+            "  {:<8} {:>8.1} ms",
+            "write",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
     }
-    eprintln!("built {} files into {} in {:.0} ms", files.len(), out.display(), started.elapsed().as_secs_f64() * 1000.0);
+    eprintln!(
+        "built {} files into {} in {:.0} ms",
+        files.len(),
+        out.display(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
     ExitCode::SUCCESS
 }

@@ -60,11 +60,16 @@ fn swap(out: &Path, staging: &Path, old: &Path) -> io::Result<()> {
 /// absolute, no `..`, no empty segments.
 pub fn safe_relative(path: &str) -> io::Result<PathBuf> {
     let p = Path::new(path);
-    let ok = !path.is_empty() && !path.contains('\\') && p.components().all(|c| matches!(c, Component::Normal(_)));
+    let ok = !path.is_empty()
+        && !path.contains('\\')
+        && p.components().all(|c| matches!(c, Component::Normal(_)));
     if ok {
         Ok(p.to_path_buf())
     } else {
-        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write outside the output folder: `{path}`")))
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write outside the output folder: `{path}`"),
+        ))
     }
 }
 
@@ -94,8 +99,22 @@ mod tests {
     fn replaces_the_whole_output() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(&out, &[OutputFile { path: "a/index.html".into(), bytes: b"1".to_vec() }]).unwrap();
-        write_site(&out, &[OutputFile { path: "b.txt".into(), bytes: b"2".to_vec() }]).unwrap();
+        write_site(
+            &out,
+            &[OutputFile {
+                path: "a/index.html".into(),
+                bytes: b"1".to_vec(),
+            }],
+        )
+        .unwrap();
+        write_site(
+            &out,
+            &[OutputFile {
+                path: "b.txt".into(),
+                bytes: b"2".to_vec(),
+            }],
+        )
+        .unwrap();
         assert!(!out.join("a/index.html").exists());
         assert_eq!(fs::read(out.join("b.txt")).unwrap(), b"2");
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();

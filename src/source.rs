@@ -50,14 +50,34 @@ pub struct SiteSources {
 }
 
 /// The folders under `content/` that hold one kind of document each.
-pub const CONTENT_KINDS: &[&str] = &["vendors", "certifications", "reports", "frameworks", "pages"];
+pub const CONTENT_KINDS: &[&str] = &[
+    "vendors",
+    "certifications",
+    "reports",
+    "frameworks",
+    "pages",
+];
 
 /// Reads the site under `root`. Problems with single files become diagnostics; only a missing
 /// root is fatal.
 pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSources {
-    let mut sources = SiteSources { config: read_text(root, Path::new("site.toml"), diags), ..Default::default() };
+    let mut sources = SiteSources {
+        config: read_text(root, Path::new("site.toml"), diags),
+        ..Default::default()
+    };
     if sources.config.is_none() && !root.join("site.toml").exists() {
-        diags.push(Diagnostic::error(Code::Io, Path::new("site.toml"), "", None, format!("no site.toml in {}", root.display())).with_help(Some("run trustatlas in the folder that holds site.toml, or pass --root DIR".into())));
+        diags.push(
+            Diagnostic::error(
+                Code::Io,
+                Path::new("site.toml"),
+                "",
+                None,
+                format!("no site.toml in {}", root.display()),
+            )
+            .with_help(Some(
+                "run trustatlas in the folder that holds site.toml, or pass --root DIR".into(),
+            )),
+        );
     }
     for kind in CONTENT_KINDS {
         let dir = Path::new("content").join(kind);
@@ -80,17 +100,39 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSources {
 }
 
 /// Reads the theme named in `site.toml`: templates and its own static assets.
-pub fn load_theme(root: &Path, theme: &str, sources: &mut SiteSources, diags: &mut Vec<Diagnostic>) {
+pub fn load_theme(
+    root: &Path,
+    theme: &str,
+    sources: &mut SiteSources,
+    diags: &mut Vec<Diagnostic>,
+) {
     let theme_dir = Path::new("themes").join(theme);
     if !root.join(&theme_dir).is_dir() {
-        let text = sources.config.as_ref().map(|c| c.text.clone()).unwrap_or_default();
-        let span = text.find(&format!("\"{theme}\"")).map(|i| i..i + theme.len() + 2);
-        diags.push(Diagnostic::error(Code::UnknownReference, Path::new("site.toml"), &text, span, format!("theme `{theme}` not found in themes/")).with_expected("the name of a folder under themes/"));
+        let text = sources
+            .config
+            .as_ref()
+            .map(|c| c.text.clone())
+            .unwrap_or_default();
+        let span = text
+            .find(&format!("\"{theme}\""))
+            .map(|i| i..i + theme.len() + 2);
+        diags.push(
+            Diagnostic::error(
+                Code::UnknownReference,
+                Path::new("site.toml"),
+                &text,
+                span,
+                format!("theme `{theme}` not found in themes/"),
+            )
+            .with_expected("the name of a folder under themes/"),
+        );
         return;
     }
     for rel in walk_files(root, &theme_dir.join("templates"), diags) {
         if let Some(f) = read_text(root, &rel, diags) {
-            let name = rel.strip_prefix(theme_dir.join("templates")).unwrap_or(&rel);
+            let name = rel
+                .strip_prefix(theme_dir.join("templates"))
+                .unwrap_or(&rel);
             sources.templates.insert(slash(name), f.text);
         }
     }
@@ -100,7 +142,12 @@ pub fn load_theme(root: &Path, theme: &str, sources: &mut SiteSources, diags: &m
     read_binary_tree(root, Path::new("static"), &mut sources.static_files, diags);
 }
 
-fn read_binary_tree(root: &Path, dir: &Path, into: &mut BTreeMap<String, Vec<u8>>, diags: &mut Vec<Diagnostic>) {
+fn read_binary_tree(
+    root: &Path,
+    dir: &Path,
+    into: &mut BTreeMap<String, Vec<u8>>,
+    diags: &mut Vec<Diagnostic>,
+) {
     for rel in walk_files(root, dir, diags) {
         match fs::read(root.join(&rel)) {
             Ok(bytes) => {
@@ -121,7 +168,11 @@ fn walk_files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathB
         return Vec::new();
     }
     let mut out = Vec::new();
-    let walker = WalkDir::new(&full).sort_by_file_name().follow_links(false).into_iter().filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or("")));
+    let walker = WalkDir::new(&full)
+        .sort_by_file_name()
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or("")));
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => {
@@ -130,12 +181,31 @@ fn walk_files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathB
                 }
             }
             Ok(e) if e.file_type().is_symlink() => {
-                let rel = e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf();
-                diags.push(Diagnostic::error(Code::Io, &rel, "", None, "symbolic links are not followed in site folders").with_help(Some("copy the file into the site instead of linking it".into())));
+                let rel = e
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap_or(e.path())
+                    .to_path_buf();
+                diags.push(
+                    Diagnostic::error(
+                        Code::Io,
+                        &rel,
+                        "",
+                        None,
+                        "symbolic links are not followed in site folders",
+                    )
+                    .with_help(Some(
+                        "copy the file into the site instead of linking it".into(),
+                    )),
+                );
             }
             Ok(_) => {}
             Err(e) => {
-                let rel = e.path().and_then(|p| p.strip_prefix(root).ok()).unwrap_or(dir).to_path_buf();
+                let rel = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .unwrap_or(dir)
+                    .to_path_buf();
                 diags.push(io_error(&rel, &e.to_string()));
             }
         }
@@ -145,14 +215,28 @@ fn walk_files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathB
 
 /// Hidden files, editor swap and backup files.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".tmp") || name.contains(".__jb_") || name == "4913"
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.contains(".__jb_")
+        || name == "4913"
 }
 
 fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<SourceFile> {
     let full = root.join(rel);
     match fs::metadata(&full) {
         Ok(m) if m.len() > MAX_CONTENT_FILE => {
-            diags.push(io_error(rel, &format!("file is {} bytes; content files are limited to {} bytes", m.len(), MAX_CONTENT_FILE)));
+            diags.push(io_error(
+                rel,
+                &format!(
+                    "file is {} bytes; content files are limited to {} bytes",
+                    m.len(),
+                    MAX_CONTENT_FILE
+                ),
+            ));
             return None;
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
@@ -170,24 +254,45 @@ fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<Sou
             if text.starts_with('\u{feff}') {
                 text.replace_range(..3, "");
             }
-            Some(SourceFile { path: PathBuf::from(slash(rel)), text })
+            Some(SourceFile {
+                path: PathBuf::from(slash(rel)),
+                text,
+            })
         }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
-            diags.push(Diagnostic::error(Code::Io, &PathBuf::from(slash(rel)), &valid, Some(at..at), "file is not valid UTF-8").with_help(Some("save the file with UTF-8 encoding".into())));
+            diags.push(
+                Diagnostic::error(
+                    Code::Io,
+                    &PathBuf::from(slash(rel)),
+                    &valid,
+                    Some(at..at),
+                    "file is not valid UTF-8",
+                )
+                .with_help(Some("save the file with UTF-8 encoding".into())),
+            );
             None
         }
     }
 }
 
 fn io_error(rel: &Path, msg: &str) -> Diagnostic {
-    Diagnostic::error(Code::Io, &PathBuf::from(slash(rel)), "", None, msg.to_string())
+    Diagnostic::error(
+        Code::Io,
+        &PathBuf::from(slash(rel)),
+        "",
+        None,
+        msg.to_string(),
+    )
 }
 
 /// `/`-separated form of a relative path, the same on every platform.
 pub fn slash(p: &Path) -> String {
-    p.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// A Markdown file split into front matter and body, with the byte offsets of each so that
@@ -204,17 +309,31 @@ pub struct Split<'a> {
 pub fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, &'static str)> {
     let first_line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
     if text[..first_line_end].trim_end() != "+++" {
-        return Err((0, "expected the file to start with a `+++` line opening the TOML front matter"));
+        return Err((
+            0,
+            "expected the file to start with a `+++` line opening the TOML front matter",
+        ));
     }
     let mut pos = first_line_end;
     while pos < text.len() {
-        let end = text[pos..].find('\n').map(|i| pos + i + 1).unwrap_or(text.len());
+        let end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i + 1)
+            .unwrap_or(text.len());
         if text[pos..end].trim_end() == "+++" {
-            return Ok(Split { front: &text[first_line_end..pos], front_offset: first_line_end, body: &text[end..], body_offset: end });
+            return Ok(Split {
+                front: &text[first_line_end..pos],
+                front_offset: first_line_end,
+                body: &text[end..],
+                body_offset: end,
+            });
         }
         pos = end;
     }
-    Err((0, "front matter opened with `+++` is never closed by a second `+++` line"))
+    Err((
+        0,
+        "front matter opened with `+++` is never closed by a second `+++` line",
+    ))
 }
 
 #[cfg(test)]
@@ -245,7 +364,14 @@ mod tests {
 
     #[test]
     fn ignores_editor_files() {
-        for n in [".x.md.swp", "x.md~", "#x.md#", "4913", "x.md.__jb_tmp___", ".DS_Store"] {
+        for n in [
+            ".x.md.swp",
+            "x.md~",
+            "#x.md#",
+            "4913",
+            "x.md.__jb_tmp___",
+            ".DS_Store",
+        ] {
             assert!(is_ignored(n), "{n}");
         }
         assert!(!is_ignored("alibaba-cloud.md"));

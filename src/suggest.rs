@@ -1,13 +1,20 @@
 //! "Did you mean ...?" for misspelt keys and references.
 
 /// The closest candidate to `word`, if it is close enough to be a plausible typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let word_l = word.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = distance(&word_l, &c.to_lowercase());
         // Punctuation-insensitive match catches `iso27001` vs `iso_27001`.
-        let d = if strip(&word_l) == strip(&c.to_lowercase()) { 0 } else { d };
+        let d = if strip(&word_l) == strip(&c.to_lowercase()) {
+            0
+        } else {
+            d
+        };
         if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
@@ -19,7 +26,10 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 
 /// `did you mean `x`?` or nothing.
 pub fn help(word: &str, candidates: impl IntoIterator<Item = impl AsRef<str>>) -> Option<String> {
-    let owned: Vec<String> = candidates.into_iter().map(|c| c.as_ref().to_string()).collect();
+    let owned: Vec<String> = candidates
+        .into_iter()
+        .map(|c| c.as_ref().to_string())
+        .collect();
     did_you_mean(word, owned.iter().map(String::as_str)).map(|c| format!("did you mean `{c}`?"))
 }
 
@@ -34,7 +44,9 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -47,7 +59,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("iso27001", ["iso_27001", "soc2_type2"]).as_deref(), Some("iso_27001"));
+        assert_eq!(
+            did_you_mean("iso27001", ["iso_27001", "soc2_type2"]).as_deref(),
+            Some("iso_27001")
+        );
         assert_eq!(did_you_mean("c-5", ["c5", "tisax"]).as_deref(), Some("c5"));
         assert_eq!(did_you_mean("banana", ["c5", "tisax"]), None);
     }

@@ -21,12 +21,20 @@ pub const CERT_KINDS: &[(&str, &str)] = &[
 fn check_slug(ctx: &mut FileCtx, what: &str) -> String {
     let slug = ctx.file.stem().to_string();
     if !is_slug(&slug) {
-        ctx.file_error(Code::BadName, format!("`{slug}` is not a valid {what} slug (the file name)")).with_expected_in_place("lowercase letters, digits and single hyphens");
+        ctx.file_error(
+            Code::BadName,
+            format!("`{slug}` is not a valid {what} slug (the file name)"),
+        )
+        .with_expected_in_place("lowercase letters, digits and single hyphens");
     }
     slug
 }
 
-pub fn certification(raw: RawCertification, body: String, ctx: &mut FileCtx) -> Option<Certification> {
+pub fn certification(
+    raw: RawCertification,
+    body: String,
+    ctx: &mut FileCtx,
+) -> Option<Certification> {
     let before = ctx.diags.len();
     let slug = check_slug(ctx, "certification");
     ctx.check_ref("kind", &raw.kind, CERT_KINDS.iter().map(|(k, _)| *k));
@@ -36,9 +44,17 @@ pub fn certification(raw: RawCertification, body: String, ctx: &mut FileCtx) -> 
     let mut levels: Vec<Named> = Vec::new();
     for l in raw.levels {
         if levels.iter().any(|x| &x.key == l.key.get_ref()) {
-            ctx.error(Code::Duplicate, l.key.span(), format!("level `{}` is defined twice", l.key.get_ref()));
+            ctx.error(
+                Code::Duplicate,
+                l.key.span(),
+                format!("level `{}` is defined twice", l.key.get_ref()),
+            );
         }
-        levels.push(Named { key: l.key.into_inner(), name: l.name, description: l.description });
+        levels.push(Named {
+            key: l.key.into_inner(),
+            name: l.name,
+            description: l.description,
+        });
     }
     if ctx.diags.len() > before {
         return None;
@@ -46,7 +62,11 @@ pub fn certification(raw: RawCertification, body: String, ctx: &mut FileCtx) -> 
     let kind = raw.kind.into_inner();
     Some(Certification {
         short_name: raw.short_name.unwrap_or_else(|| raw.name.clone()),
-        kind_label: CERT_KINDS.iter().find(|(k, _)| *k == kind).map(|(_, l)| l.to_string()).unwrap_or_default(),
+        kind_label: CERT_KINDS
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, l)| l.to_string())
+            .unwrap_or_default(),
         slug,
         file: ctx.file.path.clone(),
         name: raw.name,
@@ -71,21 +91,57 @@ pub fn framework(raw: RawFramework, config: &Config, ctx: &mut FileCtx) -> Optio
         let id = e.id.get_ref().clone();
         let entry_slug = id.to_lowercase().replace(' ', "-");
         if !is_slug(&entry_slug) {
-            ctx.error(Code::BadName, e.id.span(), format!("entry ID `{id}` cannot be used in a URL")).with_expected_in_place("letters, digits, single spaces or hyphens");
+            ctx.error(
+                Code::BadName,
+                e.id.span(),
+                format!("entry ID `{id}` cannot be used in a URL"),
+            )
+            .with_expected_in_place("letters, digits, single spaces or hyphens");
         }
         if !seen.insert(entry_slug.clone()) {
-            ctx.error(Code::Duplicate, e.id.span(), format!("entry `{id}` appears twice in this framework"));
+            ctx.error(
+                Code::Duplicate,
+                e.id.span(),
+                format!("entry `{id}` appears twice in this framework"),
+            );
         }
         let mut dims = Vec::new();
         for d in &e.dimensions {
-            if ctx.check_ref("dimension", d, config.dimensions.iter().map(|x| x.key.as_str())) {
-                dims.push(config.dimensions.iter().position(|x| &x.key == d.get_ref()).expect("checked"));
+            if ctx.check_ref(
+                "dimension",
+                d,
+                config.dimensions.iter().map(|x| x.key.as_str()),
+            ) {
+                dims.push(
+                    config
+                        .dimensions
+                        .iter()
+                        .position(|x| &x.key == d.get_ref())
+                        .expect("checked"),
+                );
             }
         }
-        entries.push(Entry { id, slug: entry_slug, title: e.title, description: e.description, dimensions: dims, categories: e.categories.into_iter().map(|c| SubEntry { id: c.id, title: c.title }).collect() });
+        entries.push(Entry {
+            id,
+            slug: entry_slug,
+            title: e.title,
+            description: e.description,
+            dimensions: dims,
+            categories: e
+                .categories
+                .into_iter()
+                .map(|c| SubEntry {
+                    id: c.id,
+                    title: c.title,
+                })
+                .collect(),
+        });
     }
     if entries.is_empty() {
-        ctx.file_error(Code::MissingField, "a framework needs at least one [[entries]]");
+        ctx.file_error(
+            Code::MissingField,
+            "a framework needs at least one [[entries]]",
+        );
     }
     if ctx.diags.len() > before {
         return None;
@@ -109,20 +165,42 @@ pub fn questions(raw: RawQuestions, ctx: &mut FileCtx) -> Option<Questions> {
         ctx.file_error(Code::MissingField, "a question has empty text");
         return None;
     }
-    Some(Questions { intro: raw.intro, items: raw.questions.into_iter().map(|q| q.text).collect() })
+    Some(Questions {
+        intro: raw.intro,
+        items: raw.questions.into_iter().map(|q| q.text).collect(),
+    })
 }
 
 /// Free pages live at `/<slug>/`; these slugs are taken by the generated sections.
-pub const RESERVED_PAGE_SLUGS: &[&str] = &["vendor", "certification", "framework", "register", "methodology", "assets", "api", "404"];
+pub const RESERVED_PAGE_SLUGS: &[&str] = &[
+    "vendor",
+    "certification",
+    "framework",
+    "register",
+    "methodology",
+    "assets",
+    "api",
+    "404",
+];
 
 pub fn page(raw: RawPage, body: String, ctx: &mut FileCtx) -> Option<Page> {
     let slug = check_slug(ctx, "page");
     if RESERVED_PAGE_SLUGS.contains(&slug.as_str()) {
-        ctx.file_error(Code::Duplicate, format!("page slug `{slug}` collides with a generated section of the site")).with_help_in_place("rename the file");
+        ctx.file_error(
+            Code::Duplicate,
+            format!("page slug `{slug}` collides with a generated section of the site"),
+        )
+        .with_help_in_place("rename the file");
         return None;
     }
     if !is_slug(&slug) {
         return None;
     }
-    Some(Page { slug, file: ctx.file.path.clone(), title: raw.title, description: raw.description, body })
+    Some(Page {
+        slug,
+        file: ctx.file.path.clone(),
+        title: raw.title,
+        description: raw.description,
+        body,
+    })
 }

@@ -17,9 +17,17 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
     let mut seen = BTreeSet::new();
     for d in raw.dimensions {
         if !seen.insert(d.key.get_ref().clone()) {
-            ctx.error(Code::Duplicate, d.key.span(), format!("dimension `{}` is defined twice", d.key.get_ref()));
+            ctx.error(
+                Code::Duplicate,
+                d.key.span(),
+                format!("dimension `{}` is defined twice", d.key.get_ref()),
+            );
         }
-        dimensions.push(Dimension { key: d.key.into_inner(), name: d.name, description: d.description });
+        dimensions.push(Dimension {
+            key: d.key.into_inner(),
+            name: d.name,
+            description: d.description,
+        });
     }
     if dimensions.is_empty() {
         ctx.file_error(Code::BadConfig, "site.toml defines no [[dimensions]]");
@@ -30,7 +38,11 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
     let mut seen = BTreeSet::new();
     for p in raw.profiles {
         if !seen.insert(p.key.get_ref().clone()) {
-            ctx.error(Code::Duplicate, p.key.span(), format!("weight profile `{}` is defined twice", p.key.get_ref()));
+            ctx.error(
+                Code::Duplicate,
+                p.key.span(),
+                format!("weight profile `{}` is defined twice", p.key.get_ref()),
+            );
         }
         let mut weights = vec![0u32; dimensions.len()];
         let mut given = vec![false; dimensions.len()];
@@ -38,33 +50,78 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         for (k, w) in p.weights.get_ref() {
             total += *w.get_ref();
             if !(0..=100).contains(w.get_ref()) {
-                ctx.error(Code::OutOfRange, w.span(), format!("weight {} is outside 0-100", w.get_ref())).with_expected_in_place("a whole percentage from 0 to 100");
+                ctx.error(
+                    Code::OutOfRange,
+                    w.span(),
+                    format!("weight {} is outside 0-100", w.get_ref()),
+                )
+                .with_expected_in_place("a whole percentage from 0 to 100");
             }
             if ctx.check_ref("dimension", k, dim_keys.iter().copied()) {
-                let i = dim_keys.iter().position(|d| d == k.get_ref()).expect("checked");
+                let i = dim_keys
+                    .iter()
+                    .position(|d| d == k.get_ref())
+                    .expect("checked");
                 weights[i] = (*w.get_ref()).clamp(0, 100) as u32;
                 given[i] = true;
             }
         }
-        let missing: Vec<&str> = dim_keys.iter().zip(&given).filter(|(_, g)| !**g).map(|(k, _)| *k).collect();
+        let missing: Vec<&str> = dim_keys
+            .iter()
+            .zip(&given)
+            .filter(|(_, g)| !**g)
+            .map(|(k, _)| *k)
+            .collect();
         if !missing.is_empty() {
-            ctx.error(Code::BadConfig, p.weights.span(), format!("profile `{}` gives no weight for {}", p.key.get_ref(), missing.join(", "))).with_help_in_place("give every dimension a weight (0 is allowed)");
+            ctx.error(
+                Code::BadConfig,
+                p.weights.span(),
+                format!(
+                    "profile `{}` gives no weight for {}",
+                    p.key.get_ref(),
+                    missing.join(", ")
+                ),
+            )
+            .with_help_in_place("give every dimension a weight (0 is allowed)");
         }
         if total != 100 {
-            ctx.error(Code::BadConfig, p.weights.span(), format!("weights of profile `{}` sum to {total}, not 100", p.key.get_ref())).with_expected_in_place("weights that add up to exactly 100");
+            ctx.error(
+                Code::BadConfig,
+                p.weights.span(),
+                format!(
+                    "weights of profile `{}` sum to {total}, not 100",
+                    p.key.get_ref()
+                ),
+            )
+            .with_expected_in_place("weights that add up to exactly 100");
         }
-        profiles.push(Profile { key: p.key.into_inner(), name: p.name, description: p.description, weights });
+        profiles.push(Profile {
+            key: p.key.into_inner(),
+            name: p.name,
+            description: p.description,
+            weights,
+        });
     }
-    let default_profile = profiles.iter().position(|p| &p.key == raw.default_profile.get_ref());
+    let default_profile = profiles
+        .iter()
+        .position(|p| &p.key == raw.default_profile.get_ref());
     if default_profile.is_none() {
-        ctx.check_ref("weight profile", &raw.default_profile, profiles.iter().map(|p| p.key.as_str()));
+        ctx.check_ref(
+            "weight profile",
+            &raw.default_profile,
+            profiles.iter().map(|p| p.key.as_str()),
+        );
     }
 
     let bands = validate_bands(&raw.bands, ctx);
     let ratings = named(raw.ratings, "rating", ctx);
     let categories = named(raw.categories, "category", ctx);
     if *raw.expiring_within_days.get_ref() < 0 {
-        ctx.error(Code::OutOfRange, raw.expiring_within_days.span(), "expiring_within_days cannot be negative");
+        ctx.error(
+            Code::OutOfRange,
+            raw.expiring_within_days.span(),
+            "expiring_within_days cannot be negative",
+        );
     }
 
     if ctx.diags.len() > errors_before {
@@ -92,15 +149,28 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
 fn validate_bands(raw: &toml::Spanned<Vec<super::raw::RawBand>>, ctx: &mut FileCtx) -> Vec<Band> {
     let mut bands: Vec<Band> = Vec::new();
     if raw.get_ref().is_empty() {
-        ctx.error(Code::BadConfig, raw.span(), "site.toml defines no [[bands]]");
+        ctx.error(
+            Code::BadConfig,
+            raw.span(),
+            "site.toml defines no [[bands]]",
+        );
     }
     for (i, b) in raw.get_ref().iter().enumerate() {
         let min = *b.min.get_ref();
         if i == 0 && min != 0.0 {
-            ctx.error(Code::BadConfig, b.min.span(), format!("the lowest band must start at 0, not {min}")).with_help_in_place("scores from 0 up to this value would have no band");
+            ctx.error(
+                Code::BadConfig,
+                b.min.span(),
+                format!("the lowest band must start at 0, not {min}"),
+            )
+            .with_help_in_place("scores from 0 up to this value would have no band");
         }
         if !(0.0..=100.0).contains(&min) {
-            ctx.error(Code::OutOfRange, b.min.span(), format!("band start {min} is outside 0-100"));
+            ctx.error(
+                Code::OutOfRange,
+                b.min.span(),
+                format!("band start {min} is outside 0-100"),
+            );
         }
         if let Some(prev) = bands.last() {
             if min <= prev.min {
@@ -108,9 +178,18 @@ fn validate_bands(raw: &toml::Spanned<Vec<super::raw::RawBand>>, ctx: &mut FileC
             }
         }
         if bands.iter().any(|x| &x.key == b.key.get_ref()) {
-            ctx.error(Code::Duplicate, b.key.span(), format!("band `{}` is defined twice", b.key.get_ref()));
+            ctx.error(
+                Code::Duplicate,
+                b.key.span(),
+                format!("band `{}` is defined twice", b.key.get_ref()),
+            );
         }
-        bands.push(Band { key: b.key.get_ref().clone(), name: b.name.clone(), min, description: b.description.clone() });
+        bands.push(Band {
+            key: b.key.get_ref().clone(),
+            name: b.name.clone(),
+            min,
+            description: b.description.clone(),
+        });
     }
     bands
 }
@@ -119,9 +198,17 @@ fn named(raw: Vec<RawNamed>, what: &str, ctx: &mut FileCtx) -> Vec<Named> {
     let mut out: Vec<Named> = Vec::new();
     for n in raw {
         if out.iter().any(|x| &x.key == n.key.get_ref()) {
-            ctx.error(Code::Duplicate, n.key.span(), format!("{what} `{}` is defined twice", n.key.get_ref()));
+            ctx.error(
+                Code::Duplicate,
+                n.key.span(),
+                format!("{what} `{}` is defined twice", n.key.get_ref()),
+            );
         }
-        out.push(Named { key: n.key.into_inner(), name: n.name, description: n.description });
+        out.push(Named {
+            key: n.key.into_inner(),
+            name: n.name,
+            description: n.description,
+        });
     }
     out
 }

@@ -28,7 +28,13 @@ pub struct SectionSpec {
 }
 
 /// Values a [`FactKind::Flag`] accepts besides yes/no/not_disclosed.
-pub const FLAG_QUALIFIERS: &[&str] = &["partial", "conditional", "self_assessed", "opt_out_available", "opt_in"];
+pub const FLAG_QUALIFIERS: &[&str] = &[
+    "partial",
+    "conditional",
+    "self_assessed",
+    "opt_out_available",
+    "opt_in",
+];
 
 const fn f(key: &'static str, label: &'static str, kind: FactKind) -> FieldSpec {
     FieldSpec { key, label, kind }
@@ -57,9 +63,17 @@ pub const SECTIONS: &[SectionSpec] = &[
         title: "Data handling",
         fields: &[
             f("trains_on_user_data", "Trains on user data", Token),
-            f("outputs_feed_model_improvement", "Outputs feed model improvement", Token),
+            f(
+                "outputs_feed_model_improvement",
+                "Outputs feed model improvement",
+                Token,
+            ),
             f("data_retention_period", "Data retention period", Token),
-            f("deletion_on_request", "Can delete user data on request", Flag),
+            f(
+                "deletion_on_request",
+                "Can delete user data on request",
+                Flag,
+            ),
             f("default_data_residency", "Default data residency", Token),
             f("data_residency_options", "Data residency options", Token),
             f("encryption_at_rest", "Encryption at rest", Flag),
@@ -74,12 +88,20 @@ pub const SECTIONS: &[SectionSpec] = &[
         title: "IP profile",
         fields: &[
             f("user_owns_outputs", "User owns outputs", Token),
-            f("vendor_claims_output_rights", "Vendor claims output rights", Flag),
+            f(
+                "vendor_claims_output_rights",
+                "Vendor claims output rights",
+                Flag,
+            ),
             f("input_ip_protection", "Input IP protection", Token),
             f("indemnification_offered", "Indemnification offered", Flag),
             f("copyright_shield", "Copyright shield program", Flag),
             f("commercial_use_permitted", "Commercial use permitted", Flag),
-            f("training_data_provenance", "Training data provenance", Token),
+            f(
+                "training_data_provenance",
+                "Training data provenance",
+                Token,
+            ),
             f("known_ip_lawsuits", "Known IP lawsuits", Flag),
         ],
     },
@@ -88,14 +110,42 @@ pub const SECTIONS: &[SectionSpec] = &[
         title: "Jurisdiction",
         fields: &[
             f("incorporation_country", "Incorporation country", Token),
-            f("incorporation_jurisdiction_risk", "Incorporation jurisdiction risk", Token),
-            f("subject_to_us_jurisdiction", "Subject to US jurisdiction", Flag),
-            f("subject_to_eu_jurisdiction", "Subject to EU jurisdiction", Flag),
-            f("subject_to_china_jurisdiction", "Subject to China jurisdiction", Flag),
-            f("subject_to_russia_jurisdiction", "Subject to Russia jurisdiction", Flag),
-            f("government_data_access_risk", "Government data access risk", Token),
+            f(
+                "incorporation_jurisdiction_risk",
+                "Incorporation jurisdiction risk",
+                Token,
+            ),
+            f(
+                "subject_to_us_jurisdiction",
+                "Subject to US jurisdiction",
+                Flag,
+            ),
+            f(
+                "subject_to_eu_jurisdiction",
+                "Subject to EU jurisdiction",
+                Flag,
+            ),
+            f(
+                "subject_to_china_jurisdiction",
+                "Subject to China jurisdiction",
+                Flag,
+            ),
+            f(
+                "subject_to_russia_jurisdiction",
+                "Subject to Russia jurisdiction",
+                Flag,
+            ),
+            f(
+                "government_data_access_risk",
+                "Government data access risk",
+                Token,
+            ),
             f("five_eyes_aligned", "Five Eyes aligned", Flag),
-            f("adequate_privacy_jurisdiction", "Adequate privacy jurisdiction", Flag),
+            f(
+                "adequate_privacy_jurisdiction",
+                "Adequate privacy jurisdiction",
+                Flag,
+            ),
             f("sanctions_risk", "Sanctions risk", Token),
         ],
     },
@@ -104,7 +154,11 @@ pub const SECTIONS: &[SectionSpec] = &[
         title: "Governance",
         fields: &[
             f("publishes_model_cards", "Publishes model cards", Flag),
-            f("publishes_transparency_reports", "Publishes transparency reports", Flag),
+            f(
+                "publishes_transparency_reports",
+                "Publishes transparency reports",
+                Flag,
+            ),
             f("has_ai_ethics_board", "Has AI ethics board", Flag),
             f("safety_testing_disclosed", "Safety testing disclosed", Flag),
             f("red_teaming_program", "Red-teaming program", Flag),
@@ -159,7 +213,9 @@ impl FactValue {
 
 /// `opt_out_available` → `Opt out available`; anything not a lowercase snake token is kept.
 pub fn humanize_token(s: &str) -> String {
-    let is_token = !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit());
+    let is_token = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit());
     if !is_token {
         return s.to_string();
     }
@@ -177,7 +233,10 @@ pub fn section(key: &str) -> Option<&'static SectionSpec> {
 
 /// Every valid `section.key` path (what the sources table may cite).
 pub fn all_paths() -> Vec<String> {
-    SECTIONS.iter().flat_map(|s| s.fields.iter().map(move |f| format!("{}.{}", s.key, f.key))).collect()
+    SECTIONS
+        .iter()
+        .flat_map(|s| s.fields.iter().map(move |f| format!("{}.{}", s.key, f.key)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ pub mod raw;
 mod report;
 mod vendor;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 pub use catalog::CERT_KINDS;
@@ -280,10 +280,24 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
     let mut certifications = Vec::new();
     for f in kind("certifications") {
         if let Some((raw, body)) = markdown_or_toml::<raw::RawCertification>(f, diags) {
-            certifications.extend(catalog::certification(raw, body, &mut FileCtx::new(f, diags)));
+            certifications.extend(catalog::certification(
+                raw,
+                body,
+                &mut FileCtx::new(f, diags),
+            ));
         }
     }
-    check_duplicates(&certifications, |c| (c.slug.clone(), c.file.clone()), "certification", kind("certifications"), diags);
+    check_duplicates(
+        &certifications,
+        |c| (c.slug.clone(), c.file.clone()),
+        "certification",
+        kind("certifications"),
+        diags,
+    );
+    let broken_certs = broken(
+        kind("certifications"),
+        certifications.iter().map(|c| c.slug.as_str()),
+    );
 
     // Without a valid site.toml, references to dimensions, ratings and categories cannot be
     // checked; syntax and shape are still checked so the editor sees those errors now.
@@ -303,32 +317,73 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
     let mut vendors = Vec::new();
     for f in kind("vendors") {
         if let Some((raw, body)) = markdown_or_toml::<raw::RawVendor>(f, diags) {
-            vendors.extend(vendor::validate(raw, body, &config, &certifications, &mut FileCtx::new(f, diags)));
+            vendors.extend(vendor::validate(
+                raw,
+                body,
+                &config,
+                &certifications,
+                &mut FileCtx::new(f, diags).with_broken(&broken_certs),
+            ));
         }
     }
-    check_duplicates(&vendors, |v| (v.slug.clone(), v.file.clone()), "vendor", kind("vendors"), diags);
+    check_duplicates(
+        &vendors,
+        |v| (v.slug.clone(), v.file.clone()),
+        "vendor",
+        kind("vendors"),
+        diags,
+    );
+    let mut broken_refs = broken(kind("vendors"), vendors.iter().map(|v| v.slug.as_str()));
+    broken_refs.extend(broken_certs.iter().cloned());
 
     let mut reports = Vec::new();
     for f in kind("reports") {
         if let Some((raw, body)) = markdown_or_toml::<raw::RawReport>(f, diags) {
-            reports.extend(report::validate(raw, body, &certifications, &vendors, &mut FileCtx::new(f, diags)));
+            reports.extend(report::validate(
+                raw,
+                body,
+                &certifications,
+                &vendors,
+                &mut FileCtx::new(f, diags).with_broken(&broken_refs),
+            ));
         }
     }
-    check_duplicates(&reports, |r| (r.slug.clone(), r.file.clone()), "report", kind("reports"), diags);
+    check_duplicates(
+        &reports,
+        |r| (r.slug.clone(), r.file.clone()),
+        "report",
+        kind("reports"),
+        diags,
+    );
 
     let mut frameworks = Vec::new();
     for f in kind("frameworks") {
         if f.extension() != "toml" {
-            diags.push(Diagnostic::error(Code::BadName, &f.path, &f.text, Some(0..0), "framework catalogs are .toml files").with_help(Some(format!("rename it to {}.toml", f.stem()))));
+            diags.push(
+                Diagnostic::error(
+                    Code::BadName,
+                    &f.path,
+                    &f.text,
+                    Some(0..0),
+                    "framework catalogs are .toml files",
+                )
+                .with_help(Some(format!("rename it to {}.toml", f.stem()))),
+            );
             continue;
         }
         if let Some(raw) = parse_toml_file::<raw::RawFramework>(f, diags) {
-            frameworks.extend(catalog::framework(raw, &config, &mut FileCtx::new(f, diags)));
+            frameworks.extend(catalog::framework(
+                raw,
+                &config,
+                &mut FileCtx::new(f, diags),
+            ));
         }
     }
 
     let questions = match &sources.questions {
-        Some(f) => parse_toml_file::<raw::RawQuestions>(f, diags).and_then(|raw| catalog::questions(raw, &mut FileCtx::new(f, diags))).unwrap_or_default(),
+        Some(f) => parse_toml_file::<raw::RawQuestions>(f, diags)
+            .and_then(|raw| catalog::questions(raw, &mut FileCtx::new(f, diags)))
+            .unwrap_or_default(),
         None => Questions::default(),
     };
 
@@ -338,10 +393,19 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
             pages.extend(catalog::page(raw, body, &mut FileCtx::new(f, diags)));
         }
     }
-    check_duplicates(&pages, |p| (p.slug.clone(), p.file.clone()), "page", kind("pages"), diags);
+    check_duplicates(
+        &pages,
+        |p| (p.slug.clone(), p.file.clone()),
+        "page",
+        kind("pages"),
+        diags,
+    );
     check_alias_collisions(&vendors, kind("vendors"), diags);
 
-    if diags[before..].iter().any(|d| d.severity == crate::diagnostic::Severity::Error) {
+    if diags[before..]
+        .iter()
+        .any(|d| d.severity == crate::diagnostic::Severity::Error)
+    {
         return None;
     }
     vendors.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -350,11 +414,32 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
     // Certifications were indexed by position above; they were loaded sorted by file name
     // and are kept in that order so the indices stay valid.
-    Some(Registry { config, vendors, certifications, reports, frameworks, questions, pages })
+    Some(Registry {
+        config,
+        vendors,
+        certifications,
+        reports,
+        frameworks,
+        questions,
+        pages,
+    })
+}
+
+/// Stems of files of one kind that did not make it into the registry.
+fn broken<'a>(files: &[SourceFile], loaded: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    let loaded: BTreeSet<&str> = loaded.collect();
+    files
+        .iter()
+        .map(|f| f.stem().to_string())
+        .filter(|s| !loaded.contains(s.as_str()))
+        .collect()
 }
 
 /// `.md` files carry front matter and a body; `.toml` files are front matter alone.
-fn markdown_or_toml<T: serde::de::DeserializeOwned>(f: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<(T, String)> {
+fn markdown_or_toml<T: serde::de::DeserializeOwned>(
+    f: &SourceFile,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(T, String)> {
     if f.extension() == "toml" {
         parse_toml_file::<T>(f, diags).map(|t| (t, String::new()))
     } else {
@@ -364,14 +449,33 @@ fn markdown_or_toml<T: serde::de::DeserializeOwned>(f: &SourceFile, diags: &mut 
 
 /// Two files with one slug (`acme.md` and `acme.toml`, or two report files with one ID): every
 /// file after the first is reported, naming the first.
-fn check_duplicates<T>(items: &[T], key: impl Fn(&T) -> (String, PathBuf), what: &str, files: &[SourceFile], diags: &mut Vec<Diagnostic>) {
+fn check_duplicates<T>(
+    items: &[T],
+    key: impl Fn(&T) -> (String, PathBuf),
+    what: &str,
+    files: &[SourceFile],
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut first: BTreeMap<String, PathBuf> = BTreeMap::new();
     for item in items {
         let (k, file) = key(item);
         match first.get(&k) {
             Some(prev) => {
-                let text = files.iter().find(|f| f.path == file).map(|f| f.text.as_str()).unwrap_or("");
-                diags.push(Diagnostic::error(Code::Duplicate, &file, text, Some(0..0), format!("duplicate {what} `{k}`: also defined in {}", prev.display())).with_help(Some("each slug or ID may appear in one file only".into())));
+                let text = files
+                    .iter()
+                    .find(|f| f.path == file)
+                    .map(|f| f.text.as_str())
+                    .unwrap_or("");
+                diags.push(
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        &file,
+                        text,
+                        Some(0..0),
+                        format!("duplicate {what} `{k}`: also defined in {}", prev.display()),
+                    )
+                    .with_help(Some("each slug or ID may appear in one file only".into())),
+                );
             }
             None => {
                 first.insert(k, file);
@@ -382,14 +486,31 @@ fn check_duplicates<T>(items: &[T], key: impl Fn(&T) -> (String, PathBuf), what:
 
 /// An alias must not shadow a real vendor URL or another alias.
 fn check_alias_collisions(vendors: &[Vendor], files: &[SourceFile], diags: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<String, &str> = vendors.iter().map(|v| (format!("/vendor/{}/", v.slug), v.slug.as_str())).collect();
+    let mut seen: BTreeMap<String, &str> = vendors
+        .iter()
+        .map(|v| (format!("/vendor/{}/", v.slug), v.slug.as_str()))
+        .collect();
     for v in vendors {
         for a in &v.aliases {
-            let norm = if a.ends_with('/') { a.clone() } else { format!("{a}/") };
+            let norm = if a.ends_with('/') {
+                a.clone()
+            } else {
+                format!("{a}/")
+            };
             if let Some(other) = seen.get(&norm) {
-                let text = files.iter().find(|f| f.path == v.file).map(|f| f.text.as_str()).unwrap_or("");
+                let text = files
+                    .iter()
+                    .find(|f| f.path == v.file)
+                    .map(|f| f.text.as_str())
+                    .unwrap_or("");
                 let span = text.find(a.as_str()).map(|i| i..i + a.len());
-                diags.push(Diagnostic::error(Code::Duplicate, &v.file, text, span, format!("alias `{a}` is already the address of `{other}`")));
+                diags.push(Diagnostic::error(
+                    Code::Duplicate,
+                    &v.file,
+                    text,
+                    span,
+                    format!("alias `{a}` is already the address of `{other}`"),
+                ));
             } else {
                 seen.insert(norm, &v.slug);
             }

@@ -2,6 +2,7 @@
 //! located in the *whole* file (front-matter offset added), and small helpers the
 //! validators share.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
@@ -17,44 +18,107 @@ pub struct FileCtx<'a> {
     /// Byte offset of the TOML inside the file (0 for `.toml` files).
     pub offset: usize,
     pub diags: &'a mut Vec<Diagnostic>,
+    /// Slugs of files that exist but failed to load: references to them are not reported
+    /// again (the file's own errors say what is wrong), so one mistake gives one diagnostic.
+    pub broken: &'a BTreeSet<String>,
 }
+
+static NOTHING_BROKEN: BTreeSet<String> = BTreeSet::new();
 
 impl<'a> FileCtx<'a> {
     pub fn new(file: &'a SourceFile, diags: &'a mut Vec<Diagnostic>) -> Self {
-        FileCtx { file, offset: 0, diags }
+        FileCtx {
+            file,
+            offset: 0,
+            diags,
+            broken: &NOTHING_BROKEN,
+        }
+    }
+
+    pub fn with_broken(mut self, broken: &'a BTreeSet<String>) -> Self {
+        self.broken = broken;
+        self
     }
 
     /// Reports an error at a span of the TOML text.
-    pub fn error(&mut self, code: Code, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn error(
+        &mut self,
+        code: Code,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         let abs = span.start + self.offset..span.end + self.offset;
-        self.diags.push(Diagnostic::error(code, &self.file.path, &self.file.text, Some(abs), message));
+        self.diags.push(Diagnostic::error(
+            code,
+            &self.file.path,
+            &self.file.text,
+            Some(abs),
+            message,
+        ));
         self.diags.last_mut().expect("just pushed")
     }
 
     /// Reports an error about the file as a whole (line 1).
     pub fn file_error(&mut self, code: Code, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(code, &self.file.path, &self.file.text, Some(0..0), message));
+        self.diags.push(Diagnostic::error(
+            code,
+            &self.file.path,
+            &self.file.text,
+            Some(0..0),
+            message,
+        ));
         self.diags.last_mut().expect("just pushed")
     }
 
     /// A reference `value` (at `span`) that must be one of `known`.
-    pub fn check_ref<'k>(&mut self, what: &str, value: &Spanned<String>, known: impl IntoIterator<Item = &'k str> + Clone) -> bool {
+    pub fn check_ref<'k>(
+        &mut self,
+        what: &str,
+        value: &Spanned<String>,
+        known: impl IntoIterator<Item = &'k str> + Clone,
+    ) -> bool {
         if known.clone().into_iter().any(|k| k == value.get_ref()) {
             return true;
         }
+        if self.broken.contains(value.get_ref()) {
+            return false;
+        }
         let help = suggest::help(value.get_ref(), known.clone().into_iter());
         let list: Vec<&str> = known.into_iter().take(12).collect();
-        let expected = if list.is_empty() { format!("a known {what}") } else { format!("one of {}", list.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")) };
-        self.error(Code::UnknownReference, value.span(), format!("unknown {what} `{}`", value.get_ref())).with_expected_in_place(expected).help = help;
+        let expected = if list.is_empty() {
+            format!("a known {what}")
+        } else {
+            format!(
+                "one of {}",
+                list.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        self.error(
+            Code::UnknownReference,
+            value.span(),
+            format!("unknown {what} `{}`", value.get_ref()),
+        )
+        .with_expected_in_place(expected)
+        .help = help;
         false
     }
 
     /// http(s) URLs only: no `javascript:`, no relative paths in fields that promise a URL.
     pub fn check_url(&mut self, value: &Spanned<String>) -> bool {
         let v = value.get_ref();
-        let ok = (v.starts_with("https://") || v.starts_with("http://")) && v.len() > 8 && !v.contains(char::is_whitespace);
+        let ok = (v.starts_with("https://") || v.starts_with("http://"))
+            && v.len() > 8
+            && !v.contains(char::is_whitespace);
         if !ok {
-            self.error(Code::BadUrl, value.span(), format!("`{v}` is not an http(s) URL")).with_expected_in_place("an absolute URL starting with https://");
+            self.error(
+                Code::BadUrl,
+                value.span(),
+                format!("`{v}` is not an http(s) URL"),
+            )
+            .with_expected_in_place("an absolute URL starting with https://");
         }
         ok
     }
@@ -78,23 +142,48 @@ impl DiagExt for Diagnostic {
 }
 
 /// Parses a Markdown file with front matter: returns the raw struct and the body.
-pub fn parse_markdown<T: DeserializeOwned>(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<(T, String)> {
+pub fn parse_markdown<T: DeserializeOwned>(
+    file: &SourceFile,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(T, String)> {
     match split_front_matter(&file.text) {
         Ok(split) => {
-            let mut ctx = FileCtx { file, offset: split.front_offset, diags };
+            let mut ctx = FileCtx {
+                file,
+                offset: split.front_offset,
+                diags,
+                broken: &NOTHING_BROKEN,
+            };
             let raw = parse_toml(&mut ctx, split.front)?;
             Some((raw, split.body.to_string()))
         }
         Err((at, msg)) => {
-            let end = file.text[at..].find('\n').map(|i| at + i).unwrap_or(file.text.len());
-            diags.push(Diagnostic::error(Code::FrontMatter, &file.path, &file.text, Some(at..end), msg).with_help(Some("content files start with `+++`, then TOML, then `+++`, then Markdown".into())));
+            let end = file.text[at..]
+                .find('\n')
+                .map(|i| at + i)
+                .unwrap_or(file.text.len());
+            diags.push(
+                Diagnostic::error(
+                    Code::FrontMatter,
+                    &file.path,
+                    &file.text,
+                    Some(at..end),
+                    msg,
+                )
+                .with_help(Some(
+                    "content files start with `+++`, then TOML, then `+++`, then Markdown".into(),
+                )),
+            );
             None
         }
     }
 }
 
 /// Parses a whole `.toml` file.
-pub fn parse_toml_file<T: DeserializeOwned>(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<T> {
+pub fn parse_toml_file<T: DeserializeOwned>(
+    file: &SourceFile,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
     let mut ctx = FileCtx::new(file, diags);
     parse_toml(&mut ctx, &file.text)
 }
@@ -103,7 +192,11 @@ pub fn parse_toml_file<T: DeserializeOwned>(file: &SourceFile, diags: &mut Vec<D
 fn parse_toml<T: DeserializeOwned>(ctx: &mut FileCtx, text: &str) -> Option<T> {
     if let Err(e) = text.parse::<toml::Table>() {
         let span = e.span().unwrap_or(0..0);
-        ctx.error(Code::Syntax, span, format!("TOML syntax error: {}", first_line(e.message())));
+        ctx.error(
+            Code::Syntax,
+            span,
+            format!("TOML syntax error: {}", first_line(e.message())),
+        );
         return None;
     }
     match toml::from_str::<T>(text) {
@@ -114,7 +207,11 @@ fn parse_toml<T: DeserializeOwned>(ctx: &mut FileCtx, text: &str) -> Option<T> {
             let (code, message, expected, help) = classify(&msg);
             // serde reports missing fields at the start of the table; point at the opening
             // `+++` (or the file start) rather than at an unrelated first key.
-            let span = if code == Code::MissingField && span == (0..0) { 0..0 } else { span };
+            let span = if code == Code::MissingField && span == (0..0) {
+                0..0
+            } else {
+                span
+            };
             let d = ctx.error(code, span, message);
             d.expected = expected;
             d.help = help;
@@ -131,22 +228,58 @@ fn first_line(s: &str) -> &str {
 fn classify(msg: &str) -> (Code, String, Option<String>, Option<String>) {
     if let Some(rest) = msg.strip_prefix("unknown field ") {
         let field = between_ticks(rest).unwrap_or_default();
-        let expected: Vec<String> = rest.split_once("expected").map(|(_, list)| ticked(list)).unwrap_or_default();
+        let expected: Vec<String> = rest
+            .split_once("expected")
+            .map(|(_, list)| ticked(list))
+            .unwrap_or_default();
         let help = suggest::help(&field, &expected);
-        let exp = if expected.is_empty() { None } else { Some(format!("one of {}", expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", "))) };
-        return (Code::UnknownField, format!("unknown field `{field}`"), exp, help);
+        let exp = if expected.is_empty() {
+            None
+        } else {
+            Some(format!(
+                "one of {}",
+                expected
+                    .iter()
+                    .map(|e| format!("`{e}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        };
+        return (
+            Code::UnknownField,
+            format!("unknown field `{field}`"),
+            exp,
+            help,
+        );
     }
     if let Some(rest) = msg.strip_prefix("missing field ") {
         let field = between_ticks(rest).unwrap_or_default();
-        return (Code::MissingField, format!("missing required field `{field}`"), Some(format!("a `{field}` key in this table")), None);
+        return (
+            Code::MissingField,
+            format!("missing required field `{field}`"),
+            Some(format!("a `{field}` key in this table")),
+            None,
+        );
     }
-    if msg.starts_with("invalid type") || msg.starts_with("invalid value") || msg.starts_with("invalid length") {
+    if msg.starts_with("invalid type")
+        || msg.starts_with("invalid value")
+        || msg.starts_with("invalid length")
+    {
         let expected = msg.split_once(", expected ").map(|(_, e)| e.to_string());
         let head = msg.split_once(", expected ").map(|(h, _)| h).unwrap_or(msg);
         return (Code::WrongType, head.to_string(), expected, None);
     }
-    if msg.contains("is not a date") || msg.contains("does not exist") || msg.contains("months run") || msg.contains("has a time") {
-        return (Code::BadDate, msg.to_string(), Some("a date like \"2022\", \"2022-06\" or \"2022-06-30\"".into()), None);
+    if msg.contains("is not a date")
+        || msg.contains("does not exist")
+        || msg.contains("months run")
+        || msg.contains("has a time")
+    {
+        return (
+            Code::BadDate,
+            msg.to_string(),
+            Some("a date like \"2022\", \"2022-06\" or \"2022-06-30\"".into()),
+            None,
+        );
     }
     (Code::WrongType, msg.to_string(), None, None)
 }
@@ -158,12 +291,22 @@ fn between_ticks(s: &str) -> Option<String> {
 }
 
 fn ticked(s: &str) -> Vec<String> {
-    s.split('`').skip(1).step_by(2).map(str::to_string).collect()
+    s.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 /// Lowercase letters, digits and single hyphens: safe as a URL and as a folder name.
 pub fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 100 && s.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    !s.is_empty()
+        && s.len() <= 100
+        && s.split('-').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 #[cfg(test)]

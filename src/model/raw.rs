@@ -150,11 +150,17 @@ impl<'de> Deserialize<'de> for RawFact {
                 f.write_str("a string such as \"yes\", \"no\", \"not_disclosed\", or a table { value = \"yes\", detail = \"...\" }")
             }
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RawFact, E> {
-                Ok(RawFact { value: s.to_string(), detail: None })
+                Ok(RawFact {
+                    value: s.to_string(),
+                    detail: None,
+                })
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawFact, A::Error> {
                 let full = Full::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(RawFact { value: full.value, detail: full.detail })
+                Ok(RawFact {
+                    value: full.value,
+                    detail: full.detail,
+                })
             }
         }
         d.deserialize_any(V)

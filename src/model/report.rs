@@ -7,17 +7,42 @@ use super::vendor::resolve_cert;
 use super::{Certification, Report, ServiceGroup, Vendor};
 use crate::diagnostic::Code;
 
-pub fn validate(raw: RawReport, body: String, certs: &[Certification], vendors: &[Vendor], ctx: &mut FileCtx) -> Option<Report> {
+pub fn validate(
+    raw: RawReport,
+    body: String,
+    certs: &[Certification],
+    vendors: &[Vendor],
+    ctx: &mut FileCtx,
+) -> Option<Report> {
     let before = ctx.diags.len();
     let id = raw.id.get_ref().clone();
-    let id_ok = !id.is_empty() && id.len() <= 100 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') && !id.starts_with('-');
+    let id_ok = !id.is_empty()
+        && id.len() <= 100
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !id.starts_with('-');
     if !id_ok {
-        ctx.error(Code::BadName, raw.id.span(), format!("report ID `{id}` may only use letters, digits and hyphens"));
+        ctx.error(
+            Code::BadName,
+            raw.id.span(),
+            format!("report ID `{id}` may only use letters, digits and hyphens"),
+        );
     } else if ctx.file.stem() != id.to_lowercase() {
-        ctx.error(Code::BadName, raw.id.span(), format!("report `{id}` is in a file named `{}`", ctx.file.path.display())).with_help_in_place(format!("name the file `{}.md`", id.to_lowercase()));
+        ctx.error(
+            Code::BadName,
+            raw.id.span(),
+            format!(
+                "report `{id}` is in a file named `{}`",
+                ctx.file.path.display()
+            ),
+        )
+        .with_help_in_place(format!("name the file `{}.md`", id.to_lowercase()));
     }
     let certification = resolve_cert(&raw.certification, certs, ctx);
-    let vendor = if ctx.check_ref("vendor", &raw.vendor, vendors.iter().map(|v| v.slug.as_str())) {
+    let vendor = if ctx.check_ref(
+        "vendor",
+        &raw.vendor,
+        vendors.iter().map(|v| v.slug.as_str()),
+    ) {
         vendors.iter().position(|v| &v.slug == raw.vendor.get_ref())
     } else {
         None
@@ -25,7 +50,11 @@ pub fn validate(raw: RawReport, body: String, certs: &[Certification], vendors: 
     let level = match (&raw.level, certification) {
         (Some(l), Some(ci)) => {
             let keys: Vec<&str> = certs[ci].levels.iter().map(|l| l.key.as_str()).collect();
-            if ctx.check_ref(&format!("level of `{}`", certs[ci].slug), l, keys.iter().copied()) {
+            if ctx.check_ref(
+                &format!("level of `{}`", certs[ci].slug),
+                l,
+                keys.iter().copied(),
+            ) {
                 keys.iter().position(|k| k == l.get_ref())
             } else {
                 None
@@ -34,14 +63,27 @@ pub fn validate(raw: RawReport, body: String, certs: &[Certification], vendors: 
         _ => None,
     };
     if raw.valid_until.get_ref().last_day() < raw.approved.get_ref().first_day() {
-        ctx.error(Code::BadDate, raw.valid_until.span(), format!("valid_until {} is before the approval date {}", raw.valid_until.get_ref(), raw.approved.get_ref())).with_expected_in_place("a date on or after `approved`");
+        ctx.error(
+            Code::BadDate,
+            raw.valid_until.span(),
+            format!(
+                "valid_until {} is before the approval date {}",
+                raw.valid_until.get_ref(),
+                raw.approved.get_ref()
+            ),
+        )
+        .with_expected_in_place("a date on or after `approved`");
     }
     for u in raw.source_url.iter().chain(raw.monitoring_body_url.iter()) {
         ctx.check_url(u);
     }
     for e in &raw.earlier_reports {
         if e.get_ref().eq_ignore_ascii_case(&id) {
-            ctx.error(Code::UnknownReference, e.span(), "a report cannot list itself as an earlier report");
+            ctx.error(
+                Code::UnknownReference,
+                e.span(),
+                "a report cannot list itself as an earlier report",
+            );
         }
     }
     if ctx.diags.len() > before {
@@ -60,11 +102,22 @@ pub fn validate(raw: RawReport, body: String, certs: &[Certification], vendors: 
         approved: *raw.approved.get_ref(),
         valid_until: *raw.valid_until.get_ref(),
         level,
-        earlier_reports: raw.earlier_reports.into_iter().map(|e| e.into_inner()).collect(),
+        earlier_reports: raw
+            .earlier_reports
+            .into_iter()
+            .map(|e| e.into_inner())
+            .collect(),
         source: raw.source,
         source_url: raw.source_url.map(|u| u.into_inner()),
         controls_examined: raw.controls_examined,
-        services: raw.services.into_iter().map(|s| ServiceGroup { category: s.category, items: s.items }).collect(),
+        services: raw
+            .services
+            .into_iter()
+            .map(|s| ServiceGroup {
+                category: s.category,
+                items: s.items,
+            })
+            .collect(),
         body,
     })
 }

@@ -6,39 +6,80 @@ use std::collections::BTreeMap;
 use super::facts::{self, FactKind, FactValue, FLAG_QUALIFIERS};
 use super::parse::{is_slug, DiagExt, FileCtx};
 use super::raw::{FactTable, RawVendor};
-use super::{Certificate, Certification, Config, Fact, FactSection, Holding, Incident, Score, Source, Vendor};
+use super::{
+    Certificate, Certification, Config, Fact, FactSection, Holding, Incident, Score, Source, Vendor,
+};
 use crate::diagnostic::Code;
 use crate::suggest;
 
-pub fn validate(raw: RawVendor, body: String, config: &Config, certs: &[Certification], ctx: &mut FileCtx) -> Option<Vendor> {
+pub fn validate(
+    raw: RawVendor,
+    body: String,
+    config: &Config,
+    certs: &[Certification],
+    ctx: &mut FileCtx,
+) -> Option<Vendor> {
     let before = ctx.diags.len();
     let slug = ctx.file.stem().to_string();
     if !is_slug(&slug) {
-        ctx.file_error(Code::BadName, format!("`{slug}` is not a valid vendor slug (the file name)")).with_expected_in_place("lowercase letters, digits and single hyphens, e.g. `acme-cloud.md`");
+        ctx.file_error(
+            Code::BadName,
+            format!("`{slug}` is not a valid vendor slug (the file name)"),
+        )
+        .with_expected_in_place(
+            "lowercase letters, digits and single hyphens, e.g. `acme-cloud.md`",
+        );
     }
-    let category = if ctx.check_ref("category", &raw.category, config.categories.iter().map(|c| c.key.as_str())) {
-        config.categories.iter().position(|c| &c.key == raw.category.get_ref())
+    let category = if ctx.check_ref(
+        "category",
+        &raw.category,
+        config.categories.iter().map(|c| c.key.as_str()),
+    ) {
+        config
+            .categories
+            .iter()
+            .position(|c| &c.key == raw.category.get_ref())
     } else {
         None
     };
     let rating = match &raw.rating {
-        Some(r) if ctx.check_ref("rating", r, config.ratings.iter().map(|c| c.key.as_str())) => config.ratings.iter().position(|c| &c.key == r.get_ref()),
+        Some(r) if ctx.check_ref("rating", r, config.ratings.iter().map(|c| c.key.as_str())) => {
+            config.ratings.iter().position(|c| &c.key == r.get_ref())
+        }
         _ => None,
     };
     if let (Some(r), None) = (&raw.rating, &raw.rating_reason) {
-        ctx.error(Code::MissingField, r.span(), "a rating needs a `rating_reason`").with_help_in_place("add rating_reason = \"...\" saying why");
+        ctx.error(
+            Code::MissingField,
+            r.span(),
+            "a rating needs a `rating_reason`",
+        )
+        .with_help_in_place("add rating_reason = \"...\" saying why");
     }
     if let Some(f) = &raw.founded {
         if !(1800..=2100).contains(f.get_ref()) {
-            ctx.error(Code::OutOfRange, f.span(), format!("founded year {} is not plausible", f.get_ref())).with_expected_in_place("a four-digit year");
+            ctx.error(
+                Code::OutOfRange,
+                f.span(),
+                format!("founded year {} is not plausible", f.get_ref()),
+            )
+            .with_expected_in_place("a four-digit year");
         }
     }
     if let Some(w) = &raw.website {
         ctx.check_url(w);
     }
     for a in &raw.aliases {
-        if !a.get_ref().starts_with('/') || a.get_ref().contains(char::is_whitespace) || a.get_ref().contains("..") {
-            ctx.error(Code::BadName, a.span(), format!("alias `{}` is not a site path", a.get_ref())).with_expected_in_place("an old path such as `/vendor/old-name/`");
+        if !a.get_ref().starts_with('/')
+            || a.get_ref().contains(char::is_whitespace)
+            || a.get_ref().contains("..")
+        {
+            ctx.error(
+                Code::BadName,
+                a.span(),
+                format!("alias `{}` is not a site path", a.get_ref()),
+            )
+            .with_expected_in_place("an old path such as `/vendor/old-name/`");
         }
     }
 
@@ -49,27 +90,53 @@ pub fn validate(raw: RawVendor, body: String, config: &Config, certs: &[Certific
         ("jurisdiction_profiles", &raw.jurisdiction_profiles),
         ("governance", &raw.governance),
     ];
-    let facts: Vec<FactSection> = sections.iter().map(|(key, table)| fact_section(key, table, ctx)).collect();
+    let facts: Vec<FactSection> = sections
+        .iter()
+        .map(|(key, table)| fact_section(key, table, ctx))
+        .collect();
 
-    let scores = raw.scores.as_ref().map(|s| scores(s, config, ctx)).unwrap_or(None);
+    let scores = raw
+        .scores
+        .as_ref()
+        .map(|s| scores(s, config, ctx))
+        .unwrap_or(None);
 
     let mut incidents = Vec::new();
     for i in &raw.incidents {
         ctx.check_url(&i.source_url);
-        incidents.push(Incident { date: *i.date.get_ref(), title: i.title.clone(), summary: i.summary.clone(), source_url: i.source_url.get_ref().clone() });
+        incidents.push(Incident {
+            date: *i.date.get_ref(),
+            title: i.title.clone(),
+            summary: i.summary.clone(),
+            source_url: i.source_url.get_ref().clone(),
+        });
     }
     incidents.sort_by(|a, b| b.date.first_day().cmp(&a.date.first_day()));
 
     let mut holdings = Vec::new();
     for h in &raw.certifications {
-        let Some(ci) = resolve_cert(&h.certification, certs, ctx) else { continue };
+        let Some(ci) = resolve_cert(&h.certification, certs, ctx) else {
+            continue;
+        };
         let level = match &h.level {
             Some(l) => {
                 let keys: Vec<&str> = certs[ci].levels.iter().map(|l| l.key.as_str()).collect();
                 if keys.is_empty() {
-                    ctx.error(Code::UnknownReference, l.span(), format!("certification `{}` defines no levels", certs[ci].slug)).with_help_in_place(format!("remove `level`, or add [[levels]] to {}", certs[ci].file.display()));
+                    ctx.error(
+                        Code::UnknownReference,
+                        l.span(),
+                        format!("certification `{}` defines no levels", certs[ci].slug),
+                    )
+                    .with_help_in_place(format!(
+                        "remove `level`, or add [[levels]] to {}",
+                        certs[ci].file.display()
+                    ));
                     None
-                } else if ctx.check_ref(&format!("level of `{}`", certs[ci].slug), l, keys.iter().copied()) {
+                } else if ctx.check_ref(
+                    &format!("level of `{}`", certs[ci].slug),
+                    l,
+                    keys.iter().copied(),
+                ) {
                     keys.iter().position(|k| k == l.get_ref())
                 } else {
                     None
@@ -79,7 +146,15 @@ pub fn validate(raw: RawVendor, body: String, config: &Config, certs: &[Certific
         };
         if let (Some(i), Some(v)) = (&h.issued, &h.valid_until) {
             if v.get_ref().last_day() < i.get_ref().first_day() {
-                ctx.error(Code::BadDate, v.span(), format!("valid_until {} is before issued {}", v.get_ref(), i.get_ref()));
+                ctx.error(
+                    Code::BadDate,
+                    v.span(),
+                    format!(
+                        "valid_until {} is before issued {}",
+                        v.get_ref(),
+                        i.get_ref()
+                    ),
+                );
             }
         }
         if let Some(u) = &h.source_url {
@@ -95,17 +170,34 @@ pub fn validate(raw: RawVendor, body: String, config: &Config, certs: &[Certific
             note: h.note.clone(),
             source: h.source.clone(),
             source_url: h.source_url.as_ref().map(|u| u.get_ref().clone()),
-            certificates: h.certificates.iter().map(|c| Certificate { label: c.label.clone(), number: c.number.clone() }).collect(),
+            certificates: h
+                .certificates
+                .iter()
+                .map(|c| Certificate {
+                    label: c.label.clone(),
+                    number: c.number.clone(),
+                })
+                .collect(),
         });
     }
 
     let mut known_fields = facts::all_paths();
-    known_fields.extend(config.dimensions.iter().map(|d| format!("scores.{}", d.key)));
+    known_fields.extend(
+        config
+            .dimensions
+            .iter()
+            .map(|d| format!("scores.{}", d.key)),
+    );
     let mut sources = Vec::new();
     for s in &raw.sources {
         ctx.check_ref("fact", &s.field, known_fields.iter().map(String::as_str));
         ctx.check_url(&s.url);
-        sources.push(Source { field: s.field.get_ref().clone(), url: s.url.get_ref().clone(), verified: *s.verified.get_ref(), verified_by: s.verified_by.clone() });
+        sources.push(Source {
+            field: s.field.get_ref().clone(),
+            url: s.url.get_ref().clone(),
+            verified: *s.verified.get_ref(),
+            verified_by: s.verified_by.clone(),
+        });
     }
 
     if ctx.diags.len() > before {
@@ -139,7 +231,11 @@ pub fn validate(raw: RawVendor, body: String, config: &Config, certs: &[Certific
     })
 }
 
-pub(super) fn resolve_cert(r: &toml::Spanned<String>, certs: &[Certification], ctx: &mut FileCtx) -> Option<usize> {
+pub(super) fn resolve_cert(
+    r: &toml::Spanned<String>,
+    certs: &[Certification],
+    ctx: &mut FileCtx,
+) -> Option<usize> {
     if ctx.check_ref("certification", r, certs.iter().map(|c| c.slug.as_str())) {
         certs.iter().position(|c| &c.slug == r.get_ref())
     } else {
@@ -151,7 +247,9 @@ fn fact_section(key: &str, table: &FactTable, ctx: &mut FileCtx) -> FactSection 
     let spec = facts::section(key).expect("section keys come from the spec");
     let mut rows = Vec::new();
     for field in spec.fields {
-        let Some((_, v)) = table.iter().find(|(k, _)| k.get_ref() == field.key) else { continue };
+        let Some((_, v)) = table.iter().find(|(k, _)| k.get_ref() == field.key) else {
+            continue;
+        };
         let raw = v.get_ref();
         let value = FactValue::parse(&raw.value);
         match field.kind {
@@ -160,7 +258,20 @@ fn fact_section(key: &str, table: &FactTable, ctx: &mut FileCtx) -> FactSection 
                     if !FLAG_QUALIFIERS.contains(&s.as_str()) {
                         let mut allowed = vec!["yes", "no", "not_disclosed"];
                         allowed.extend(FLAG_QUALIFIERS);
-                        ctx.error(Code::WrongType, v.span(), format!("`{s}` is not a value for `{}.{}`", key, field.key)).with_expected_in_place(format!("one of {}", allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))).help = suggest::help(s, &allowed);
+                        ctx.error(
+                            Code::WrongType,
+                            v.span(),
+                            format!("`{s}` is not a value for `{}.{}`", key, field.key),
+                        )
+                        .with_expected_in_place(format!(
+                            "one of {}",
+                            allowed
+                                .iter()
+                                .map(|a| format!("`{a}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                        .help = suggest::help(s, &allowed);
                     }
                 }
             }
@@ -172,40 +283,111 @@ fn fact_section(key: &str, table: &FactTable, ctx: &mut FileCtx) -> FactSection 
             FactKind::Token => {}
         }
         if raw.value.trim().is_empty() {
-            ctx.error(Code::WrongType, v.span(), format!("`{}.{}` is empty", key, field.key)).with_help_in_place("leave the key out when nothing is known, or write \"not_disclosed\"");
+            ctx.error(
+                Code::WrongType,
+                v.span(),
+                format!("`{}.{}` is empty", key, field.key),
+            )
+            .with_help_in_place(
+                "leave the key out when nothing is known, or write \"not_disclosed\"",
+            );
         }
-        rows.push(Fact { key: field.key, label: field.label, value, detail: raw.detail.clone() });
+        rows.push(Fact {
+            key: field.key,
+            label: field.label,
+            value,
+            detail: raw.detail.clone(),
+        });
     }
     for (k, _) in table {
         if !spec.fields.iter().any(|f| f.key == k.get_ref()) {
             let help = suggest::help(k.get_ref(), spec.fields.iter().map(|f| f.key));
-            ctx.error(Code::UnknownField, k.span(), format!("unknown fact `{}` in [{}]", k.get_ref(), key)).with_expected_in_place(format!("one of {}", spec.fields.iter().map(|f| format!("`{}`", f.key)).collect::<Vec<_>>().join(", "))).help = help;
+            ctx.error(
+                Code::UnknownField,
+                k.span(),
+                format!("unknown fact `{}` in [{}]", k.get_ref(), key),
+            )
+            .with_expected_in_place(format!(
+                "one of {}",
+                spec.fields
+                    .iter()
+                    .map(|f| format!("`{}`", f.key))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .help = help;
         }
     }
-    FactSection { key: spec.key, title: spec.title, rows }
+    FactSection {
+        key: spec.key,
+        title: spec.title,
+        rows,
+    }
 }
 
 /// All dimensions or none: a half-scored vendor would get a composite that means nothing.
-fn scores(raw: &toml::Spanned<BTreeMap<toml::Spanned<String>, super::raw::RawScore>>, config: &Config, ctx: &mut FileCtx) -> Option<Vec<Score>> {
+fn scores(
+    raw: &toml::Spanned<BTreeMap<toml::Spanned<String>, super::raw::RawScore>>,
+    config: &Config,
+    ctx: &mut FileCtx,
+) -> Option<Vec<Score>> {
     let mut out: Vec<Option<Score>> = vec![None; config.dimensions.len()];
+    let before = ctx.diags.len();
     for (k, s) in raw.get_ref() {
-        if !ctx.check_ref("dimension", k, config.dimensions.iter().map(|d| d.key.as_str())) {
+        if !ctx.check_ref(
+            "dimension",
+            k,
+            config.dimensions.iter().map(|d| d.key.as_str()),
+        ) {
             continue;
         }
         let value = *s.score.get_ref();
         if !(0..=100).contains(&value) {
-            ctx.error(Code::OutOfRange, s.score.span(), format!("score {value} is outside 0-100")).with_expected_in_place("a whole number from 0 (lowest risk) to 100 (highest risk)");
+            ctx.error(
+                Code::OutOfRange,
+                s.score.span(),
+                format!("score {value} is outside 0-100"),
+            )
+            .with_expected_in_place("a whole number from 0 (lowest risk) to 100 (highest risk)");
             continue;
         }
         if s.rationale.trim().is_empty() {
-            ctx.error(Code::MissingField, s.score.span(), format!("score for `{}` has an empty rationale", k.get_ref())).with_help_in_place("say in one line which facts justify the score");
+            ctx.error(
+                Code::MissingField,
+                s.score.span(),
+                format!("score for `{}` has an empty rationale", k.get_ref()),
+            )
+            .with_help_in_place("say in one line which facts justify the score");
         }
-        let i = config.dimensions.iter().position(|d| &d.key == k.get_ref()).expect("checked");
-        out[i] = Some(Score { value: value as u8, rationale: s.rationale.clone() });
+        let i = config
+            .dimensions
+            .iter()
+            .position(|d| &d.key == k.get_ref())
+            .expect("checked");
+        out[i] = Some(Score {
+            value: value as u8,
+            rationale: s.rationale.clone(),
+        });
     }
-    let missing: Vec<&str> = config.dimensions.iter().zip(&out).filter(|(_, s)| s.is_none()).map(|(d, _)| d.key.as_str()).collect();
+    let missing: Vec<&str> = config
+        .dimensions
+        .iter()
+        .zip(&out)
+        .filter(|(_, s)| s.is_none())
+        .map(|(d, _)| d.key.as_str())
+        .collect();
+    // A score already reported as wrong is not also "missing".
+    if ctx.diags.len() > before {
+        return None;
+    }
     if !missing.is_empty() && missing.len() < config.dimensions.len() {
-        ctx.error(Code::MissingField, raw.span(), format!("scores are missing for {}", missing.join(", "))).with_help_in_place("score every dimension, or remove [scores] entirely to show the vendor as not yet scored");
+        let span = raw
+            .get_ref()
+            .keys()
+            .next()
+            .map(|k| k.span())
+            .unwrap_or(raw.span());
+        ctx.error(Code::MissingField, span, format!("scores are missing for {}", missing.join(", "))).with_help_in_place("score every dimension, or remove [scores] entirely to show the vendor as not yet scored");
         return None;
     }
     out.into_iter().collect()

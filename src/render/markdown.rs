@@ -8,25 +8,53 @@ use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, Ta
 /// Renders Markdown to sanitized HTML. Headings are shifted down by `shift` levels so a body
 /// never competes with the page's own `<h1>`.
 pub fn to_html(md: &str, shift: u8) -> String {
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_HEADING_ATTRIBUTES;
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES;
     let events: Vec<Event> = Parser::new_ext(md, opts).collect();
     let mut used = BTreeSet::new();
     let mut out_events = Vec::with_capacity(events.len());
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 let text = heading_text(&events[i + 1..]);
-                let base = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| slugify(&text));
-                let mut anchor = if base.is_empty() { "section".to_string() } else { base };
+                let base = id
+                    .as_ref()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| slugify(&text));
+                let mut anchor = if base.is_empty() {
+                    "section".to_string()
+                } else {
+                    base
+                };
                 let mut n = 1;
                 while !used.insert(anchor.clone()) {
                     n += 1;
-                    anchor = format!("{}-{n}", anchor.trim_end_matches(char::is_numeric).trim_end_matches('-'));
+                    anchor = format!(
+                        "{}-{n}",
+                        anchor
+                            .trim_end_matches(char::is_numeric)
+                            .trim_end_matches('-')
+                    );
                 }
-                out_events.push(Event::Start(Tag::Heading { level: shift_level(*level, shift), id: Some(CowStr::from(anchor)), classes: classes.clone(), attrs: attrs.clone() }));
+                out_events.push(Event::Start(Tag::Heading {
+                    level: shift_level(*level, shift),
+                    id: Some(CowStr::from(anchor)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
             }
-            Event::End(TagEnd::Heading(level)) => out_events.push(Event::End(TagEnd::Heading(shift_level(*level, shift)))),
+            Event::End(TagEnd::Heading(level)) => {
+                out_events.push(Event::End(TagEnd::Heading(shift_level(*level, shift))))
+            }
             other => out_events.push(other.clone()),
         }
         i += 1;
@@ -91,7 +119,10 @@ mod tests {
 
     #[test]
     fn raw_html_and_script_links_are_neutralised() {
-        let h = to_html("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <b onclick=\"x()\">b</b>", 0);
+        let h = to_html(
+            "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <b onclick=\"x()\">b</b>",
+            0,
+        );
         assert!(!h.contains("<script"), "{h}");
         assert!(!h.contains("javascript:"), "{h}");
         assert!(!h.contains("onclick"), "{h}");
@@ -99,7 +130,10 @@ mod tests {
 
     #[test]
     fn tables_and_footnotes_render() {
-        let h = to_html("| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1].\n\n[^1]: Note.\n", 0);
+        let h = to_html(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1].\n\n[^1]: Note.\n",
+            0,
+        );
         assert!(h.contains("<table>"), "{h}");
         assert!(h.contains("footnote-definition"), "{h}");
     }

@@ -18,6 +18,25 @@ use crate::source::SiteSources;
 
 pub use markdown::{slugify, to_html as markdown_to_html};
 
+/// The templates the page plan renders; a theme must provide each.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "index.html",
+    "vendors.html",
+    "vendor.html",
+    "pack.html",
+    "certifications.html",
+    "certification.html",
+    "frameworks.html",
+    "framework.html",
+    "entry.html",
+    "register.html",
+    "report.html",
+    "methodology.html",
+    "page.html",
+    "404.html",
+    "sitemap.xml",
+];
+
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -27,15 +46,45 @@ pub struct OutputFile {
 }
 
 /// Renders the whole site. Template errors are diagnostics against the template file.
-pub fn render(reg: &Registry, der: &Derived, sources: &SiteSources) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let theme_dir = PathBuf::from("themes").join(&reg.config.theme).join("templates");
+pub fn render(
+    reg: &Registry,
+    der: &Derived,
+    sources: &SiteSources,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let theme_dir = PathBuf::from("themes")
+        .join(&reg.config.theme)
+        .join("templates");
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build().expect("default delimiters are valid"));
+    env.set_formatter(html_formatter);
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .expect("default delimiters are valid"),
+    );
     let mut diags = Vec::new();
     for (name, text) in &sources.templates {
         if let Err(e) = env.add_template_owned(name.clone(), text.clone()) {
             diags.push(template_error(&theme_dir, sources, &e));
+        }
+    }
+    for name in REQUIRED_TEMPLATES {
+        if !sources.templates.contains_key(*name) {
+            diags.push(
+                Diagnostic::error(
+                    Code::Template,
+                    &theme_dir.join(name),
+                    "",
+                    None,
+                    format!("theme `{}` has no template `{name}`", reg.config.theme),
+                )
+                .with_help(Some(format!(
+                    "every theme needs {}",
+                    REQUIRED_TEMPLATES.join(", ")
+                ))),
+            );
         }
     }
     if !diags.is_empty() {
@@ -44,7 +93,11 @@ pub fn render(reg: &Registry, der: &Derived, sources: &SiteSources) -> Result<Ve
 
     let (assets, stylesheet) = assets(sources);
     let date = der.build_date.to_date();
-    let pages_nav: Vec<Value> = reg.pages.iter().map(|p| context! { url => format!("/{}/", p.slug), label => p.title.clone() }).collect();
+    let pages_nav: Vec<Value> = reg
+        .pages
+        .iter()
+        .map(|p| context! { url => format!("/{}/", p.slug), label => p.title.clone() })
+        .collect();
     env.add_global(
         "site",
         context! {
@@ -80,15 +133,28 @@ pub fn render(reg: &Registry, der: &Derived, sources: &SiteSources) -> Result<Ve
         diags.dedup_by(|a, b| a.short() == b.short());
         return Err(diags);
     }
-    let urls: Vec<String> = jobs.iter().filter(|j| j.url != "/404.html").map(|j| j.url.clone()).collect();
-    let sitemap = env.get_template("sitemap.xml").and_then(|t| t.render(context! { urls => urls })).map_err(|e| vec![template_error(&theme_dir, sources, &e)])?;
-    files.push(OutputFile { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() });
+    let urls: Vec<String> = jobs
+        .iter()
+        .filter(|j| j.url != "/404.html")
+        .map(|j| j.url.clone())
+        .collect();
+    let sitemap = env
+        .get_template("sitemap.xml")
+        .and_then(|t| t.render(context! { urls => urls }))
+        .map_err(|e| vec![template_error(&theme_dir, sources, &e)])?;
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        bytes: sitemap.into_bytes(),
+    });
     files.extend(assets);
     // Files from `static/` are copied as they are; a generated page always wins a clash.
     let taken: std::collections::BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
     for (path, bytes) in &sources.static_files {
         if !taken.contains(path) {
-            files.push(OutputFile { path: path.clone(), bytes: bytes.clone() });
+            files.push(OutputFile {
+                path: path.clone(),
+                bytes: bytes.clone(),
+            });
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -102,14 +168,48 @@ fn assets(sources: &SiteSources) -> (Vec<OutputFile>, String) {
     let mut names = BTreeMap::new();
     for (path, bytes) in &sources.theme_assets {
         let hashed = match path.rsplit_once('.') {
-            Some((stem, ext)) if matches!(ext, "css" | "js") => format!("{stem}.{}.{ext}", fingerprint(bytes)),
+            Some((stem, ext)) if matches!(ext, "css" | "js") => {
+                format!("{stem}.{}.{ext}", fingerprint(bytes))
+            }
             _ => path.clone(),
         };
         names.insert(path.clone(), format!("/assets/{hashed}"));
-        out.push(OutputFile { path: format!("assets/{hashed}"), bytes: bytes.clone() });
+        out.push(OutputFile {
+            path: format!("assets/{hashed}"),
+            bytes: bytes.clone(),
+        });
     }
     let stylesheet = names.get("style.css").cloned().unwrap_or_default();
     (out, stylesheet)
+}
+
+/// minijinja's HTML escaping also turns `/` into `&#x2f;`, which makes every URL in the
+/// output unreadable. This escapes the five characters that matter (`& < > " '`) and leaves
+/// everything else, including safe strings and non-HTML templates, to the default.
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    match (state.auto_escape(), value.as_str()) {
+        (minijinja::AutoEscape::Html, Some(s)) if !value.is_safe() => {
+            let mut escaped = String::with_capacity(s.len() + 8);
+            for c in s.chars() {
+                match c {
+                    '&' => escaped.push_str("&amp;"),
+                    '<' => escaped.push_str("&lt;"),
+                    '>' => escaped.push_str("&gt;"),
+                    '"' => escaped.push_str("&quot;"),
+                    '\'' => escaped.push_str("&#39;"),
+                    c => escaped.push(c),
+                }
+            }
+            out.write_str(&escaped).map_err(|_| {
+                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "could not write output")
+            })
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
 }
 
 /// FNV-1a, 64 bits, as 10 hex digits: enough to tell versions of a stylesheet apart.
@@ -122,21 +222,38 @@ pub fn fingerprint(bytes: &[u8]) -> String {
     format!("{h:016x}")[..10].to_string()
 }
 
-fn template_error(theme_dir: &std::path::Path, sources: &SiteSources, e: &minijinja::Error) -> Diagnostic {
+fn template_error(
+    theme_dir: &std::path::Path,
+    sources: &SiteSources,
+    e: &minijinja::Error,
+) -> Diagnostic {
     let name = e.name().unwrap_or("?").to_string();
     let file = theme_dir.join(&name);
     let text = sources.templates.get(&name).cloned().unwrap_or_default();
     let span = e.range().or_else(|| {
         e.line().map(|l| {
-            let start: usize = text.split_inclusive('\n').take(l.saturating_sub(1)).map(str::len).sum();
+            let start: usize = text
+                .split_inclusive('\n')
+                .take(l.saturating_sub(1))
+                .map(str::len)
+                .sum();
             start..start
         })
     });
-    let mut msg = e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string());
+    let mut msg = e
+        .detail()
+        .map(str::to_string)
+        .unwrap_or_else(|| e.kind().to_string());
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         msg.push_str(&format!(": {s}"));
         source = s.source();
     }
-    Diagnostic::error(Code::Template, &file, &text, span, format!("template error: {} ({})", msg, e.kind()))
+    Diagnostic::error(
+        Code::Template,
+        &file,
+        &text,
+        span,
+        format!("template error: {} ({})", msg, e.kind()),
+    )
 }

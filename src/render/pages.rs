@@ -20,14 +20,26 @@ pub struct Job {
 }
 
 fn job(url: String, template: &'static str, title: impl Into<String>, ctx: Value) -> Job {
-    let path = if url == "/404.html" { "404.html".to_string() } else { format!("{}index.html", url.trim_start_matches('/')) };
-    Job { path, url, template, title: title.into(), ctx }
+    let path = if url == "/404.html" {
+        "404.html".to_string()
+    } else {
+        format!("{}index.html", url.trim_start_matches('/'))
+    };
+    Job {
+        path,
+        url,
+        template,
+        title: title.into(),
+        ctx,
+    }
 }
 
 /// Every page of the site, in a fixed order.
 pub fn plan(reg: &Registry, der: &Derived) -> Vec<Job> {
     // Built once and shared (cheap Arc clones) by every page that lists vendors.
-    let rows: Vec<VendorRow> = (0..reg.vendors.len()).map(|i| vendor_row(reg, der, i)).collect();
+    let rows: Vec<VendorRow> = (0..reg.vendors.len())
+        .map(|i| vendor_row(reg, der, i))
+        .collect();
     let rows_value = Value::from(Serde(&rows));
     let mut jobs = Vec::new();
     jobs.push(home(reg, der, &rows));
@@ -35,8 +47,18 @@ pub fn plan(reg: &Registry, der: &Derived) -> Vec<Job> {
     for vi in 0..reg.vendors.len() {
         let v = Value::from(Serde(vendor_view(reg, der, vi)));
         let name = &reg.vendors[vi].name;
-        jobs.push(job(vendor_url(&reg.vendors[vi].slug), "vendor.html", name.clone(), context! { vendor => v.clone() }));
-        jobs.push(job(format!("/vendor/{}/pack/", reg.vendors[vi].slug), "pack.html", format!("{name}: procurement pack"), context! { vendor => v, questions => questions(reg), methodology => methodology(reg) }));
+        jobs.push(job(
+            vendor_url(&reg.vendors[vi].slug),
+            "vendor.html",
+            name.clone(),
+            context! { vendor => v.clone() },
+        ));
+        jobs.push(job(
+            format!("/vendor/{}/pack/", reg.vendors[vi].slug),
+            "pack.html",
+            format!("{name}: procurement pack"),
+            context! { vendor => v, questions => questions(reg), methodology => methodology(reg) },
+        ));
     }
     jobs.push(certifications_index(reg, der));
     for ci in 0..reg.certifications.len() {
@@ -46,16 +68,33 @@ pub fn plan(reg: &Registry, der: &Derived) -> Vec<Job> {
     for fi in 0..reg.frameworks.len() {
         jobs.extend(framework(reg, der, fi));
     }
-    let register: Vec<ReportRow> = (0..reg.reports.len()).map(|ri| report_row(reg, der, ri)).collect();
-    jobs.push(job("/register/".into(), "register.html", "Register of verification reports", context! { reports => Value::from(Serde(&register)) }));
+    let register: Vec<ReportRow> = (0..reg.reports.len())
+        .map(|ri| report_row(reg, der, ri))
+        .collect();
+    jobs.push(job(
+        "/register/".into(),
+        "register.html",
+        "Register of verification reports",
+        context! { reports => Value::from(Serde(&register)) },
+    ));
     for ri in 0..reg.reports.len() {
         jobs.push(report(reg, der, ri));
     }
-    jobs.push(job("/methodology/".into(), "methodology.html", "Methodology", context! { methodology => methodology(reg) }));
+    jobs.push(job(
+        "/methodology/".into(),
+        "methodology.html",
+        "Methodology",
+        context! { methodology => methodology(reg) },
+    ));
     for p in &reg.pages {
         jobs.push(job(format!("/{}/", p.slug), "page.html", p.title.clone(), context! { page => context! { title => p.title.clone(), description => p.description.clone(), body_html => Value::from_safe_string(markdown::to_html(&p.body, 1)) } }));
     }
-    jobs.push(job("/404.html".into(), "404.html", "Page not found", context! {}));
+    jobs.push(job(
+        "/404.html".into(),
+        "404.html",
+        "Page not found",
+        context! {},
+    ));
     jobs
 }
 
@@ -72,18 +111,38 @@ struct FrameworkSummary {
 
 fn home(reg: &Registry, der: &Derived, rows: &[VendorRow]) -> Job {
     let mut ranked: Vec<&VendorRow> = rows.iter().filter(|r| r.composite.is_some()).collect();
-    ranked.sort_by(|a, b| b.composite.as_ref().map(|c| c.value).partial_cmp(&a.composite.as_ref().map(|c| c.value)).unwrap_or(std::cmp::Ordering::Equal).then(a.slug.cmp(&b.slug)));
+    ranked.sort_by(|a, b| {
+        b.composite
+            .as_ref()
+            .map(|c| c.value)
+            .partial_cmp(&a.composite.as_ref().map(|c| c.value))
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.slug.cmp(&b.slug))
+    });
     let unscored: Vec<&VendorRow> = rows.iter().filter(|r| r.composite.is_none()).collect();
     // "Recently verified": the newest verification date in each vendor's sources table.
     let mut verified: Vec<(String, &VendorRow)> = reg
         .vendors
         .iter()
         .zip(rows)
-        .filter_map(|(v, row)| v.sources.iter().map(|s| s.verified).max_by_key(|d| d.last_day()).map(|d| (d.to_string(), row)))
+        .filter_map(|(v, row)| {
+            v.sources
+                .iter()
+                .map(|s| s.verified)
+                .max_by_key(|d| d.last_day())
+                .map(|d| (d.to_string(), row))
+        })
         .collect();
     verified.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.slug.cmp(&b.1.slug)));
-    let attention: Vec<ReportRow> = (0..reg.reports.len()).filter(|ri| der.report_status[*ri] != ReportStatus::Valid).map(|ri| report_row(reg, der, ri)).collect();
-    let verified: Vec<_> = verified.into_iter().take(5).map(|(d, r)| context! { date => d, vendor => Value::from(Serde(r)) }).collect();
+    let attention: Vec<ReportRow> = (0..reg.reports.len())
+        .filter(|ri| der.report_status[*ri] != ReportStatus::Valid)
+        .map(|ri| report_row(reg, der, ri))
+        .collect();
+    let verified: Vec<_> = verified
+        .into_iter()
+        .take(5)
+        .map(|(d, r)| context! { date => d, vendor => Value::from(Serde(r)) })
+        .collect();
     job(
         "/".into(),
         "index.html",
@@ -114,10 +173,23 @@ fn certifications_index(reg: &Registry, der: &Derived) -> Job {
         .certifications
         .iter()
         .enumerate()
-        .map(|(ci, c)| CertRow { name: c.name.clone(), url: cert_url(&c.slug), kind: c.kind_label.clone(), issuer: c.issuer.clone(), region: c.region.clone(), holders: der.holders_by_cert[ci].len(), reports: der.reports_by_cert[ci].len() })
+        .map(|(ci, c)| CertRow {
+            name: c.name.clone(),
+            url: cert_url(&c.slug),
+            kind: c.kind_label.clone(),
+            issuer: c.issuer.clone(),
+            region: c.region.clone(),
+            holders: der.holders_by_cert[ci].len(),
+            reports: der.reports_by_cert[ci].len(),
+        })
         .collect();
     rows.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
-    job("/certification/".into(), "certifications.html", "Certifications and schemes", context! { certifications => Value::from(Serde(rows)) })
+    job(
+        "/certification/".into(),
+        "certifications.html",
+        "Certifications and schemes",
+        context! { certifications => Value::from(Serde(rows)) },
+    )
 }
 
 fn certification(reg: &Registry, der: &Derived, ci: usize) -> Job {
@@ -136,8 +208,18 @@ fn certification(reg: &Registry, der: &Derived, ci: usize) -> Job {
             });
         }
     }
-    let reports: Vec<ReportRow> = der.reports_by_cert[ci].iter().map(|ri| report_row(reg, der, *ri)).collect();
-    let levels: Vec<Pair> = c.levels.iter().map(|l| Pair { label: l.name.clone(), value: l.description.clone() }).collect();
+    let reports: Vec<ReportRow> = der.reports_by_cert[ci]
+        .iter()
+        .map(|ri| report_row(reg, der, *ri))
+        .collect();
+    let levels: Vec<Pair> = c
+        .levels
+        .iter()
+        .map(|l| Pair {
+            label: l.name.clone(),
+            value: l.description.clone(),
+        })
+        .collect();
     job(
         cert_url(&c.slug),
         "certification.html",
@@ -153,7 +235,11 @@ fn certification(reg: &Registry, der: &Derived, ci: usize) -> Job {
 fn framework(reg: &Registry, der: &Derived, fi: usize) -> Vec<Job> {
     let f = &reg.frameworks[fi];
     let cfg = &reg.config;
-    let dim_names = |dims: &[usize]| dims.iter().map(|d| cfg.dimensions[*d].name.clone()).collect::<Vec<_>>();
+    let dim_names = |dims: &[usize]| {
+        dims.iter()
+            .map(|d| cfg.dimensions[*d].name.clone())
+            .collect::<Vec<_>>()
+    };
     let entries: Vec<Value> = f
         .entries
         .iter()
@@ -179,7 +265,12 @@ fn framework(reg: &Registry, der: &Derived, fi: usize) -> Vec<Job> {
         })
         .collect();
     let info = context! { name => f.name.clone(), short_name => f.short_name.clone(), slug => f.slug.clone(), url => framework_url(&f.slug), source_url => f.url.clone(), version => f.version.clone(), publisher => f.publisher.clone(), description => f.description.clone(), entry_label => f.entry_label.clone() };
-    let mut jobs = vec![job(framework_url(&f.slug), "framework.html", f.name.clone(), context! { framework => info.clone(), entries => entries.clone(), matrix => matrix })];
+    let mut jobs = vec![job(
+        framework_url(&f.slug),
+        "framework.html",
+        f.name.clone(),
+        context! { framework => info.clone(), entries => entries.clone(), matrix => matrix },
+    )];
     for (ei, e) in f.entries.iter().enumerate() {
         let vendors: Vec<Value> = reg
             .vendors
@@ -214,10 +305,17 @@ fn report(reg: &Registry, der: &Derived, ri: usize) -> Job {
         .iter()
         .map(|id| {
             let found = reg.reports.iter().find(|x| x.id.eq_ignore_ascii_case(id));
-            Link { url: found.map(|x| report_url(&x.slug)).unwrap_or_default(), label: id.clone() }
+            Link {
+                url: found.map(|x| report_url(&x.slug)).unwrap_or_default(),
+                label: id.clone(),
+            }
         })
         .collect();
-    let services: Vec<Value> = r.services.iter().map(|s| context! { category => s.category.clone(), items => s.items.clone() }).collect();
+    let services: Vec<Value> = r
+        .services
+        .iter()
+        .map(|s| context! { category => s.category.clone(), items => s.items.clone() })
+        .collect();
     job(
         report_url(&r.slug),
         "report.html",
@@ -263,12 +361,24 @@ pub fn methodology(reg: &Registry) -> Value {
             context! { key => b.key.clone(), name => b.name.clone(), range => range, description => b.description.clone() }
         })
         .collect();
-    let ratings: Vec<Pair> = cfg.ratings.iter().map(|r| Pair { label: r.name.clone(), value: r.description.clone() }).collect();
+    let ratings: Vec<Pair> = cfg
+        .ratings
+        .iter()
+        .map(|r| Pair {
+            label: r.name.clone(),
+            value: r.description.clone(),
+        })
+        .collect();
     let default = &cfg.profiles[cfg.default_profile];
     let summary = format!(
         "Composite scores use the {} weight profile ({}).",
         default.key,
-        cfg.dimensions.iter().zip(&default.weights).map(|(d, w)| format!("{w}% {}", d.name.to_lowercase())).collect::<Vec<_>>().join(", ")
+        cfg.dimensions
+            .iter()
+            .zip(&default.weights)
+            .map(|(d, w)| format!("{w}% {}", d.name.to_lowercase()))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     context! { dimensions => dims, profiles => profiles, bands => bands, ratings => Value::from(Serde(ratings)), caveats => cfg.caveats.clone(), summary => summary, default_profile => default.key.clone() }
 }

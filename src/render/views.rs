@@ -66,17 +66,33 @@ pub fn framework_url(slug: &str) -> String {
 pub fn composite_view(reg: &Registry, c: &Composite, profile: usize) -> CompositeView {
     let band = &reg.config.bands[c.band];
     let p = &reg.config.profiles[profile];
-    CompositeView { display: c.display(), value: c.value(), band: KeyName { key: band.key.clone(), name: band.name.clone() }, profile: KeyName { key: p.key.clone(), name: p.key.clone() } }
+    CompositeView {
+        display: c.display(),
+        value: c.value(),
+        band: KeyName {
+            key: band.key.clone(),
+            name: band.name.clone(),
+        },
+        profile: KeyName {
+            key: p.key.clone(),
+            name: p.key.clone(),
+        },
+    }
 }
 
 pub fn band_of(reg: &Registry, value: f64) -> KeyName {
     let b = &reg.config.bands[crate::derive::band_for(value, &reg.config.bands)];
-    KeyName { key: b.key.clone(), name: b.name.clone() }
+    KeyName {
+        key: b.key.clone(),
+        name: b.name.clone(),
+    }
 }
 
 pub fn default_composite(reg: &Registry, der: &Derived, vi: usize) -> Option<CompositeView> {
     let p = reg.config.default_profile;
-    der.composites[vi].as_ref().map(|c| composite_view(reg, &c[p], p))
+    der.composites[vi]
+        .as_ref()
+        .map(|c| composite_view(reg, &c[p], p))
 }
 
 pub fn vendor_row(reg: &Registry, der: &Derived, vi: usize) -> VendorRow {
@@ -89,8 +105,16 @@ pub fn vendor_row(reg: &Registry, der: &Derived, vi: usize) -> VendorRow {
         hq: hq(v),
         category: reg.config.categories[v.category].name.clone(),
         composite: default_composite(reg, der, vi),
-        rating: v.rating.map(|r| KeyName { key: reg.config.ratings[r].key.clone(), name: reg.config.ratings[r].name.clone() }),
-        key_certs: v.holdings.iter().take(4).map(|h| cert_link(reg, h)).collect(),
+        rating: v.rating.map(|r| KeyName {
+            key: reg.config.ratings[r].key.clone(),
+            name: reg.config.ratings[r].name.clone(),
+        }),
+        key_certs: v
+            .holdings
+            .iter()
+            .take(4)
+            .map(|h| cert_link(reg, h))
+            .collect(),
     }
 }
 
@@ -105,7 +129,10 @@ fn hq(v: &Vendor) -> String {
 
 fn cert_link(reg: &Registry, h: &Holding) -> Link {
     let c = &reg.certifications[h.certification];
-    Link { url: cert_url(&c.slug), label: c.short_name.clone() }
+    Link {
+        url: cert_url(&c.slug),
+        label: c.short_name.clone(),
+    }
 }
 
 #[derive(Serialize)]
@@ -240,12 +267,21 @@ pub fn report_row(reg: &Registry, der: &Derived, ri: usize) -> ReportRow {
     ReportRow {
         id: r.id.clone(),
         url: report_url(&r.slug),
-        vendor: Link { url: vendor_url(&v.slug), label: v.name.clone() },
-        scheme: Link { url: cert_url(&c.slug), label: c.short_name.clone() },
+        vendor: Link {
+            url: vendor_url(&v.slug),
+            label: v.name.clone(),
+        },
+        scheme: Link {
+            url: cert_url(&c.slug),
+            label: c.short_name.clone(),
+        },
         level: r.level.map(|l| c.levels[l].name.clone()),
         approved: r.approved.human(),
         valid_until: r.valid_until.human(),
-        status: KeyName { key: s.key().into(), name: s.label().into() },
+        status: KeyName {
+            key: s.key().into(),
+            name: s.label().into(),
+        },
     }
 }
 
@@ -262,7 +298,12 @@ pub fn vendor_view(reg: &Registry, der: &Derived, vi: usize) -> VendorView {
         ("Stage", v.stage.clone()),
     ]
     .into_iter()
-    .filter_map(|(label, value)| value.map(|value| Pair { label: label.to_string(), value }))
+    .filter_map(|(label, value)| {
+        value.map(|value| Pair {
+            label: label.to_string(),
+            value,
+        })
+    })
     .collect();
 
     let facts = v
@@ -276,10 +317,18 @@ pub fn vendor_view(reg: &Registry, der: &Derived, vi: usize) -> VendorView {
                 .iter()
                 .map(|f| {
                     let url = match &f.value {
-                        crate::model::FactValue::Stated(s) if s.starts_with("http") => Some(s.clone()),
+                        crate::model::FactValue::Stated(s) if s.starts_with("http") => {
+                            Some(s.clone())
+                        }
                         _ => None,
                     };
-                    FactRowView { label: f.label.to_string(), display: f.value.display(), state: f.value.state().to_string(), detail: f.detail.clone(), url }
+                    FactRowView {
+                        label: f.label.to_string(),
+                        display: f.value.display(),
+                        state: f.value.state().to_string(),
+                        detail: f.detail.clone(),
+                        url,
+                    }
                 })
                 .collect(),
         })
@@ -309,7 +358,15 @@ pub fn vendor_view(reg: &Registry, der: &Derived, vi: usize) -> VendorView {
             .collect(),
         None => Vec::new(),
     };
-    let composites = der.composites[vi].as_ref().map(|cs| cs.iter().enumerate().map(|(pi, c)| composite_view(reg, c, pi)).collect()).unwrap_or_default();
+    let composites = der.composites[vi]
+        .as_ref()
+        .map(|cs| {
+            cs.iter()
+                .enumerate()
+                .map(|(pi, c)| composite_view(reg, c, pi))
+                .collect()
+        })
+        .unwrap_or_default();
 
     let holdings = v
         .holdings
@@ -327,7 +384,14 @@ pub fn vendor_view(reg: &Registry, der: &Derived, vi: usize) -> VendorView {
                 note: h.note.clone(),
                 source: h.source.clone(),
                 source_url: h.source_url.clone(),
-                certificates: h.certificates.iter().map(|c| Pair { label: c.label.clone().unwrap_or_default(), value: c.number.clone() }).collect(),
+                certificates: h
+                    .certificates
+                    .iter()
+                    .map(|c| Pair {
+                        label: c.label.clone().unwrap_or_default(),
+                        value: c.number.clone(),
+                    })
+                    .collect(),
             }
         })
         .collect();
@@ -343,14 +407,26 @@ pub fn vendor_view(reg: &Registry, der: &Derived, vi: usize) -> VendorView {
                 .entries
                 .iter()
                 .map(|e| {
-                    let values: Option<Vec<u8>> = v.scores.as_ref().map(|s| s.iter().map(|x| x.value).collect());
-                    let mean = values.as_ref().and_then(|vals| mean_score(vals, &e.dimensions));
+                    let values: Option<Vec<u8>> = v
+                        .scores
+                        .as_ref()
+                        .map(|s| s.iter().map(|x| x.value).collect());
+                    let mean = values
+                        .as_ref()
+                        .and_then(|vals| mean_score(vals, &e.dimensions));
                     CrosswalkEntry {
                         id: e.id.clone(),
                         title: e.title.clone(),
                         description: e.description.clone(),
                         url: format!("/framework/{}/{}/", f.slug, e.slug),
-                        dims: e.dimensions.iter().map(|d| DimScore { name: cfg.dimensions[*d].name.clone(), score: values.as_ref().map(|vals| vals[*d]) }).collect(),
+                        dims: e
+                            .dimensions
+                            .iter()
+                            .map(|d| DimScore {
+                                name: cfg.dimensions[*d].name.clone(),
+                                score: values.as_ref().map(|vals| vals[*d]),
+                            })
+                            .collect(),
                         mean: mean.map(|m| format!("{m:.1}")),
                         band: mean.map(|m| band_of(reg, m)),
                     }
@@ -373,11 +449,33 @@ pub fn vendor_view(reg: &Registry, der: &Derived, vi: usize) -> VendorView {
         chart_height: scores.len() as u32 * 32,
         scores,
         composites,
-        incidents: v.incidents.iter().map(|i| IncidentView { date: i.date.human(), title: i.title.clone(), summary: i.summary.clone(), source_url: i.source_url.clone() }).collect(),
+        incidents: v
+            .incidents
+            .iter()
+            .map(|i| IncidentView {
+                date: i.date.human(),
+                title: i.title.clone(),
+                summary: i.summary.clone(),
+                source_url: i.source_url.clone(),
+            })
+            .collect(),
         holdings,
-        reports: der.reports_by_vendor[vi].iter().map(|ri| report_row(reg, der, *ri)).collect(),
+        reports: der.reports_by_vendor[vi]
+            .iter()
+            .map(|ri| report_row(reg, der, *ri))
+            .collect(),
         crosswalks,
-        sources: v.sources.iter().map(|s| SourceView { field: s.field.clone(), label: field_label(reg, &s.field), url: s.url.clone(), verified: s.verified.to_string(), verified_by: s.verified_by.clone() }).collect(),
+        sources: v
+            .sources
+            .iter()
+            .map(|s| SourceView {
+                field: s.field.clone(),
+                label: field_label(reg, &s.field),
+                url: s.url.clone(),
+                verified: s.verified.to_string(),
+                verified_by: s.verified_by.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -385,9 +483,20 @@ pub fn vendor_view(reg: &Registry, der: &Derived, vi: usize) -> VendorView {
 fn field_label(reg: &Registry, path: &str) -> String {
     let (section, key) = path.split_once('.').unwrap_or((path, ""));
     if section == "scores" {
-        return reg.config.dimensions.iter().find(|d| d.key == key).map(|d| format!("Score: {}", d.name)).unwrap_or_else(|| path.to_string());
+        return reg
+            .config
+            .dimensions
+            .iter()
+            .find(|d| d.key == key)
+            .map(|d| format!("Score: {}", d.name))
+            .unwrap_or_else(|| path.to_string());
     }
     crate::model::facts::section(section)
-        .and_then(|s| s.fields.iter().find(|f| f.key == key).map(|f| format!("{}: {}", s.title, f.label)))
+        .and_then(|s| {
+            s.fields
+                .iter()
+                .find(|f| f.key == key)
+                .map(|f| format!("{}: {}", s.title, f.label))
+        })
         .unwrap_or_else(|| path.to_string())
 }

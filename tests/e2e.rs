@@ -1,0 +1,296 @@
+//! End to end: the real `trustatlas` binary on the bundled registry, as a publisher runs it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// 2026-11-22 00:00:00 UTC: a fixed build date, so report status and output are reproducible.
+const EPOCH: &str = "1795305600";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run_build(root: &Path, out: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run trustatlas")
+}
+
+fn read(out: &Path, rel: &str) -> String {
+    fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Every file under `dir`, relative path → bytes.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Text of the element content with tags removed and whitespace collapsed, for assertions
+/// about what a reader sees.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn bundled_registry_builds_and_says_what_the_seeds_say() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let o = run_build(&repo(), &out);
+    assert!(
+        o.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // Alibaba Cloud: 42.2, elevated, default-balanced, as the procurement pack seed shows.
+    for page in [
+        "vendor/alibaba-cloud/index.html",
+        "vendor/alibaba-cloud/pack/index.html",
+    ] {
+        let text = visible_text(&read(&out, page));
+        assert!(
+            text.contains("42.2 Elevated composite score · default-balanced profile"),
+            "{page}: {text}"
+        );
+    }
+    let vendors = visible_text(&read(&out, "vendor/index.html"));
+    assert!(
+        vendors
+            .contains("Alibaba Cloud Frontier model builder Hangzhou, China 42.2 Elevated Caution"),
+        "{vendors}"
+    );
+
+    // Tencent Cloud: no scores in the seeds, so "not yet scored" everywhere it appears.
+    assert!(
+        vendors.contains("Tencent Cloud Cloud provider Not recorded Not yet scored n/a Not rated"),
+        "{vendors}"
+    );
+    for page in [
+        "vendor/tencent-cloud/index.html",
+        "vendor/tencent-cloud/pack/index.html",
+        "index.html",
+        "framework/owasp-llm-top-10/index.html",
+        "framework/nist-ai-rmf/govern/index.html",
+    ] {
+        let html = read(&out, page);
+        assert!(
+            html.contains("Not yet scored"),
+            "{page} does not say Tencent Cloud is not yet scored"
+        );
+    }
+    let tencent = read(&out, "vendor/tencent-cloud/index.html");
+    assert!(
+        !tencent.contains("<span class=\"score"),
+        "an unscored vendor must show no score"
+    );
+
+    // The 2022 EU Cloud CoC report is expired on the build date, on the register and its page.
+    let register = visible_text(&read(&out, "register/index.html"));
+    assert!(register.contains("2020LVL02SCOPE013 Alibaba Cloud EU Cloud CoC Second Level of Compliance June 2022 June 2023 Expired"), "{register}");
+    assert!(visible_text(&read(&out, "register/2020lvl02scope013/index.html")).contains("Expired"));
+    assert!(
+        visible_text(&read(&out, "index.html")).contains("2020LVL02SCOPE013"),
+        "home lists the expired report"
+    );
+
+    // Back-links: the certification lists its holder and its report.
+    let coc = read(&out, "certification/eu-cloud-coc/index.html");
+    assert!(
+        coc.contains("href=\"/vendor/alibaba-cloud/\"")
+            && coc.contains("href=\"/register/2020lvl02scope013/\"")
+    );
+
+    // The pages the issue names exist.
+    for page in [
+        "404.html",
+        "sitemap.xml",
+        "methodology/index.html",
+        "about/index.html",
+        "framework/owasp-llm-top-10/llm01/index.html",
+        "certification/index.html",
+    ] {
+        assert!(out.join(page).is_file(), "{page} missing");
+    }
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://trustatlas.pages.dev/vendor/alibaba-cloud/pack/</loc>"));
+    assert!(!sitemap.contains("404"));
+}
+
+#[test]
+fn every_internal_link_resolves_and_pages_are_csp_clean() {
+    let result = trustatlas::build::build_site(&trustatlas::build::BuildOptions {
+        root: repo(),
+        build_date: trustatlas::date::Day::from_ymd(2026, 11, 22),
+        base_url: None,
+    });
+    assert!(
+        result.diagnostics.is_empty(),
+        "{}",
+        result.render_diagnostics(false)
+    );
+    let files = result.files.expect("site builds");
+    let broken = trustatlas::links::check(&files);
+    assert!(broken.is_empty(), "broken links: {broken:#?}");
+    for f in files.iter().filter(|f| f.path.ends_with(".html")) {
+        let html = String::from_utf8_lossy(&f.bytes);
+        // A strict Content-Security-Policy forbids inline scripts and styles.
+        assert!(!html.contains("<script"), "{} has a script", f.path);
+        assert!(
+            !html.contains(" style=") && !html.contains("<style"),
+            "{} has an inline style",
+            f.path
+        );
+        assert!(html.starts_with("<!doctype html>"), "{}", f.path);
+        assert_eq!(
+            html.matches("<h1").count(),
+            1,
+            "{} must have exactly one h1",
+            f.path
+        );
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert!(run_build(&repo(), &a).status.success());
+    assert!(run_build(&repo(), &b).status.success());
+    let (sa, sb) = (snapshot(&a), snapshot(&b));
+    assert_eq!(
+        sa.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        sb.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((pa, ba), (_, bb)) in sa.iter().zip(&sb) {
+        assert!(ba == bb, "{pa} differs between two builds");
+    }
+}
+
+/// Copies the bundled site (not its output) into `dir`.
+fn copy_site(dir: &Path) {
+    for top in ["site.toml", "content", "themes", "static"] {
+        let from = repo().join(top);
+        for e in walkdir::WalkDir::new(&from)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let rel = e.path().strip_prefix(repo()).unwrap();
+            let to = dir.join(rel);
+            if e.file_type().is_dir() {
+                fs::create_dir_all(&to).unwrap();
+            } else {
+                fs::create_dir_all(to.parent().unwrap()).unwrap();
+                fs::copy(e.path(), &to).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_site(&site);
+    let out = tmp.path().join("public");
+    assert!(run_build(&site, &out).status.success());
+    let before = snapshot(&out);
+
+    let vendor = site.join("content/vendors/alibaba-cloud.md");
+    let text = fs::read_to_string(&vendor)
+        .unwrap()
+        .replace("score = 80", "score = 180")
+        .replace(
+            "category = \"frontier_builder\"",
+            "category = \"frontier_bilder\"",
+        );
+    fs::write(&vendor, text).unwrap();
+    let o = run_build(&site, &out);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    // Both mistakes in one run, each with file:line:col, expectation and suggestion.
+    assert!(
+        stderr.contains("error[E0301]: score 180 is outside 0-100"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error[E0200]: unknown category `frontier_bilder`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `frontier_builder`?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/vendors/alibaba-cloud.md:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("2 errors, 0 warnings in 1 file"),
+        "{stderr}"
+    );
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "the previous site must be left exactly as it was"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run_build(tmp.path(), &tmp.path().join("out"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no site.toml"));
+    let o = Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+        .arg("frobnicate")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn refuses_to_overwrite_the_source_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_site(&site);
+    let o = run_build(&site, &site);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(site.join("content/vendors/alibaba-cloud.md").is_file());
+}
