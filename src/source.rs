@@ -136,7 +136,8 @@ pub fn load_theme(
             sources.templates.insert(slash(name), f.text);
         }
     }
-    for (dir, target) in [(theme_dir.join("static"), &mut sources.theme_assets)] {
+    {
+        let (dir, target) = (theme_dir.join("static"), &mut sources.theme_assets);
         read_binary_tree(root, &dir, target, diags);
     }
     read_binary_tree(root, Path::new("static"), &mut sources.static_files, diags);

@@ -83,7 +83,7 @@ impl<'a> FileCtx<'a> {
         if self.broken.contains(value.get_ref()) {
             return false;
         }
-        let help = suggest::help(value.get_ref(), known.clone().into_iter());
+        let help = suggest::help(value.get_ref(), known.clone());
         let list: Vec<&str> = known.into_iter().take(12).collect();
         let expected = if list.is_empty() {
             format!("a known {what}")

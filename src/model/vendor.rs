@@ -111,7 +111,7 @@ pub fn validate(
             source_url: i.source_url.get_ref().clone(),
         });
     }
-    incidents.sort_by(|a, b| b.date.first_day().cmp(&a.date.first_day()));
+    incidents.sort_by_key(|i| std::cmp::Reverse(i.date.first_day()));
 
     let mut holdings = Vec::new();
     for h in &raw.certifications {
@@ -299,7 +299,7 @@ fn fact_section(key: &str, table: &FactTable, ctx: &mut FileCtx) -> FactSection 
             detail: raw.detail.clone(),
         });
     }
-    for (k, _) in table {
+    for k in table.keys() {
         if !spec.fields.iter().any(|f| f.key == k.get_ref()) {
             let help = suggest::help(k.get_ref(), spec.fields.iter().map(|f| f.key));
             ctx.error(

@@ -183,7 +183,7 @@ fn certifications_index(reg: &Registry, der: &Derived) -> Job {
             reports: der.reports_by_cert[ci].len(),
         })
         .collect();
-    rows.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    rows.sort_by_key(|a| a.name.to_lowercase());
     job(
         "/certification/".into(),
         "certifications.html",
