@@ -156,6 +156,7 @@ pub fn framework(raw: RawFramework, config: &Config, ctx: &mut FileCtx) -> Optio
         url: raw.url.map(|u| u.into_inner()),
         description: raw.description,
         entry_label: raw.entry_label,
+        order: raw.order,
         entries,
     })
 }

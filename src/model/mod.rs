@@ -220,6 +220,7 @@ pub struct Framework {
     pub url: Option<String>,
     pub description: String,
     pub entry_label: String,
+    pub order: i64,
     pub entries: Vec<Entry>,
 }
 
@@ -410,7 +411,7 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
     }
     vendors.sort_by(|a, b| a.slug.cmp(&b.slug));
     reports.sort_by(|a, b| a.slug.cmp(&b.slug));
-    frameworks.sort_by(|a, b| a.slug.cmp(&b.slug));
+    frameworks.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
     // Certifications were indexed by position above; they were loaded sorted by file name
     // and are kept in that order so the indices stay valid.

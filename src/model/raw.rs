@@ -274,6 +274,9 @@ pub struct RawFramework {
     pub description: String,
     #[serde(default = "default_entry_label")]
     pub entry_label: String,
+    /// Position in lists and cross-walks (lower first); ties sort by slug.
+    #[serde(default)]
+    pub order: i64,
     pub entries: Vec<RawEntry>,
 }
 
