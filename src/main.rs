@@ -66,6 +66,14 @@ fn build(root: PathBuf, out: PathBuf, base_url: Option<String>, timings: bool) -
         eprintln!("error: no site.toml in {}\n  help: run trustatlas in the folder that holds site.toml, or pass --root DIR", root.display());
         return ExitCode::from(2);
     }
+    if let Some(url) = &base_url {
+        if !(url.starts_with("https://") || url.starts_with("http://"))
+            || url.contains(char::is_whitespace)
+        {
+            eprintln!("error: --base-url `{url}` is not an http(s) URL\n  help: e.g. --base-url https://preview.trustatlas.pages.dev");
+            return ExitCode::from(2);
+        }
+    }
     let result = build_site(&BuildOptions {
         root,
         build_date,

@@ -105,6 +105,14 @@ pub fn framework(raw: RawFramework, config: &Config, ctx: &mut FileCtx) -> Optio
                 format!("entry `{id}` appears twice in this framework"),
             );
         }
+        if e.dimensions.is_empty() {
+            ctx.error(
+                Code::MissingField,
+                e.id.span(),
+                format!("entry `{id}` maps to no dimension"),
+            )
+            .with_expected_in_place("dimensions = [\"...\"] naming at least one dimension key");
+        }
         let mut dims = Vec::new();
         for d in &e.dimensions {
             if ctx.check_ref(

@@ -7,11 +7,11 @@ use serde::Serialize;
 /// What values a fact accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FactKind {
-    /// `yes`, `no`, `not_disclosed`, or a qualified state (`partial`, `conditional`, `self_assessed`).
+    /// `yes`, `no`, `not_disclosed`, or one of [`FLAG_QUALIFIERS`].
     Flag,
     /// A short token or text: `opt_out_available`, `CN`, `high`.
     Token,
-    /// An http(s) URL.
+    /// An http(s) URL, or `not_disclosed`.
     Url,
 }
 

@@ -26,10 +26,19 @@ pub struct FileCtx<'a> {
 static NOTHING_BROKEN: BTreeSet<String> = BTreeSet::new();
 
 impl<'a> FileCtx<'a> {
+    /// A context for `file`; spans are taken relative to its TOML, which for a Markdown
+    /// file starts after the opening `+++` line.
     pub fn new(file: &'a SourceFile, diags: &'a mut Vec<Diagnostic>) -> Self {
+        let offset = if file.extension() == "toml" {
+            0
+        } else {
+            split_front_matter(&file.text)
+                .map(|s| s.front_offset)
+                .unwrap_or(0)
+        };
         FileCtx {
             file,
-            offset: 0,
+            offset,
             diags,
             broken: &NOTHING_BROKEN,
         }

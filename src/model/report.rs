@@ -27,6 +27,7 @@ pub fn validate(
             format!("report ID `{id}` may only use letters, digits and hyphens"),
         );
     } else if ctx.file.stem() != id.to_lowercase() {
+        let ext = ctx.file.extension().to_string();
         ctx.error(
             Code::BadName,
             raw.id.span(),
@@ -35,7 +36,7 @@ pub fn validate(
                 ctx.file.path.display()
             ),
         )
-        .with_help_in_place(format!("name the file `{}.md`", id.to_lowercase()));
+        .with_help_in_place(format!("name the file `{}.{ext}`", id.to_lowercase()));
     }
     let certification = resolve_cert(&raw.certification, certs, ctx);
     let vendor = if ctx.check_ref(

@@ -276,7 +276,7 @@ fn fact_section(key: &str, table: &FactTable, ctx: &mut FileCtx) -> FactSection 
                 }
             }
             FactKind::Url => {
-                if let FactValue::Stated(_) = value {
+                if value != FactValue::NotDisclosed {
                     ctx.check_url(&toml::Spanned::new(v.span(), raw.value.clone()));
                 }
             }

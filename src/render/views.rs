@@ -75,7 +75,7 @@ pub fn composite_view(reg: &Registry, c: &Composite, profile: usize) -> Composit
         },
         profile: KeyName {
             key: p.key.clone(),
-            name: p.key.clone(),
+            name: p.name.clone(),
         },
     }
 }
