@@ -96,7 +96,13 @@ pub fn build_site(opts: &BuildOptions) -> BuildResult {
         timings: Vec::new(),
     };
     if let Some(reg) = &registry {
-        source::load_theme(&opts.root, &reg.config.theme, &mut sources, &mut diags);
+        source::load_theme(
+            &opts.root,
+            &reg.config.theme,
+            reg.config.theme_span.clone(),
+            &mut sources,
+            &mut diags,
+        );
     }
     if let (Some(reg), false) = (
         &registry,

@@ -47,6 +47,9 @@ pub struct SiteSources {
     /// Static files to copy: output path (relative) -> bytes. Theme assets first, then `static/`.
     pub theme_assets: BTreeMap<String, Vec<u8>>,
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Stems of content files that exist but could not be read (not UTF-8, too big), by kind:
+    /// references to them are not reported a second time.
+    pub unreadable: BTreeMap<String, Vec<String>>,
 }
 
 /// The folders under `content/` that hold one kind of document each.
@@ -87,8 +90,19 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSources {
             if !matches!(ext, "md" | "toml") {
                 continue;
             }
-            if let Some(f) = read_text(root, &rel, diags) {
-                files.push(f);
+            match read_text(root, &rel, diags) {
+                Some(f) => files.push(f),
+                None => {
+                    let stem = rel
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    sources
+                        .unreadable
+                        .entry(kind.to_string())
+                        .or_default()
+                        .push(stem);
+                }
             }
         }
         sources.content.insert(kind.to_string(), files);
@@ -103,6 +117,7 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSources {
 pub fn load_theme(
     root: &Path,
     theme: &str,
+    theme_span: std::ops::Range<usize>,
     sources: &mut SiteSources,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -113,9 +128,7 @@ pub fn load_theme(
             .as_ref()
             .map(|c| c.text.clone())
             .unwrap_or_default();
-        let span = text
-            .find(&format!("\"{theme}\""))
-            .map(|i| i..i + theme.len() + 2);
+        let span = Some(theme_span).filter(|s| s.end > 0);
         diags.push(
             Diagnostic::error(
                 Code::UnknownReference,

@@ -10,8 +10,13 @@ pub fn did_you_mean<'a>(
     for c in candidates {
         let d = distance(&word_l, &c.to_lowercase());
         // Punctuation-insensitive match catches `iso27001` vs `iso_27001`.
-        let d = if strip(&word_l) == strip(&c.to_lowercase()) {
+        let cl = c.to_lowercase();
+        // Punctuation-insensitive equality, or the word being a clear prefix of the name
+        // (`jurisdiction` for `jurisdiction_profiles`), counts as a near miss.
+        let d = if strip(&word_l) == strip(&cl) {
             0
+        } else if word_l.len() >= 4 && cl.starts_with(&word_l) {
+            1
         } else {
             d
         };

@@ -11,6 +11,14 @@ use crate::diagnostic::Code;
 pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
     let errors_before = ctx.diags.len();
     let base_url = raw.base_url.get_ref().trim_end_matches('/').to_string();
+    if !super::parse::is_slug(raw.theme.get_ref()) {
+        ctx.error(
+            Code::BadName,
+            raw.theme.span(),
+            format!("theme `{}` is not a folder name", raw.theme.get_ref()),
+        )
+        .with_expected_in_place("the name of a folder under themes/, e.g. \"default\"");
+    }
     ctx.check_url(&raw.base_url);
 
     let mut dimensions = Vec::new();
@@ -22,6 +30,7 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
                 d.key.span(),
                 format!("dimension `{}` is defined twice", d.key.get_ref()),
             );
+            continue;
         }
         dimensions.push(Dimension {
             key: d.key.into_inner(),
@@ -48,7 +57,7 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         let mut given = vec![false; dimensions.len()];
         let mut total = 0i64;
         for (k, w) in p.weights.get_ref() {
-            total += *w.get_ref();
+            total = total.saturating_add(*w.get_ref());
             if !(0..=100).contains(w.get_ref()) {
                 ctx.error(
                     Code::OutOfRange,
@@ -84,7 +93,12 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
             )
             .with_help_in_place("give every dimension a weight (0 is allowed)");
         }
-        if total != 100 {
+        let all_in_range = p
+            .weights
+            .get_ref()
+            .values()
+            .all(|w| (0..=100).contains(w.get_ref()));
+        if all_in_range && total != 100 {
             ctx.error(
                 Code::BadConfig,
                 p.weights.span(),
@@ -132,7 +146,11 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         base_url,
         description: raw.description,
         language: raw.language,
-        theme: raw.theme,
+        theme_span: {
+            let s = raw.theme.span();
+            s.start + ctx.offset..s.end + ctx.offset
+        },
+        theme: raw.theme.into_inner(),
         default_profile: default_profile?,
         expiring_within_days: *raw.expiring_within_days.get_ref(),
         caveats: raw.caveats,

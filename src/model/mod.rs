@@ -31,6 +31,8 @@ pub struct Config {
     pub description: String,
     pub language: String,
     pub theme: String,
+    /// Where `theme` is written in site.toml, for "theme not found".
+    pub theme_span: std::ops::Range<usize>,
     /// Index into `profiles`.
     pub default_profile: usize,
     pub expiring_within_days: i64,
@@ -92,6 +94,8 @@ pub struct Vendor {
     pub website: Option<String>,
     pub legal_entities: Vec<String>,
     pub aliases: Vec<String>,
+    /// Where each alias is written in the file (byte ranges of the whole file).
+    pub alias_spans: Vec<std::ops::Range<usize>>,
     /// Index into `Config::ratings`.
     pub rating: Option<usize>,
     pub rating_reason: Option<String>,
@@ -295,9 +299,17 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
         kind("certifications"),
         diags,
     );
-    let broken_certs = broken(
+    let mut broken_certs = broken(
         kind("certifications"),
         certifications.iter().map(|c| c.slug.as_str()),
+    );
+    broken_certs.extend(
+        sources
+            .unreadable
+            .get("certifications")
+            .into_iter()
+            .flatten()
+            .cloned(),
     );
 
     // Without a valid site.toml, references to dimensions, ratings and categories cannot be
@@ -335,6 +347,14 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
         diags,
     );
     let mut broken_refs = broken(kind("vendors"), vendors.iter().map(|v| v.slug.as_str()));
+    broken_refs.extend(
+        sources
+            .unreadable
+            .get("vendors")
+            .into_iter()
+            .flatten()
+            .cloned(),
+    );
     broken_refs.extend(broken_certs.iter().cloned());
 
     let mut reports = Vec::new();
@@ -492,7 +512,7 @@ fn check_alias_collisions(vendors: &[Vendor], files: &[SourceFile], diags: &mut 
         .map(|v| (format!("/vendor/{}/", v.slug), v.slug.as_str()))
         .collect();
     for v in vendors {
-        for a in &v.aliases {
+        for (a, alias_span) in v.aliases.iter().zip(&v.alias_spans) {
             let norm = if a.ends_with('/') {
                 a.clone()
             } else {
@@ -504,7 +524,7 @@ fn check_alias_collisions(vendors: &[Vendor], files: &[SourceFile], diags: &mut 
                     .find(|f| f.path == v.file)
                     .map(|f| f.text.as_str())
                     .unwrap_or("");
-                let span = text.find(a.as_str()).map(|i| i..i + a.len());
+                let span = Some(alias_span.clone());
                 diags.push(Diagnostic::error(
                     Code::Duplicate,
                     &v.file,

@@ -105,13 +105,14 @@ impl<'a> FileCtx<'a> {
                     .join(", ")
             )
         };
-        self.error(
-            Code::UnknownReference,
-            value.span(),
-            format!("unknown {what} `{}`", value.get_ref()),
-        )
-        .with_expected_in_place(expected)
-        .help = help;
+        // `what` may name an owner: "level of `soc-2`" → "unknown level `x` of `soc-2`".
+        let message = match what.split_once(" of ") {
+            Some((noun, owner)) => format!("unknown {noun} `{}` of {owner}", value.get_ref()),
+            None => format!("unknown {what} `{}`", value.get_ref()),
+        };
+        self.error(Code::UnknownReference, value.span(), message)
+            .with_expected_in_place(expected)
+            .help = help;
         false
     }
 
@@ -201,11 +202,18 @@ pub fn parse_toml_file<T: DeserializeOwned>(
 fn parse_toml<T: DeserializeOwned>(ctx: &mut FileCtx, text: &str) -> Option<T> {
     if let Err(e) = text.parse::<toml::Table>() {
         let span = e.span().unwrap_or(0..0);
-        ctx.error(
-            Code::Syntax,
-            span,
-            format!("TOML syntax error: {}", first_line(e.message())),
-        );
+        let mut message = first_line(e.message()).to_string();
+        let quoted = text.get(span.clone()).unwrap_or("").trim();
+        if message.starts_with("duplicate key") && !quoted.is_empty() {
+            message = format!("duplicate key `{quoted}`");
+        }
+        let help = if message.starts_with("invalid date") {
+            Some("write dates in quotes, with the precision the source gives: \"2025\", \"2025-06\" or \"2025-06-30\"".to_string())
+        } else {
+            None
+        };
+        ctx.error(Code::Syntax, span, format!("TOML syntax error: {message}"))
+            .help = help;
         return None;
     }
     match toml::from_str::<T>(text) {
@@ -216,12 +224,20 @@ fn parse_toml<T: DeserializeOwned>(ctx: &mut FileCtx, text: &str) -> Option<T> {
             let (code, message, expected, help) = classify(&msg);
             // serde reports missing fields at the start of the table; point at the opening
             // `+++` (or the file start) rather than at an unrelated first key.
-            let span = if code == Code::MissingField && span == (0..0) {
-                0..0
+            let d = if code == Code::MissingField && span == (0..0) {
+                let first_line = ctx.file.text.find('\n').unwrap_or(ctx.file.text.len());
+                let line = ctx.file.text[..first_line].trim_end().len();
+                ctx.diags.push(Diagnostic::error(
+                    code,
+                    &ctx.file.path,
+                    &ctx.file.text,
+                    Some(0..line),
+                    message,
+                ));
+                ctx.diags.last_mut().expect("just pushed")
             } else {
-                span
+                ctx.error(code, span, message)
             };
-            let d = ctx.error(code, span, message);
             d.expected = expected;
             d.help = help;
             None

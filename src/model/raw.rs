@@ -22,7 +22,7 @@ pub struct RawConfig {
     #[serde(default = "default_language")]
     pub language: String,
     #[serde(default = "default_theme")]
-    pub theme: String,
+    pub theme: S<String>,
     pub default_profile: S<String>,
     #[serde(default = "default_expiring")]
     pub expiring_within_days: S<i64>,
@@ -38,8 +38,8 @@ pub struct RawConfig {
 fn default_language() -> String {
     "en".into()
 }
-fn default_theme() -> String {
-    "default".into()
+fn default_theme() -> S<String> {
+    Spanned::new(0..0, "default".into())
 }
 fn default_expiring() -> S<i64> {
     Spanned::new(0..0, 90)

@@ -218,6 +218,11 @@ pub fn validate(
         stage: raw.stage,
         website: raw.website.map(|w| w.into_inner()),
         legal_entities: raw.legal_entities,
+        alias_spans: raw
+            .aliases
+            .iter()
+            .map(|a| a.span().start + ctx.offset..a.span().end + ctx.offset)
+            .collect(),
         aliases: raw.aliases.into_iter().map(|a| a.into_inner()).collect(),
         rating,
         rating_reason: raw.rating_reason,
