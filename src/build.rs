@@ -31,7 +31,15 @@ pub struct BuildResult {
     pub registry: Option<Registry>,
     pub derived: Option<Derived>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// How many files the site has (rendered into `files`, or handed to the sink).
+    pub file_count: usize,
+    /// The sink of [`build_site_streaming`] could not take a file; nothing more was rendered.
+    pub output_error: Option<std::io::Error>,
 }
+
+/// Where [`build_site_streaming`] hands each file as it is rendered; called from several
+/// threads at once, in no particular order.
+pub type Sink<'a> = &'a (dyn Fn(OutputFile) -> std::io::Result<()> + Sync);
 
 impl BuildResult {
     pub fn errors(&self) -> usize {
@@ -73,6 +81,17 @@ impl BuildResult {
 
 /// Runs the pipeline up to rendered pages in memory.
 pub fn build_site(opts: &BuildOptions) -> BuildResult {
+    run(opts, None)
+}
+
+/// Runs the pipeline, handing every file to `sink` as soon as it is rendered instead of
+/// keeping the site in memory (`files` stays `None`): what `build` uses, so memory does not
+/// grow with the size of the output. On errors the sink may already have had some files.
+pub fn build_site_streaming(opts: &BuildOptions, sink: Sink) -> BuildResult {
+    run(opts, Some(sink))
+}
+
+fn run(opts: &BuildOptions, sink: Option<Sink>) -> BuildResult {
     let mut timings = Vec::new();
     let mut diags = Vec::new();
     let t = Instant::now();
@@ -94,6 +113,8 @@ pub fn build_site(opts: &BuildOptions) -> BuildResult {
         registry: None,
         derived: None,
         timings: Vec::new(),
+        file_count: 0,
+        output_error: None,
     };
     if let Some(reg) = &registry {
         source::load_theme(
@@ -112,9 +133,19 @@ pub fn build_site(opts: &BuildOptions) -> BuildResult {
         let derived = derive::derive(reg, opts.build_date);
         timings.push(("derive", t.elapsed()));
         let t = Instant::now();
-        match render::render(reg, &derived, &sources) {
-            Ok(files) => result.files = Some(files),
-            Err(d) => diags.extend(d),
+        match sink {
+            None => match render::render(reg, &derived, &sources) {
+                Ok(files) => {
+                    result.file_count = files.len();
+                    result.files = Some(files);
+                }
+                Err(d) => diags.extend(d),
+            },
+            Some(sink) => match render::render_each(reg, &derived, &sources, sink) {
+                Ok(n) => result.file_count = n,
+                Err(render::RenderError::Diagnostics(d)) => diags.extend(d),
+                Err(render::RenderError::Output(e)) => result.output_error = Some(e),
+            },
         }
         timings.push(("render", t.elapsed()));
         result.derived = Some(derived);

@@ -18,6 +18,7 @@
 //! 6. A failed build never touches the previous output.
 
 pub mod build;
+pub mod cache;
 pub mod date;
 pub mod derive;
 pub mod diagnostic;

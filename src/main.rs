@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use trustatlas::build::{build_site, BuildOptions};
-use trustatlas::{date, output};
+use trustatlas::build::{build_site_streaming, BuildOptions};
+use trustatlas::{cache, date, output};
 
 #[derive(Parser)]
 #[command(
@@ -38,6 +38,9 @@ enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Build even when nothing changed since the last build into this output.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -49,11 +52,18 @@ fn main() -> ExitCode {
             out,
             base_url,
             timings,
-        } => build(root, out, base_url, timings),
+            force,
+        } => build(root, out, base_url, timings, force),
     }
 }
 
-fn build(root: PathBuf, out: PathBuf, base_url: Option<String>, timings: bool) -> ExitCode {
+fn build(
+    root: PathBuf,
+    out: PathBuf,
+    base_url: Option<String>,
+    timings: bool,
+    force: bool,
+) -> ExitCode {
     let started = Instant::now();
     let build_date = match date::build_date_from_env() {
         Ok(d) => d,
@@ -74,37 +84,86 @@ fn build(root: PathBuf, out: PathBuf, base_url: Option<String>, timings: bool) -
             return ExitCode::from(2);
         }
     }
-    let result = build_site(&BuildOptions {
+    let opts = BuildOptions {
         root,
         build_date,
         base_url,
-    });
+    };
+    // Nothing changed since the last build into `out`: skip the whole pipeline.
+    let t = Instant::now();
+    let stamp = cache::input_stamp(&opts).ok();
+    if stamp
+        .as_ref()
+        .is_some_and(|s| !force && cache::is_fresh(s, &out))
+    {
+        if timings {
+            eprintln!(
+                "  {:<8} {:>8.1} ms",
+                "check",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        eprintln!(
+            "{} is up to date: nothing changed since the last build (--force rebuilds)",
+            out.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    let check_time = t.elapsed();
+    let writer = match output::Writer::begin(&out) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: could not write {}: {e}", out.display());
+            return ExitCode::from(2);
+        }
+    };
+    let result = build_site_streaming(&opts, &|f| writer.put(&f.path, &f.bytes));
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     eprint!("{}", result.render_diagnostics(color));
-    let Some(files) = &result.files else {
+    if result.errors() > 0 {
+        drop(writer);
         eprintln!("error: build failed; {} left as it was", out.display());
         return ExitCode::from(1);
-    };
-    let t = Instant::now();
-    if let Err(e) = output::write_site(&out, files) {
+    }
+    if let Some(e) = &result.output_error {
         eprintln!("error: could not write {}: {e}", out.display());
         return ExitCode::from(2);
     }
+    let t = Instant::now();
+    cache::invalidate(&out);
+    let stats = match writer.commit() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: could not write {}: {e}", out.display());
+            return ExitCode::from(2);
+        }
+    };
+    let commit_time = t.elapsed();
+    if let Some(stamp) = &stamp {
+        if let Err(e) = cache::save(stamp, &out, result.diagnostics.is_empty()) {
+            eprintln!("warning: could not record the build stamp: {e}");
+        }
+    }
     if timings {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        eprintln!("  {:<8} {:>8.1} ms", "check", ms(check_time));
         for (stage, d) in &result.timings {
-            eprintln!("  {stage:<8} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+            eprintln!("  {stage:<8} {:>8.1} ms", ms(*d));
         }
         eprintln!(
-            "  {:<8} {:>8.1} ms",
+            "  {:<8} {:>8.1} ms  (pages are staged while they render; this is the commit)",
             "write",
-            t.elapsed().as_secs_f64() * 1000.0
+            ms(commit_time)
         );
     }
     eprintln!(
-        "built {} files into {} in {:.0} ms",
-        files.len(),
+        "built {} files into {} in {:.0} ms ({} written, {} unchanged, {} removed)",
+        result.file_count,
         out.display(),
-        started.elapsed().as_secs_f64() * 1000.0
+        started.elapsed().as_secs_f64() * 1000.0,
+        stats.written,
+        stats.unchanged,
+        stats.removed
     );
     ExitCode::SUCCESS
 }

@@ -5,8 +5,10 @@ mod markdown;
 mod pages;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use minijinja::{context, Environment, UndefinedBehavior, Value};
 use rayon::prelude::*;
@@ -45,12 +47,45 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// Renders the whole site. Template errors are diagnostics against the template file.
+/// Why a render stopped: mistakes in the theme (diagnostics), or the sink could not take a file.
+#[derive(Debug)]
+pub enum RenderError {
+    Diagnostics(Vec<Diagnostic>),
+    Output(std::io::Error),
+}
+
+/// Renders the whole site into memory, sorted by path. Template errors are diagnostics
+/// against the template file.
 pub fn render(
     reg: &Registry,
     der: &Derived,
     sources: &SiteSources,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let files = Mutex::new(Vec::new());
+    let sink = |f: OutputFile| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    };
+    match render_each(reg, der, sources, &sink) {
+        Ok(_) => {}
+        Err(RenderError::Diagnostics(d)) => return Err(d),
+        Err(RenderError::Output(_)) => unreachable!("collecting in memory cannot fail"),
+    }
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Renders the whole site, handing each file to `sink` as soon as it is rendered (from
+/// several threads, in no particular order), so the site never has to fit in memory at once.
+/// Returns how many files were produced. After an error some files may already have gone to
+/// the sink: the caller discards them (see `output::Writer`).
+pub fn render_each(
+    reg: &Registry,
+    der: &Derived,
+    sources: &SiteSources,
+    sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
+) -> Result<usize, RenderError> {
     let theme_dir = PathBuf::from("themes")
         .join(&reg.config.theme)
         .join("templates");
@@ -88,7 +123,7 @@ pub fn render(
         }
     }
     if !diags.is_empty() {
-        return Err(diags);
+        return Err(RenderError::Diagnostics(diags));
     }
 
     let (assets, stylesheet) = assets(sources);
@@ -113,52 +148,87 @@ pub fn render(
     );
 
     let jobs = pages::plan(reg, der);
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let tmpl = env.get_template(job.template).map_err(|e| template_error(&theme_dir, sources, &e))?;
-            let ctx = context! { page_url => job.url.clone(), page_title => job.title.clone(), ..job.ctx.clone() };
-            let html = tmpl.render(ctx).map_err(|e| template_error(&theme_dir, sources, &e))?;
-            Ok(OutputFile { path: job.path.clone(), bytes: html.into_bytes() })
-        })
-        .collect();
-    let mut files = Vec::with_capacity(rendered.len() + assets.len() + 1);
-    for r in rendered {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => diags.push(d),
+    // Errors are kept with their page's position so the report does not depend on which
+    // thread got there first; after a failed write nothing more is rendered.
+    let errors: Mutex<Vec<(usize, Diagnostic)>> = Mutex::new(Vec::new());
+    let write_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
+    let failed_write = AtomicBool::new(false);
+    let count = AtomicUsize::new(0);
+    let emit = |f: OutputFile| {
+        if failed_write.load(Ordering::Relaxed) {
+            return;
         }
+        count.fetch_add(1, Ordering::Relaxed);
+        if let Err(e) = sink(f) {
+            failed_write.store(true, Ordering::Relaxed);
+            write_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(e);
+        }
+    };
+    jobs.par_iter().enumerate().for_each(|(ji, job)| {
+        if failed_write.load(Ordering::Relaxed) {
+            return;
+        }
+        let ctxs = (job.ctx)();
+        for (page, ctx) in job.pages.iter().zip(ctxs) {
+            let rendered = env
+                .get_template(page.template)
+                .and_then(|tmpl| tmpl.render(context! { page_url => page.url.clone(), page_title => page.title.clone(), ..ctx }));
+            match rendered {
+                Ok(html) => emit(OutputFile { path: page.path.clone(), bytes: html.into_bytes() }),
+                Err(e) => errors.lock().unwrap_or_else(|e| e.into_inner()).push((ji, template_error(&theme_dir, sources, &e))),
+            }
+        }
+    });
+    if let Some(e) = write_error.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        return Err(RenderError::Output(e));
     }
-    if !diags.is_empty() {
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    if !errors.is_empty() {
+        errors.sort_by_key(|(ji, _)| *ji);
+        let mut diags: Vec<Diagnostic> = errors.into_iter().map(|(_, d)| d).collect();
         diags.dedup_by(|a, b| a.short() == b.short());
-        return Err(diags);
+        return Err(RenderError::Diagnostics(diags));
     }
     let urls: Vec<String> = jobs
         .iter()
-        .filter(|j| j.url != "/404.html")
-        .map(|j| j.url.clone())
+        .flat_map(|j| &j.pages)
+        .filter(|p| p.url != "/404.html")
+        .map(|p| p.url.clone())
         .collect();
     let sitemap = env
         .get_template("sitemap.xml")
         .and_then(|t| t.render(context! { urls => urls }))
-        .map_err(|e| vec![template_error(&theme_dir, sources, &e)])?;
-    files.push(OutputFile {
+        .map_err(|e| RenderError::Diagnostics(vec![template_error(&theme_dir, sources, &e)]))?;
+    let mut taken: BTreeSet<String> = jobs
+        .iter()
+        .flat_map(|j| &j.pages)
+        .map(|p| p.path.clone())
+        .collect();
+    emit(OutputFile {
         path: "sitemap.xml".into(),
         bytes: sitemap.into_bytes(),
     });
-    files.extend(assets);
+    taken.insert("sitemap.xml".into());
+    for f in assets {
+        taken.insert(f.path.clone());
+        emit(f);
+    }
     // Files from `static/` are copied as they are; a generated page always wins a clash.
-    let taken: std::collections::BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
     for (path, bytes) in &sources.static_files {
         if !taken.contains(path) {
-            files.push(OutputFile {
+            emit(OutputFile {
                 path: path.clone(),
                 bytes: bytes.clone(),
             });
         }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    if let Some(e) = write_error.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        return Err(RenderError::Output(e));
+    }
+    Ok(count.into_inner())
 }
 
 /// The theme's static files under `/assets/`; stylesheets get a content hash in their name so
