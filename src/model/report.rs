@@ -1,6 +1,8 @@
 //! A verification report → [`Report`]: its ID matches its file name, its vendor, scheme and
 //! level exist, and its dates are in order.
 
+use std::collections::HashMap;
+
 use super::parse::{DiagExt, FileCtx};
 use super::raw::RawReport;
 use super::vendor::resolve_cert;
@@ -12,6 +14,7 @@ pub fn validate(
     body: String,
     certs: &[Certification],
     vendors: &[Vendor],
+    vendor_index: &HashMap<&str, usize>,
     ctx: &mut FileCtx,
 ) -> Option<Report> {
     let before = ctx.diags.len();
@@ -39,14 +42,17 @@ pub fn validate(
         .with_help_in_place(format!("name the file `{}.{ext}`", id.to_lowercase()));
     }
     let certification = resolve_cert(&raw.certification, certs, ctx);
-    let vendor = if ctx.check_ref(
-        "vendor",
-        &raw.vendor,
-        vendors.iter().map(|v| v.slug.as_str()),
-    ) {
-        vendors.iter().position(|v| &v.slug == raw.vendor.get_ref())
-    } else {
-        None
+    // The index makes this a lookup; the list is walked only to report an unknown vendor.
+    let vendor = match vendor_index.get(raw.vendor.get_ref().as_str()) {
+        Some(i) => Some(*i),
+        None => {
+            ctx.check_ref(
+                "vendor",
+                &raw.vendor,
+                vendors.iter().map(|v| v.slug.as_str()),
+            );
+            None
+        }
     };
     let level = match (&raw.level, certification) {
         (Some(l), Some(ci)) => {

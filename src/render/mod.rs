@@ -263,20 +263,26 @@ fn html_formatter(
 ) -> Result<(), minijinja::Error> {
     match (state.auto_escape(), value.as_str()) {
         (minijinja::AutoEscape::Html, Some(s)) if !value.is_safe() => {
-            let mut escaped = String::with_capacity(s.len() + 8);
-            for c in s.chars() {
-                match c {
-                    '&' => escaped.push_str("&amp;"),
-                    '<' => escaped.push_str("&lt;"),
-                    '>' => escaped.push_str("&gt;"),
-                    '"' => escaped.push_str("&quot;"),
-                    '\'' => escaped.push_str("&#39;"),
-                    c => escaped.push(c),
-                }
-            }
-            out.write_str(&escaped).map_err(|_| {
+            // Copies runs of ordinary text whole; the five characters are ASCII, so a byte
+            // scan never splits a UTF-8 sequence.
+            let fail = |_| {
                 minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "could not write output")
-            })
+            };
+            let mut last = 0;
+            for (i, b) in s.bytes().enumerate() {
+                let entity = match b {
+                    b'&' => "&amp;",
+                    b'<' => "&lt;",
+                    b'>' => "&gt;",
+                    b'"' => "&quot;",
+                    b'\'' => "&#39;",
+                    _ => continue,
+                };
+                out.write_str(&s[last..i]).map_err(fail)?;
+                out.write_str(entity).map_err(fail)?;
+                last = i + 1;
+            }
+            out.write_str(&s[last..]).map_err(fail)
         }
         _ => minijinja::escape_formatter(out, state, value),
     }
