@@ -1,0 +1,161 @@
+//! Rebuilds into an existing output: a no-change rebuild is skipped and leaves exactly what a
+//! full build writes; after an edit only the pages whose bytes changed are rewritten, stale
+//! pages go, and the result is again identical to a full build from scratch.
+
+#[path = "../examples/gen_registry/gen.rs"]
+#[allow(dead_code)]
+mod gen;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, SystemTime};
+
+const EPOCH: &str = "1795305600";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run trustatlas");
+    assert!(
+        o.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every file under `dir`: relative path → (bytes, mtime).
+fn snapshot(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (
+                rel.to_string_lossy().into_owned(),
+                (
+                    fs::read(e.path()).unwrap(),
+                    e.metadata().unwrap().modified().unwrap(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn bytes(s: &BTreeMap<String, (Vec<u8>, SystemTime)>) -> BTreeMap<&str, &[u8]> {
+    s.iter()
+        .map(|(k, (b, _))| (k.as_str(), b.as_slice()))
+        .collect()
+}
+
+/// Inputs written moments ago are not trusted by the no-change check (they could still be
+/// changing within the file system's timestamp granularity), so age them.
+fn age(dir: &Path) {
+    let past = SystemTime::now() - Duration::from_secs(3600);
+    for e in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if e.file_type().is_file() {
+            fs::File::options()
+                .write(true)
+                .open(e.path())
+                .unwrap()
+                .set_modified(past)
+                .unwrap();
+        }
+    }
+}
+
+#[test]
+fn rebuilds_write_only_what_changed_and_match_a_full_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    gen::generate(
+        &gen::Options {
+            vendors: 30,
+            seed: 11,
+            source_root: repo(),
+            themes: repo().join("themes"),
+        },
+        &site,
+    )
+    .unwrap();
+    age(&site);
+    let out = tmp.path().join("public");
+    let first = build(&site, &out, &[]);
+    assert!(stderr(&first).contains("0 unchanged"), "{}", stderr(&first));
+    let full = snapshot(&out);
+
+    // Nothing changed: skipped, and the output is what a full build writes.
+    let again = build(&site, &out, &[]);
+    assert!(
+        stderr(&again).contains("is up to date"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(snapshot(&out), full, "bytes and mtimes untouched");
+    let fresh = tmp.path().join("fresh");
+    build(&site, &fresh, &[]);
+    assert_eq!(bytes(&snapshot(&fresh)), bytes(&full));
+
+    // --force renders everything again and rewrites nothing.
+    let forced = build(&site, &out, &["--force"]);
+    assert!(stderr(&forced).contains("0 written"), "{}", stderr(&forced));
+    assert_eq!(snapshot(&out), full);
+
+    // One vendor's summary edited: only its page and its pack change on disk.
+    let vendor = site.join("content/vendors/synthetic-vendor-00003.md");
+    let mut text = fs::read_to_string(&vendor).unwrap();
+    text.push_str("\nOne more synthetic sentence for the rebuild test.\n");
+    fs::write(&vendor, text).unwrap();
+    let edited = build(&site, &out, &[]);
+    assert!(stderr(&edited).contains("2 written"), "{}", stderr(&edited));
+    let after = snapshot(&out);
+    let changed: Vec<&str> = after
+        .iter()
+        .filter(|(k, v)| full.get(*k) != Some(v))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "vendor/synthetic-vendor-00003/index.html",
+            "vendor/synthetic-vendor-00003/pack/index.html"
+        ]
+    );
+    let fresh2 = tmp.path().join("fresh2");
+    build(&site, &fresh2, &[]);
+    assert_eq!(bytes(&after), bytes(&snapshot(&fresh2)));
+
+    // A vendor removed (it has no report): its pages go, and the output is a full build's.
+    fs::remove_file(site.join("content/vendors/synthetic-vendor-00030.md")).unwrap();
+    let removed = build(&site, &out, &[]);
+    assert!(
+        stderr(&removed).contains("2 removed"),
+        "{}",
+        stderr(&removed)
+    );
+    assert!(!out.join("vendor/synthetic-vendor-00030").exists());
+    let fresh3 = tmp.path().join("fresh3");
+    build(&site, &fresh3, &[]);
+    assert_eq!(bytes(&snapshot(&out)), bytes(&snapshot(&fresh3)));
+}
