@@ -91,7 +91,25 @@ pub fn build_site_streaming(opts: &BuildOptions, sink: Sink) -> BuildResult {
     run(opts, Some(sink))
 }
 
+/// [`build_site_streaming`], keeping vendor pages that `cache` says did not change since the
+/// previous build into the same output (see `cache::PageReuse`).
+pub fn build_site_cached(
+    opts: &BuildOptions,
+    sink: Sink,
+    cache: &dyn render::PageCache,
+) -> BuildResult {
+    run_with(opts, Some(sink), Some(cache))
+}
+
 fn run(opts: &BuildOptions, sink: Option<Sink>) -> BuildResult {
+    run_with(opts, sink, None)
+}
+
+fn run_with(
+    opts: &BuildOptions,
+    sink: Option<Sink>,
+    cache: Option<&dyn render::PageCache>,
+) -> BuildResult {
     let mut timings = Vec::new();
     let mut diags = Vec::new();
     let t = Instant::now();
@@ -129,6 +147,16 @@ fn run(opts: &BuildOptions, sink: Option<Sink>) -> BuildResult {
     // quote drops the content texts (as large as the registry itself) before rendering, so
     // memory at 10,000 vendors stays well under 500 MiB; `build_site` keeps them for its
     // callers.
+    // Fingerprints of each vendor's inputs, taken while the texts are still here.
+    let keys = match (cache, &registry) {
+        (Some(_), Some(reg)) if diags.is_empty() => {
+            let t = Instant::now();
+            let keys = crate::cache::vendor_keys(&sources, reg, opts);
+            timings.push(("hash", t.elapsed()));
+            keys
+        }
+        _ => Vec::new(),
+    };
     if sink.is_some() && diags.is_empty() {
         for f in sources.content.values_mut().flatten() {
             f.text = String::new();
@@ -150,7 +178,15 @@ fn run(opts: &BuildOptions, sink: Option<Sink>) -> BuildResult {
                 }
                 Err(d) => diags.extend(d),
             },
-            Some(sink) => match render::render_each(reg, &derived, &sources, sink) {
+            Some(sink) => match render::render_each_cached(
+                reg,
+                &derived,
+                &sources,
+                sink,
+                cache
+                    .filter(|_| keys.len() == reg.vendors.len())
+                    .map(|c| (keys.as_slice(), c)),
+            ) {
                 Ok(n) => result.file_count = n,
                 Err(render::RenderError::Diagnostics(d)) => diags.extend(d),
                 Err(render::RenderError::Output(e)) => result.output_error = Some(e),

@@ -11,21 +11,42 @@
 //! them), so a build whose inputs were modified less than [`RACY_WINDOW`] before it started
 //! records no stamp, and the next build does the full work.
 //!
+//! Finer-grained, when something did change: a vendor's page and procurement pack are made
+//! only from that vendor's file, its reports' files and site-wide inputs (site.toml, the other
+//! content kinds, the theme, build date and base URL). [`vendor_keys`] hashes exactly those
+//! bytes; the stamp records the key each vendor page was rendered from, and [`PageReuse`] keeps
+//! a page whose key is unchanged and whose file is still as that build left it. Editing one
+//! vendor re-renders its two pages and the listings, not every vendor page. These keys hash
+//! content, so racy timestamps do not matter to them.
+//!
 //! The stamp lives beside the output (`.public.trustatlas-cache` for `public/`), never inside
 //! it: it must not be deployed. This module reads metadata only; `output` writes the site.
 
+use std::collections::HashMap;
 use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use rayon::prelude::*;
+
 use crate::build::BuildOptions;
-use crate::source::is_ignored;
+use crate::model::Registry;
+use crate::output::Writer;
+use crate::render::PageCache;
+use crate::source::{is_ignored, SiteSources};
 
 /// Inputs modified this recently when the build starts make its stamp untrustworthy.
 pub const RACY_WINDOW: Duration = Duration::from_secs(2);
 
-const HEADER: &str = "trustatlas build stamp v1";
+const HEADER: &str = "trustatlas build stamp v2";
+/// Written after the header when the no-change shortcut must not trust this stamp.
+const NO_SHORTCUT: &str = "no-shortcut";
+/// Starts the section of page keys.
+const PAGES: &str = "pages";
 
 /// What the build read, as metadata: taken before the build starts.
 pub struct InputStamp {
@@ -77,27 +98,46 @@ pub fn is_fresh(stamp: &InputStamp, out: &Path) -> bool {
     let Ok(saved) = fs::read_to_string(stamp_path(out)) else {
         return false;
     };
-    let Some(outputs) = saved.strip_prefix(&stamp.text) else {
+    let Some(rest) = saved.strip_prefix(&stamp.text) else {
         return false;
     };
+    let outputs = rest
+        .split_once(&format!("{PAGES}\n"))
+        .map_or(rest, |(o, _)| o);
     match output_lines(out) {
         Ok(now) => now == outputs,
         Err(_) => false,
     }
 }
 
-/// Records the stamp after a successful build into `out`; removes a stale one when the
-/// inputs were racy (or the build had diagnostics to show again next time: `keep` false).
-pub fn save(stamp: &InputStamp, out: &Path, keep: bool) -> io::Result<()> {
+/// Records the stamp after a successful build into `out`, with the key each vendor page was
+/// rendered from. `shortcut` false (the build had diagnostics to show again next time) or
+/// racy inputs keep the next build from skipping the pipeline; page keys are kept either way.
+pub fn save(
+    stamp: &InputStamp,
+    out: &Path,
+    shortcut: bool,
+    pages: &[(String, u64)],
+) -> io::Result<()> {
     let path = stamp_path(out);
-    if stamp.racy || !keep {
-        return match fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        };
+    let mut text = String::with_capacity(stamp.text.len() * 4);
+    if stamp.racy || !shortcut {
+        text.push_str(HEADER);
+        text.push('\n');
+        text.push_str(NO_SHORTCUT);
+        text.push('\n');
+        text.push_str(&stamp.text[HEADER.len() + 1..]);
+    } else {
+        text.push_str(&stamp.text);
     }
-    let mut text = stamp.text.clone();
     text.push_str(&output_lines(out)?);
+    text.push_str(PAGES);
+    text.push('\n');
+    let mut pages: Vec<&(String, u64)> = pages.iter().collect();
+    pages.sort();
+    for (p, k) in pages {
+        text.push_str(&format!("page {p} {k:016x}\n"));
+    }
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     fs::write(&tmp, text)?;
     fs::rename(&tmp, &path)
@@ -106,6 +146,165 @@ pub fn save(stamp: &InputStamp, out: &Path, keep: bool) -> io::Result<()> {
 /// Forgets the stamp (a build into `out` is about to change it, or failed).
 pub fn invalidate(out: &Path) {
     let _ = fs::remove_file(stamp_path(out));
+}
+
+/// The lines that must match for anything of a previous build to be reused: binary, build
+/// date, base URL and root.
+fn settings(text: &str) -> Vec<&str> {
+    text.lines()
+        .take_while(|l| !l.starts_with("in ") && *l != PAGES)
+        .filter(|l| *l != HEADER && *l != NO_SHORTCUT)
+        .collect()
+}
+
+/// Fingerprints of the inputs of every vendor's pages, in registry order: the vendor's file,
+/// its reports' files, and everything site-wide (all other inputs, build date, base URL).
+/// Pure: hashes bytes already read.
+pub fn vendor_keys(sources: &SiteSources, reg: &Registry, opts: &BuildOptions) -> Vec<u64> {
+    let mut g = DefaultHasher::new();
+    "trustatlas vendor page inputs v1".hash(&mut g);
+    opts.build_date.0.hash(&mut g);
+    opts.base_url.hash(&mut g);
+    sources.config.as_ref().map(|c| &c.text).hash(&mut g);
+    sources.questions.as_ref().map(|c| &c.text).hash(&mut g);
+    for (kind, files) in &sources.content {
+        if kind == "vendors" || kind == "reports" {
+            continue;
+        }
+        kind.hash(&mut g);
+        for f in files {
+            f.path.hash(&mut g);
+            f.text.hash(&mut g);
+        }
+    }
+    sources.templates.hash(&mut g);
+    sources.theme_assets.hash(&mut g);
+    sources.static_files.hash(&mut g);
+    let global = g.finish();
+
+    let texts: HashMap<&Path, &str> = ["vendors", "reports"]
+        .iter()
+        .filter_map(|k| sources.content.get(*k))
+        .flatten()
+        .map(|f| (f.path.as_path(), f.text.as_str()))
+        .collect();
+    let mut reports_of = vec![Vec::new(); reg.vendors.len()];
+    for r in &reg.reports {
+        reports_of[r.vendor].push(r.file.as_path());
+    }
+    reg.vendors
+        .par_iter()
+        .zip(reports_of.par_iter())
+        .map(|(v, reports)| {
+            let mut h = DefaultHasher::new();
+            global.hash(&mut h);
+            for file in std::iter::once(&v.file.as_path()).chain(reports) {
+                file.hash(&mut h);
+                texts.get(file).hash(&mut h);
+            }
+            h.finish()
+        })
+        .collect()
+}
+
+/// Vendor pages of the previous build into the same output, kept when their key matches and
+/// their file is untouched since; see the module docs.
+pub struct PageReuse<'w> {
+    out: PathBuf,
+    writer: &'w Writer,
+    /// Output path → (key, size, mtime) from the stamp.
+    previous: HashMap<String, (u64, u64, u128)>,
+    /// (path, key) of every vendor page of this build, for the next stamp.
+    pages: Mutex<Vec<(String, u64)>>,
+    kept: AtomicUsize,
+}
+
+impl<'w> PageReuse<'w> {
+    /// Reads the previous stamp of `out`; nothing is reused when the binary, build date, base
+    /// URL or root differ, or when `reuse` is false (`--force`: render everything, but still
+    /// record keys for the next build).
+    pub fn load(stamp: &InputStamp, out: &Path, writer: &'w Writer, reuse: bool) -> Self {
+        let mut previous = HashMap::new();
+        let saved = if reuse {
+            fs::read_to_string(stamp_path(out)).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        if !saved.is_empty() && settings(&saved) == settings(&stamp.text) {
+            let mut outs: HashMap<&str, (u64, u128)> = HashMap::new();
+            let mut keys: Vec<(&str, u64)> = Vec::new();
+            for line in saved.lines() {
+                if let Some(rest) = line.strip_prefix("out ") {
+                    let mut parts = rest.rsplitn(3, ' ');
+                    if let (Some(m), Some(len), Some(p)) =
+                        (parts.next(), parts.next(), parts.next())
+                    {
+                        if let (Ok(m), Ok(len)) = (m.parse(), len.parse()) {
+                            outs.insert(p, (len, m));
+                        }
+                    }
+                } else if let Some((p, k)) =
+                    line.strip_prefix("page ").and_then(|r| r.rsplit_once(' '))
+                {
+                    if let Ok(k) = u64::from_str_radix(k, 16) {
+                        keys.push((p, k));
+                    }
+                }
+            }
+            for (p, k) in keys {
+                if let Some((len, m)) = outs.get(p) {
+                    previous.insert(p.to_string(), (k, *len, *m));
+                }
+            }
+        }
+        PageReuse {
+            out: out.to_path_buf(),
+            writer,
+            previous,
+            pages: Mutex::new(Vec::new()),
+            kept: AtomicUsize::new(0),
+        }
+    }
+
+    /// How many pages were kept instead of rendered.
+    pub fn kept(&self) -> usize {
+        self.kept.load(Ordering::Relaxed)
+    }
+
+    /// (path, key) of every vendor page of this build, for [`save`].
+    pub fn into_pages(self) -> Vec<(String, u64)> {
+        self.pages.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn record(&self, path: &str, key: u64) {
+        self.pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), key));
+    }
+}
+
+impl PageCache for PageReuse<'_> {
+    fn reusable(&self, path: &str, key: u64) -> bool {
+        let Some((k, len, mtime)) = self.previous.get(path) else {
+            return false;
+        };
+        *k == key
+            && fs::symlink_metadata(self.out.join(path)).is_ok_and(|m| {
+                m.is_file() && m.len() == *len && m.modified().is_ok_and(|t| nanos(t) == *mtime)
+            })
+    }
+
+    fn keep(&self, path: &str, key: u64) -> io::Result<()> {
+        self.writer.keep(path)?;
+        self.kept.fetch_add(1, Ordering::Relaxed);
+        self.record(path, key);
+        Ok(())
+    }
+
+    fn rendered(&self, path: &str, key: u64) {
+        self.record(path, key);
+    }
 }
 
 fn output_lines(out: &Path) -> io::Result<String> {
@@ -195,7 +394,7 @@ mod tests {
         let (_dir, opts, out) = setup();
         let stamp = input_stamp(&opts).unwrap();
         assert!(!is_fresh(&stamp, &out), "no stamp saved yet");
-        save(&stamp, &out, true).unwrap();
+        save(&stamp, &out, true, &[]).unwrap();
         assert!(is_fresh(&input_stamp(&opts).unwrap(), &out));
 
         let other_date = BuildOptions {
@@ -217,12 +416,12 @@ mod tests {
     #[test]
     fn an_edited_added_or_removed_input_makes_it_stale() {
         let (_dir, opts, out) = setup();
-        save(&input_stamp(&opts).unwrap(), &out, true).unwrap();
+        save(&input_stamp(&opts).unwrap(), &out, true, &[]).unwrap();
         let vendor = opts.root.join("content/vendors/a.md");
         fs::write(&vendor, "b").unwrap();
         assert!(!is_fresh(&input_stamp(&opts).unwrap(), &out));
         backdate(&vendor);
-        save(&input_stamp(&opts).unwrap(), &out, true).unwrap();
+        save(&input_stamp(&opts).unwrap(), &out, true, &[]).unwrap();
         assert!(is_fresh(&input_stamp(&opts).unwrap(), &out));
         // Editor droppings are not inputs; a new vendor is.
         fs::write(opts.root.join("content/vendors/.a.md.swp"), "").unwrap();
@@ -232,12 +431,38 @@ mod tests {
     }
 
     #[test]
-    fn racy_inputs_leave_no_stamp() {
+    fn racy_inputs_or_diagnostics_disable_the_shortcut_but_keep_page_keys() {
         let (_dir, opts, out) = setup();
         fs::write(opts.root.join("content/vendors/a.md"), "just now").unwrap();
         let stamp = input_stamp(&opts).unwrap();
-        save(&stamp, &out, true).unwrap();
-        assert!(!stamp_path(&out).exists());
+        save(&stamp, &out, true, &[("index.html".into(), 7)]).unwrap();
         assert!(!is_fresh(&stamp, &out));
+        let w = Writer::begin(&out).unwrap();
+        let reuse = PageReuse::load(&stamp, &out, &w, true);
+        assert!(reuse.reusable("index.html", 7));
+        assert!(!reuse.reusable("index.html", 8), "another key");
+
+        backdate(&opts.root.join("content/vendors/a.md"));
+        let stamp = input_stamp(&opts).unwrap();
+        save(&stamp, &out, false, &[]).unwrap();
+        assert!(!is_fresh(&stamp, &out), "warnings are shown again");
+    }
+
+    #[test]
+    fn a_page_is_reused_only_while_its_file_and_the_settings_are_unchanged() {
+        let (_dir, opts, out) = setup();
+        let stamp = input_stamp(&opts).unwrap();
+        save(&stamp, &out, true, &[("index.html".into(), 7)]).unwrap();
+        let w = Writer::begin(&out).unwrap();
+        assert!(PageReuse::load(&stamp, &out, &w, true).reusable("index.html", 7));
+        assert!(!PageReuse::load(&stamp, &out, &w, false).reusable("index.html", 7));
+        let other_date = BuildOptions {
+            build_date: Day::from_ymd(2026, 11, 23),
+            ..opts.clone()
+        };
+        let other = input_stamp(&other_date).unwrap();
+        assert!(!PageReuse::load(&other, &out, &w, true).reusable("index.html", 7));
+        fs::write(out.join("index.html"), "edited by hand").unwrap();
+        assert!(!PageReuse::load(&stamp, &out, &w, true).reusable("index.html", 7));
     }
 }

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use trustatlas::build::{build_site_streaming, BuildOptions};
+use trustatlas::build::{build_site_cached, build_site_streaming, BuildOptions};
 use trustatlas::{cache, date, output};
 
 /// mimalloc instead of the system allocator: rendering makes millions of small, short-lived
@@ -123,11 +123,18 @@ fn build(
             return ExitCode::from(2);
         }
     };
-    let result = build_site_streaming(&opts, &|f| writer.put(&f.path, &f.bytes));
+    let sink = |f: trustatlas::render::OutputFile| writer.put(&f.path, &f.bytes);
+    // Vendor pages whose inputs did not change since the last build are kept, not rendered.
+    let reuse = stamp
+        .as_ref()
+        .map(|s| cache::PageReuse::load(s, &out, &writer, !force));
+    let result = match &reuse {
+        Some(r) => build_site_cached(&opts, &sink, r),
+        None => build_site_streaming(&opts, &sink),
+    };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     eprint!("{}", result.render_diagnostics(color));
     if result.errors() > 0 {
-        drop(writer);
         eprintln!("error: build failed; {} left as it was", out.display());
         return ExitCode::from(1);
     }
@@ -135,6 +142,8 @@ fn build(
         eprintln!("error: could not write {}: {e}", out.display());
         return ExitCode::from(2);
     }
+    let kept = reuse.as_ref().map_or(0, |r| r.kept());
+    let pages = reuse.map(|r| r.into_pages()).unwrap_or_default();
     let t = Instant::now();
     cache::invalidate(&out);
     let stats = match writer.commit() {
@@ -146,7 +155,7 @@ fn build(
     };
     let commit_time = t.elapsed();
     if let Some(stamp) = &stamp {
-        if let Err(e) = cache::save(stamp, &out, result.diagnostics.is_empty()) {
+        if let Err(e) = cache::save(stamp, &out, result.diagnostics.is_empty(), &pages) {
             eprintln!("warning: could not record the build stamp: {e}");
         }
     }
@@ -163,13 +172,14 @@ fn build(
         );
     }
     eprintln!(
-        "built {} files into {} in {:.0} ms ({} written, {} unchanged, {} removed)",
+        "built {} files into {} in {:.0} ms ({} written, {} unchanged, {} removed; {} vendor pages kept from the last build)",
         result.file_count,
         out.display(),
         started.elapsed().as_secs_f64() * 1000.0,
         stats.written,
         stats.unchanged,
-        stats.removed
+        stats.removed,
+        kept
     );
     ExitCode::SUCCESS
 }

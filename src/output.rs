@@ -109,6 +109,27 @@ impl Writer {
         Ok(())
     }
 
+    /// Keeps the file the output already has at `path` as part of the new site (the caller
+    /// knows its bytes are still right: see `cache::PageReuse`).
+    pub fn keep(&self, path: &str) -> io::Result<()> {
+        safe_relative(path)?;
+        if self.fresh || !self.out.join(path).is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("cannot keep `{path}`: the output has no such file"),
+            ));
+        }
+        let mut state = self.lock();
+        if !state.expected.insert(path.to_string()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("two files of the site have the path `{path}`"),
+            ));
+        }
+        state.unchanged += 1;
+        Ok(())
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -129,6 +129,12 @@ fn rebuilds_write_only_what_changed_and_match_a_full_build() {
     fs::write(&vendor, text).unwrap();
     let edited = build(&site, &out, &[]);
     assert!(stderr(&edited).contains("2 written"), "{}", stderr(&edited));
+    // The other 29 vendors' pages and packs were kept, not rendered again.
+    assert!(
+        stderr(&edited).contains("58 vendor pages kept"),
+        "{}",
+        stderr(&edited)
+    );
     let after = snapshot(&out);
     let changed: Vec<&str> = after
         .iter()
@@ -145,6 +151,51 @@ fn rebuilds_write_only_what_changed_and_match_a_full_build() {
     let fresh2 = tmp.path().join("fresh2");
     build(&site, &fresh2, &[]);
     assert_eq!(bytes(&after), bytes(&snapshot(&fresh2)));
+
+    // A report changed: its vendor's pages (which list it) are rendered again, the others kept.
+    let report = site.join("content/reports/syn-r00002.md");
+    let text = fs::read_to_string(&report).unwrap();
+    let valid = text
+        .lines()
+        .find(|l| l.starts_with("valid_until = "))
+        .unwrap()
+        .to_string();
+    fs::write(&report, text.replace(&valid, "valid_until = \"2031-12\"")).unwrap();
+    let o = build(&site, &out, &[]);
+    assert!(
+        stderr(&o).contains("58 vendor pages kept"),
+        "{}",
+        stderr(&o)
+    );
+    let fresh_r = tmp.path().join("fresh-r");
+    build(&site, &fresh_r, &[]);
+    assert_eq!(bytes(&snapshot(&out)), bytes(&snapshot(&fresh_r)));
+
+    // A site-wide input changed (a certification's name shows on every vendor page that
+    // holds it): nothing is kept, and the result is again a full build's.
+    let cert = site.join("content/certifications/synthetic-scheme-04.md");
+    let text = fs::read_to_string(&cert).unwrap();
+    fs::write(
+        &cert,
+        text.replace("short_name = \"SYN-04\"", "short_name = \"SYN-4\""),
+    )
+    .unwrap();
+    let o = build(&site, &out, &[]);
+    assert!(
+        stderr(&o).contains(" 0 vendor pages kept"),
+        "{}",
+        stderr(&o)
+    );
+    let fresh_c = tmp.path().join("fresh-c");
+    build(&site, &fresh_c, &[]);
+    assert_eq!(bytes(&snapshot(&out)), bytes(&snapshot(&fresh_c)));
+
+    // A page edited by hand in the output is rendered again, not kept.
+    let page = out.join("vendor/synthetic-vendor-00005/index.html");
+    fs::write(&page, "edited by hand").unwrap();
+    let o = build(&site, &out, &[]);
+    assert!(stderr(&o).contains("1 written"), "{}", stderr(&o));
+    assert_eq!(bytes(&snapshot(&out)), bytes(&snapshot(&fresh_c)));
 
     // A vendor removed (it has no report): its pages go, and the output is a full build's.
     fs::remove_file(site.join("content/vendors/synthetic-vendor-00030.md")).unwrap();

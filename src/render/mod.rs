@@ -76,6 +76,19 @@ pub fn render(
     Ok(files)
 }
 
+/// Lets a rebuild keep a vendor's page and pack from the previous build when nothing they are
+/// made from changed (implemented by `cache::PageReuse`). Keys are fingerprints of a vendor's
+/// inputs (`cache::vendor_keys`).
+pub trait PageCache: Sync {
+    /// True when `path` was rendered from inputs with fingerprint `key` and its file is still
+    /// as that build wrote it.
+    fn reusable(&self, path: &str, key: u64) -> bool;
+    /// Keeps `path` as it is instead of rendering it.
+    fn keep(&self, path: &str, key: u64) -> std::io::Result<()>;
+    /// `path` was rendered now, from inputs with fingerprint `key`.
+    fn rendered(&self, path: &str, key: u64);
+}
+
 /// Renders the whole site, handing each file to `sink` as soon as it is rendered (from
 /// several threads, in no particular order), so the site never has to fit in memory at once.
 /// Returns how many files were produced. After an error some files may already have gone to
@@ -85,6 +98,18 @@ pub fn render_each(
     der: &Derived,
     sources: &SiteSources,
     sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
+) -> Result<usize, RenderError> {
+    render_each_cached(reg, der, sources, sink, None)
+}
+
+/// [`render_each`], keeping vendor pages that `cache` says are still right: `keys[vi]` is
+/// the fingerprint of vendor `vi`'s inputs.
+pub fn render_each_cached(
+    reg: &Registry,
+    der: &Derived,
+    sources: &SiteSources,
+    sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
+    cache: Option<(&[u64], &dyn PageCache)>,
 ) -> Result<usize, RenderError> {
     let theme_dir = PathBuf::from("themes")
         .join(&reg.config.theme)
@@ -171,13 +196,34 @@ pub fn render_each(
         if failed_write.load(Ordering::Relaxed) {
             return;
         }
+        let cached = match (cache, job.vendor) {
+            (Some((keys, pc)), Some(vi)) => Some((keys[vi], pc)),
+            _ => None,
+        };
+        if let Some((key, pc)) = cached {
+            if job.pages.iter().all(|p| pc.reusable(&p.path, key)) {
+                for p in &job.pages {
+                    count.fetch_add(1, Ordering::Relaxed);
+                    if let Err(e) = pc.keep(&p.path, key) {
+                        failed_write.store(true, Ordering::Relaxed);
+                        write_error.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
+                    }
+                }
+                return;
+            }
+        }
         let ctxs = (job.ctx)();
         for (page, ctx) in job.pages.iter().zip(ctxs) {
             let rendered = env
                 .get_template(page.template)
                 .and_then(|tmpl| tmpl.render(context! { page_url => page.url.clone(), page_title => page.title.clone(), ..ctx }));
             match rendered {
-                Ok(html) => emit(OutputFile { path: page.path.clone(), bytes: html.into_bytes() }),
+                Ok(html) => {
+                    if let Some((key, pc)) = cached {
+                        pc.rendered(&page.path, key);
+                    }
+                    emit(OutputFile { path: page.path.clone(), bytes: html.into_bytes() })
+                }
                 Err(e) => errors.lock().unwrap_or_else(|e| e.into_inner()).push((ji, template_error(&theme_dir, sources, &e))),
             }
         }

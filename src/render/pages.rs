@@ -25,6 +25,9 @@ pub struct PageMeta {
 /// only the pages being rendered hold their views in memory, whatever the registry's size.
 pub struct Job<'a> {
     pub pages: Vec<PageMeta>,
+    /// The vendor whose page and pack these are: such pages depend only on that vendor, its
+    /// reports and site-wide inputs, which lets a rebuild keep them (see `cache`).
+    pub vendor: Option<usize>,
     /// One context per page, in `pages` order.
     pub ctx: Box<dyn Fn() -> Vec<Value> + Send + Sync + 'a>,
 }
@@ -46,6 +49,7 @@ fn meta(url: String, template: &'static str, title: impl Into<String>) -> PageMe
 /// A job for one page whose context is already built.
 fn job(url: String, template: &'static str, title: impl Into<String>, ctx: Value) -> Job<'static> {
     Job {
+        vendor: None,
         pages: vec![meta(url, template, title)],
         ctx: Box::new(move || vec![ctx.clone()]),
     }
@@ -97,6 +101,7 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived) -> Vec<Job<'a>> {
         let name = &reg.vendors[vi].name;
         let shared = Arc::clone(&shared);
         jobs.push(Job {
+            vendor: Some(vi),
             pages: vec![
                 meta(vendor_url(&reg.vendors[vi].slug), "vendor.html", name.clone()),
                 meta(
@@ -142,6 +147,7 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived) -> Vec<Job<'a>> {
     ));
     for p in &reg.pages {
         jobs.push(Job {
+            vendor: None,
             pages: vec![meta(format!("/{}/", p.slug), "page.html", p.title.clone())],
             ctx: Box::new(move || vec![context! { page => context! { title => p.title.clone(), description => p.description.clone(), body_html => Value::from_safe_string(markdown::to_html(&p.body, 1)) } }]),
         });
@@ -258,6 +264,7 @@ fn certification<'a>(
     let c = &reg.certifications[ci];
     let shared = Arc::clone(shared);
     Job {
+        vendor: None,
         pages: vec![meta(
             cert_url(&c.slug),
             "certification.html",
@@ -346,6 +353,7 @@ fn framework<'a>(reg: &'a Registry, fi: usize, shared: &Arc<Shared>) -> Vec<Job<
             mean_of.clone(),
         );
         jobs.push(Job {
+            vendor: None,
             pages: vec![meta(framework_url(&f.slug), "framework.html", f.name.clone())],
             ctx: Box::new(move || {
                 let matrix: Vec<Value> = (0..reg.vendors.len())
@@ -373,6 +381,7 @@ fn framework<'a>(reg: &'a Registry, fi: usize, shared: &Arc<Shared>) -> Vec<Job<
             mean_of.clone(),
         );
         jobs.push(Job {
+            vendor: None,
             pages: vec![meta(
                 format!("/framework/{}/{}/", f.slug, e.slug),
                 "entry.html",
@@ -402,6 +411,7 @@ fn report<'a>(reg: &'a Registry, der: &'a Derived, ri: usize, shared: &Arc<Share
     let r = &reg.reports[ri];
     let shared = Arc::clone(shared);
     Job {
+        vendor: None,
         pages: vec![meta(
             report_url(&r.slug),
             "report.html",
