@@ -27,9 +27,14 @@ static NOTHING_BROKEN: BTreeSet<String> = BTreeSet::new();
 
 impl<'a> FileCtx<'a> {
     pub fn new(file: &'a SourceFile, diags: &'a mut Vec<Diagnostic>) -> Self {
+        // Spans of values in a Markdown file's front matter count from the front matter.
+        let offset = match file.extension() {
+            "md" => split_front_matter(&file.text).map_or(0, |s| s.front_offset),
+            _ => 0,
+        };
         FileCtx {
             file,
-            offset: 0,
+            offset,
             diags,
             broken: &NOTHING_BROKEN,
         }

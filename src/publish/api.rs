@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use crate::derive::Derived;
 use crate::model::{FactValue, Registry, Vendor};
-use crate::render::views::{cert_url, framework_url, report_url, vendor_url};
+use crate::render::views::vendor_url;
 
+use super::api_reference::{certifications, framework, register};
 use super::{abs, json_file, Out, SCHEMA_VERSION};
 
 /// Every JSON file of the API, keyed by output path.
@@ -51,7 +52,7 @@ pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
         &Envelope::new(reg, der, "register", register(reg, der)),
     ));
     for fi in 0..reg.frameworks.len() {
-        let f = framework(reg, der, fi);
+        let f = framework(reg, fi);
         out.push(json_file(
             &format!("api/frameworks/{}.json", f.framework.slug),
             &Envelope::new(reg, der, "framework", f),
@@ -116,10 +117,10 @@ struct Methodology {
 }
 
 #[derive(Serialize)]
-struct KeyText {
-    key: String,
-    name: String,
-    description: String,
+pub(super) struct KeyText {
+    pub(super) key: String,
+    pub(super) name: String,
+    pub(super) description: String,
 }
 
 #[derive(Serialize)]
@@ -225,9 +226,9 @@ struct ScoreJson {
 }
 
 #[derive(Serialize)]
-struct CompositeJson {
-    value: f64,
-    band: String,
+pub(super) struct CompositeJson {
+    pub(super) value: f64,
+    pub(super) band: String,
 }
 
 #[derive(Serialize)]
@@ -426,256 +427,5 @@ fn removed(reg: &Registry, v: &Vendor) -> RemovedJson {
         url: abs(reg, &vendor_url(&v.slug)),
         removed_on: r.on.to_string(),
         removed_reason: r.reason.clone(),
-    }
-}
-
-#[derive(Serialize)]
-struct CertificationsDoc {
-    certifications: Vec<CertificationJson>,
-}
-
-#[derive(Serialize)]
-struct CertificationJson {
-    slug: String,
-    name: String,
-    short_name: String,
-    kind: String,
-    issuer: String,
-    region: String,
-    url: String,
-    scheme_url: Option<String>,
-    levels: Vec<KeyText>,
-    /// Slugs of the listed vendors holding it.
-    holders: Vec<String>,
-    /// IDs of the verification reports under it.
-    reports: Vec<String>,
-}
-
-fn certifications(reg: &Registry, der: &Derived) -> CertificationsDoc {
-    CertificationsDoc {
-        certifications: reg
-            .certifications
-            .iter()
-            .enumerate()
-            .map(|(ci, c)| CertificationJson {
-                slug: c.slug.clone(),
-                name: c.name.clone(),
-                short_name: c.short_name.clone(),
-                kind: c.kind.clone(),
-                issuer: c.issuer.clone(),
-                region: c.region.clone(),
-                url: abs(reg, &cert_url(&c.slug)),
-                scheme_url: c.url.clone(),
-                levels: c
-                    .levels
-                    .iter()
-                    .map(|l| KeyText {
-                        key: l.key.clone(),
-                        name: l.name.clone(),
-                        description: l.description.clone(),
-                    })
-                    .collect(),
-                holders: der.holders_by_cert[ci]
-                    .iter()
-                    .map(|vi| reg.vendors[*vi].slug.clone())
-                    .collect(),
-                reports: der.reports_by_cert[ci]
-                    .iter()
-                    .map(|ri| reg.reports[*ri].id.clone())
-                    .collect(),
-            })
-            .collect(),
-    }
-}
-
-#[derive(Serialize)]
-struct RegisterDoc {
-    /// A report is `expiring` this many days before its validity ends.
-    expiring_within_days: i64,
-    reports: Vec<ReportJson>,
-}
-
-#[derive(Serialize)]
-struct ReportJson {
-    id: String,
-    url: String,
-    vendor: String,
-    certification: String,
-    scheme_version: Option<String>,
-    level: Option<String>,
-    declaring_entity: String,
-    monitoring_body: String,
-    monitoring_body_url: Option<String>,
-    approved: String,
-    valid_until: String,
-    /// The last day `valid_until` covers (`2023-06` → `2023-06-30`).
-    valid_through: String,
-    /// `valid`, `expiring` or `expired` on the build date.
-    status: &'static str,
-    earlier_reports: Vec<String>,
-    aliases: Vec<String>,
-    source: String,
-    source_url: Option<String>,
-    controls_examined: Vec<String>,
-    services: Vec<ServicesJson>,
-}
-
-#[derive(Serialize)]
-struct ServicesJson {
-    category: String,
-    items: Vec<String>,
-}
-
-fn register(reg: &Registry, der: &Derived) -> RegisterDoc {
-    RegisterDoc {
-        expiring_within_days: reg.config.expiring_within_days,
-        reports: reg
-            .reports
-            .iter()
-            .enumerate()
-            .map(|(ri, r)| {
-                let c = &reg.certifications[r.certification];
-                ReportJson {
-                    id: r.id.clone(),
-                    url: abs(reg, &report_url(&r.slug)),
-                    vendor: reg.vendors[r.vendor].slug.clone(),
-                    certification: c.slug.clone(),
-                    scheme_version: r.scheme_version.clone(),
-                    level: r.level.map(|l| c.levels[l].key.clone()),
-                    declaring_entity: r.declaring_entity.clone(),
-                    monitoring_body: r.monitoring_body.clone(),
-                    monitoring_body_url: r.monitoring_body_url.clone(),
-                    approved: r.approved.to_string(),
-                    valid_until: r.valid_until.to_string(),
-                    valid_through: r.valid_until.last_day().to_date().to_string(),
-                    status: der.report_status[ri].key(),
-                    earlier_reports: r.earlier_reports.clone(),
-                    aliases: r.aliases.clone(),
-                    source: r.source.clone(),
-                    source_url: r.source_url.clone(),
-                    controls_examined: r.controls_examined.clone(),
-                    services: r
-                        .services
-                        .iter()
-                        .map(|s| ServicesJson {
-                            category: s.category.clone(),
-                            items: s.items.clone(),
-                        })
-                        .collect(),
-                }
-            })
-            .collect(),
-    }
-}
-
-#[derive(Serialize)]
-struct FrameworkDoc {
-    framework: FrameworkJson,
-    /// Per listed vendor: the mean of its scores on each entry's dimensions.
-    crosswalk: Vec<CrosswalkRow>,
-}
-
-#[derive(Serialize)]
-struct FrameworkJson {
-    slug: String,
-    name: String,
-    short_name: String,
-    version: String,
-    publisher: String,
-    url: String,
-    source_url: Option<String>,
-    description: String,
-    entry_label: String,
-    entries: Vec<EntryJson>,
-}
-
-#[derive(Serialize)]
-struct EntryJson {
-    id: String,
-    title: String,
-    description: String,
-    url: String,
-    /// TrustAtlas dimension keys the entry maps to.
-    dimensions: Vec<String>,
-    categories: Vec<SubEntryJson>,
-}
-
-#[derive(Serialize)]
-struct SubEntryJson {
-    id: String,
-    title: String,
-}
-
-#[derive(Serialize)]
-struct CrosswalkRow {
-    vendor: String,
-    /// Entry ID → mean score and band; `null` for a vendor not yet scored.
-    cells: Option<BTreeMap<String, CompositeJson>>,
-}
-
-fn framework(reg: &Registry, _der: &Derived, fi: usize) -> FrameworkDoc {
-    let f = &reg.frameworks[fi];
-    let cfg = &reg.config;
-    let entries = f
-        .entries
-        .iter()
-        .map(|e| EntryJson {
-            id: e.id.clone(),
-            title: e.title.clone(),
-            description: e.description.clone(),
-            url: abs(reg, &format!("/framework/{}/{}/", f.slug, e.slug)),
-            dimensions: e
-                .dimensions
-                .iter()
-                .map(|d| cfg.dimensions[*d].key.clone())
-                .collect(),
-            categories: e
-                .categories
-                .iter()
-                .map(|c| SubEntryJson {
-                    id: c.id.clone(),
-                    title: c.title.clone(),
-                })
-                .collect(),
-        })
-        .collect();
-    let crosswalk = reg
-        .vendors
-        .iter()
-        .map(|v| CrosswalkRow {
-            vendor: v.slug.clone(),
-            cells: v.scores.as_ref().map(|scores| {
-                let values: Vec<u8> = scores.iter().map(|s| s.value).collect();
-                f.entries
-                    .iter()
-                    .filter_map(|e| {
-                        let m = crate::derive::mean_score(&values, &e.dimensions)?;
-                        let band = crate::derive::band_for(m, &cfg.bands);
-                        Some((
-                            e.id.clone(),
-                            CompositeJson {
-                                value: m,
-                                band: cfg.bands[band].key.clone(),
-                            },
-                        ))
-                    })
-                    .collect()
-            }),
-        })
-        .collect();
-    FrameworkDoc {
-        framework: FrameworkJson {
-            slug: f.slug.clone(),
-            name: f.name.clone(),
-            short_name: f.short_name.clone(),
-            version: f.version.clone(),
-            publisher: f.publisher.clone(),
-            url: abs(reg, &framework_url(&f.slug)),
-            source_url: f.url.clone(),
-            description: f.description.clone(),
-            entry_label: f.entry_label.clone(),
-            entries,
-        },
-        crosswalk,
     }
 }

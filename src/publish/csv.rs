@@ -85,12 +85,13 @@ fn vendor_rows(reg: &Registry, der: &Derived) -> Vec<Vec<String>> {
                     .unwrap_or_default(),
             );
         }
-        let mut certs: Vec<&str> = v
-            .holdings
-            .iter()
-            .map(|h| reg.certifications[h.certification].slug.as_str())
-            .collect();
-        certs.dedup();
+        let mut certs: Vec<&str> = Vec::new();
+        for h in &v.holdings {
+            let slug = reg.certifications[h.certification].slug.as_str();
+            if !certs.contains(&slug) {
+                certs.push(slug);
+            }
+        }
         row.push(certs.join(";"));
         row.push(
             der.reports_by_vendor[vi]

@@ -7,6 +7,7 @@
 //! same registry and build date give the same bytes.
 
 mod api;
+mod api_reference;
 mod csv;
 mod feeds;
 mod ics;
