@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::derive::Derived;
@@ -12,11 +13,13 @@ use crate::model::{FactValue, Registry, Vendor};
 use crate::render::views::vendor_url;
 
 use super::api_reference::{certifications, framework, register};
-use super::{abs, json_file, Out, SCHEMA_VERSION};
+use super::{abs, compact_json_file, json_file, Out, SCHEMA_VERSION};
 
 /// Every JSON file of the API, keyed by output path.
 pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
+    // One file per vendor: built and serialized in parallel, like the pages.
     let vendors: Vec<VendorJson> = (0..reg.vendors.len())
+        .into_par_iter()
         .map(|vi| vendor(reg, der, vi))
         .collect();
     let removed: Vec<RemovedJson> = reg
@@ -24,10 +27,10 @@ pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
         .iter()
         .map(|v| removed(reg, v))
         .collect();
-    for v in &vendors {
+    out.par_extend(vendors.par_iter().map(|v| {
         let doc = Envelope::new(reg, der, "vendor", VendorDoc::Listed { vendor: v });
-        out.push(json_file(&format!("api/vendors/{}.json", v.slug), &doc));
-    }
+        json_file(&format!("api/vendors/{}.json", v.slug), &doc)
+    }));
     for v in &removed {
         let doc = Envelope::new(reg, der, "vendor", VendorDoc::Removed { vendor: v });
         out.push(json_file(&format!("api/vendors/{}.json", v.slug), &doc));
@@ -42,7 +45,7 @@ pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
             removed_vendors: &removed,
         },
     );
-    out.push(json_file("api/vendors.json", &doc));
+    out.push(compact_json_file("api/vendors.json", &doc));
     out.push(json_file(
         "api/certifications.json",
         &Envelope::new(reg, der, "certifications", certifications(reg, der)),

@@ -121,6 +121,15 @@ fn json_file(path: &str, value: &impl Serialize) -> OutputFile {
     text_file(path, text)
 }
 
+/// The same, on one line: for files that grow with the registry (`vendors.json` holds every
+/// vendor in full), where indentation would double the size against Pages' 25 MiB limit.
+fn compact_json_file(path: &str, value: &impl Serialize) -> OutputFile {
+    let value = serde_json::to_value(value).expect("view structs serialize");
+    let mut text = serde_json::to_string(&sorted(value)).expect("values serialize");
+    text.push('\n');
+    text_file(path, text)
+}
+
 fn sorted(v: Value) -> Value {
     match v {
         Value::Object(map) => {
