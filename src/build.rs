@@ -8,6 +8,7 @@ use crate::date::Day;
 use crate::derive::{self, Derived};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::model::{self, Registry};
+use crate::publish;
 use crate::render::{self, OutputFile};
 use crate::source::{self, SiteSources};
 
@@ -18,6 +19,8 @@ pub struct BuildOptions {
     pub build_date: Day,
     /// Overrides `base_url` from site.toml (preview deploys).
     pub base_url: Option<String>,
+    /// Overrides `[deploy] max_files` from site.toml (`--max-files`).
+    pub max_files: Option<u32>,
 }
 
 /// What one run of the pipeline produced.
@@ -112,11 +115,16 @@ pub fn build_site(opts: &BuildOptions) -> BuildResult {
         let derived = derive::derive(reg, opts.build_date);
         timings.push(("derive", t.elapsed()));
         let t = Instant::now();
-        match render::render(reg, &derived, &sources) {
+        let rendered = render::render(reg, &derived, &sources);
+        timings.push(("render", t.elapsed()));
+        let t = Instant::now();
+        match rendered.and_then(|mut files| {
+            publish::publish(reg, &derived, &sources, opts.max_files, &mut files).map(|()| files)
+        }) {
             Ok(files) => result.files = Some(files),
             Err(d) => diags.extend(d),
         }
-        timings.push(("render", t.elapsed()));
+        timings.push(("publish", t.elapsed()));
         result.derived = Some(derived);
     }
     diagnostic::sort(&mut diags);

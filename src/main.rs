@@ -35,6 +35,10 @@ enum Command {
         /// Override site.toml's base_url (for preview deploys).
         #[arg(long)]
         base_url: Option<String>,
+        /// Most files the output may hold: Cloudflare Pages allows 20,000 on the Free plan and
+        /// 100,000 on Workers Paid. Overrides `[deploy] max_files` in site.toml.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        max_files: Option<u32>,
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
@@ -48,12 +52,19 @@ fn main() -> ExitCode {
             root,
             out,
             base_url,
+            max_files,
             timings,
-        } => build(root, out, base_url, timings),
+        } => build(root, out, base_url, max_files, timings),
     }
 }
 
-fn build(root: PathBuf, out: PathBuf, base_url: Option<String>, timings: bool) -> ExitCode {
+fn build(
+    root: PathBuf,
+    out: PathBuf,
+    base_url: Option<String>,
+    max_files: Option<u32>,
+    timings: bool,
+) -> ExitCode {
     let started = Instant::now();
     let build_date = match date::build_date_from_env() {
         Ok(d) => d,
@@ -78,6 +89,7 @@ fn build(root: PathBuf, out: PathBuf, base_url: Option<String>, timings: bool) -
         root,
         build_date,
         base_url,
+        max_files,
     });
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     eprint!("{}", result.render_diagnostics(color));
