@@ -155,7 +155,7 @@ const CASES: &[Case] = &[
         name: "an alias that would hide a page",
         setup: |r| front(r, VENDOR, "aliases = [\"/register/\"]"),
         max_files: None,
-        expect: &["content/vendors/unscored-ai.md:2:13: error[E0201]: alias `/register/` would hide the page at `/register/`"],
+        expect: &["content/vendors/unscored-ai.md:2:12: error[E0201]: alias `/register/` would hide the page at `/register/`"],
     },
     Case {
         name: "an alias with a wildcard",
@@ -167,7 +167,7 @@ const CASES: &[Case] = &[
         name: "an alias at a tombstone's address",
         setup: |r| front(r, VENDOR, "aliases = [\"/vendor/gone-systems/\"]"),
         max_files: None,
-        expect: &["content/vendors/unscored-ai.md:2:13: error[E0201]: alias `/vendor/gone-systems/` is already the address of vendor `gone-systems`"],
+        expect: &["content/vendors/unscored-ai.md:2:12: error[E0201]: alias `/vendor/gone-systems/` is already the address of vendor `gone-systems`"],
     },
     Case {
         name: "a report alias at another report's address",
