@@ -369,9 +369,10 @@ fn locate(
         .find(|f| f.path == file)
         .map(|f| f.text.clone())
         .unwrap_or_default();
+    // Like every other string reference, point at the quoted value (quotes included).
     let span = text
         .find(&format!("\"{needle}\""))
-        .map(|i| i + 1..i + 1 + needle.len());
+        .map(|i| i..i + needle.len() + 2);
     (text, span)
 }
 
