@@ -1,13 +1,16 @@
 //! The pipeline driver shared by every command: source → model → derive → render. It stops
 //! before writing; `output` (for `build`) or the dev server (for `serve`) takes the files.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::date::Day;
 use crate::derive::{self, Derived};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::model::{self, Registry};
+use crate::publish;
 use crate::render::{self, OutputFile};
 use crate::source::{self, SiteSources};
 
@@ -18,6 +21,8 @@ pub struct BuildOptions {
     pub build_date: Day,
     /// Overrides `base_url` from site.toml (preview deploys).
     pub base_url: Option<String>,
+    /// Overrides `[deploy] max_files` from site.toml (`--max-files`).
+    pub max_files: Option<u32>,
 }
 
 /// What one run of the pipeline produced.
@@ -170,29 +175,82 @@ fn run_with(
         let derived = derive::derive(reg, opts.build_date);
         timings.push(("derive", t.elapsed()));
         let t = Instant::now();
+        let publish_started;
         match sink {
-            None => match render::render(reg, &derived, &sources) {
-                Ok(files) => {
-                    result.file_count = files.len();
-                    result.files = Some(files);
+            None => {
+                let rendered = render::render(reg, &derived, &sources);
+                timings.push(("render", t.elapsed()));
+                publish_started = Instant::now();
+                match rendered.and_then(|mut files| {
+                    publish::publish(reg, &derived, &sources, opts.max_files, &mut files)
+                        .map(|()| files)
+                }) {
+                    Ok(files) => {
+                        result.file_count = files.len();
+                        result.files = Some(files);
+                    }
+                    Err(d) => diags.extend(d),
                 }
-                Err(d) => diags.extend(d),
-            },
-            Some(sink) => match render::render_each_cached(
-                reg,
-                &derived,
-                &sources,
-                sink,
-                cache
-                    .filter(|_| keys.len() == reg.vendors.len())
-                    .map(|c| (keys.as_slice(), c)),
-            ) {
-                Ok(n) => result.file_count = n,
-                Err(render::RenderError::Diagnostics(d)) => diags.extend(d),
-                Err(render::RenderError::Output(e)) => result.output_error = Some(e),
-            },
+            }
+            Some(sink) => {
+                // Publishing needs the path and size of every file, not its bytes.
+                let index: Mutex<BTreeMap<String, usize>> = Mutex::new(BTreeMap::new());
+                let indexing = |f: OutputFile| {
+                    index
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(f.path.clone(), f.bytes.len());
+                    sink(f)
+                };
+                let rendered = render::render_each_cached(
+                    reg,
+                    &derived,
+                    &sources,
+                    &indexing,
+                    cache
+                        .filter(|_| keys.len() == reg.vendors.len())
+                        .map(|c| (keys.as_slice(), c)),
+                );
+                timings.push(("render", t.elapsed()));
+                publish_started = Instant::now();
+                match rendered {
+                    Ok(_) => {
+                        let mut index = index.into_inner().unwrap_or_else(|e| e.into_inner());
+                        let pages: BTreeSet<String> = index.keys().cloned().collect();
+                        let statics: Vec<OutputFile> =
+                            render::static_files(&sources, &pages).collect();
+                        index.extend(statics.iter().map(|f| (f.path.clone(), f.bytes.len())));
+                        match publish::publish_index(
+                            reg,
+                            &derived,
+                            &sources,
+                            opts.max_files,
+                            &index,
+                        ) {
+                            Ok(published) => {
+                                let taken: BTreeSet<&str> =
+                                    published.iter().map(|f| f.path.as_str()).collect();
+                                let statics: Vec<OutputFile> = statics
+                                    .into_iter()
+                                    .filter(|f| !taken.contains(f.path.as_str()))
+                                    .collect();
+                                result.file_count = pages.len() + statics.len() + published.len();
+                                for f in statics.into_iter().chain(published) {
+                                    if let Err(e) = sink(f) {
+                                        result.output_error = Some(e);
+                                        break;
+                                    }
+                                }
+                            }
+                            Err(d) => diags.extend(d),
+                        }
+                    }
+                    Err(render::RenderError::Diagnostics(d)) => diags.extend(d),
+                    Err(render::RenderError::Output(e)) => result.output_error = Some(e),
+                }
+            }
         }
-        timings.push(("render", t.elapsed()));
+        timings.push(("publish", publish_started.elapsed()));
         result.derived = Some(derived);
     }
     diagnostic::sort(&mut diags);

@@ -81,6 +81,8 @@ pub fn input_stamp(opts: &BuildOptions) -> io::Result<InputStamp> {
         "base-url {}\n",
         opts.base_url.as_deref().unwrap_or("-")
     ));
+    // Decides whether the build passes Cloudflare Pages' limits.
+    text.push_str(&format!("max-files {:?}\n", opts.max_files));
     let root = fs::canonicalize(&opts.root)?;
     text.push_str(&format!("root {}\n", root.display()));
     let mut racy = false;
@@ -149,7 +151,7 @@ pub fn invalidate(out: &Path) {
 }
 
 /// The lines that must match for anything of a previous build to be reused: binary, build
-/// date, base URL and root.
+/// date, base URL, file limit and root.
 fn settings(text: &str) -> Vec<&str> {
     text.lines()
         .take_while(|l| !l.starts_with("in ") && *l != PAGES)
@@ -385,6 +387,7 @@ mod tests {
             root,
             build_date: Day::from_ymd(2026, 11, 22),
             base_url: None,
+            max_files: None,
         };
         (dir, opts, out)
     }

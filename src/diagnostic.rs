@@ -49,6 +49,10 @@ pub enum Code {
     BadUrl,
     /// A template failed to render.
     Template,
+    /// The output breaks a Cloudflare Pages limit (files, file size, rules, line length).
+    DeployLimit,
+    /// A line of `static/_headers` or `static/_redirects` that Pages would ignore.
+    DeployRules,
 }
 
 impl Code {
@@ -69,6 +73,8 @@ impl Code {
             Code::BadName => "E0303",
             Code::BadUrl => "E0304",
             Code::Template => "E0400",
+            Code::DeployLimit => "E0500",
+            Code::DeployRules => "E0501",
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod diagnostic;
 pub mod links;
 pub mod model;
 pub mod output;
+pub mod publish;
 pub mod render;
 pub mod source;
 pub mod suggest;

@@ -41,6 +41,10 @@ enum Command {
         /// Override site.toml's base_url (for preview deploys).
         #[arg(long)]
         base_url: Option<String>,
+        /// Most files the output may hold: Cloudflare Pages allows 20,000 on the Free plan and
+        /// 100,000 on Workers Paid. Overrides `[deploy] max_files` in site.toml.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        max_files: Option<u32>,
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
@@ -57,9 +61,10 @@ fn main() -> ExitCode {
             root,
             out,
             base_url,
+            max_files,
             timings,
             force,
-        } => build(root, out, base_url, timings, force),
+        } => build(root, out, base_url, max_files, timings, force),
     }
 }
 
@@ -67,6 +72,7 @@ fn build(
     root: PathBuf,
     out: PathBuf,
     base_url: Option<String>,
+    max_files: Option<u32>,
     timings: bool,
     force: bool,
 ) -> ExitCode {
@@ -94,6 +100,7 @@ fn build(
         root,
         build_date,
         base_url,
+        max_files,
     };
     // Nothing changed since the last build into `out`: skip the whole pipeline.
     let t = Instant::now();

@@ -63,6 +63,7 @@ fn generated_registry_builds_without_a_single_diagnostic() {
         root: site.clone(),
         build_date: Day::from_ymd(2026, 11, 22),
         base_url: None,
+        max_files: None,
     });
     assert!(
         result.diagnostics.is_empty(),

@@ -116,6 +116,25 @@ impl<'a> FileCtx<'a> {
         false
     }
 
+    /// An old address that `_redirects` sends to the page's current URL: a plain site path.
+    /// Wildcards and placeholders would make it a dynamic rule, which Pages caps at 100.
+    pub fn check_alias(&mut self, alias: &Spanned<String>) -> bool {
+        let a = alias.get_ref();
+        let ok = a.starts_with('/')
+            && a != "/"
+            && !a.contains("..")
+            && !a.contains(|c: char| c.is_whitespace() || matches!(c, '*' | ':' | '?' | '#'));
+        if !ok {
+            self.error(
+                Code::BadName,
+                alias.span(),
+                format!("alias `{a}` is not a site path"),
+            )
+            .with_expected_in_place("an old path such as `/vendor/old-name/`");
+        }
+        ok
+    }
+
     /// http(s) URLs only: no `javascript:`, no relative paths in fields that promise a URL.
     pub fn check_url(&mut self, value: &Spanned<String>) -> bool {
         let v = value.get_ref();

@@ -33,6 +33,16 @@ pub struct RawConfig {
     pub bands: S<Vec<RawBand>>,
     pub ratings: Vec<RawNamed>,
     pub categories: Vec<RawNamed>,
+    /// `[deploy]`: settings for the Cloudflare Pages output.
+    #[serde(default)]
+    pub deploy: RawDeploy,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeploy {
+    /// Most files one deployment may hold: 20,000 on Pages' Free plan, up to 100,000 on paid.
+    pub max_files: Option<S<i64>>,
 }
 
 fn default_language() -> String {
@@ -122,6 +132,11 @@ pub struct RawVendor {
     pub certifications: Vec<RawHolding>,
     #[serde(default)]
     pub sources: Vec<RawSource>,
+    /// `"listed"` (the default) or `"removed"`: a removed vendor leaves every list and score
+    /// but keeps a tombstone page at its URL saying when and why it was removed.
+    pub status: Option<S<String>>,
+    pub removed_on: Option<S<PartialDate>>,
+    pub removed_reason: Option<S<String>>,
 }
 
 /// One section of facts: keys are checked against `facts::SECTIONS`, not by serde, so that an
@@ -253,6 +268,9 @@ pub struct RawReport {
     pub controls_examined: Vec<String>,
     #[serde(default)]
     pub services: Vec<RawServiceGroup>,
+    /// Old addresses of the report (after its ID was corrected); `_redirects` sends them here.
+    #[serde(default)]
+    pub aliases: Vec<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -15,6 +15,7 @@ pub fn validate(
     certs: &[Certification],
     vendors: &[Vendor],
     vendor_index: &HashMap<&str, usize>,
+    removed: &[Vendor],
     ctx: &mut FileCtx,
 ) -> Option<Report> {
     let before = ctx.diags.len();
@@ -42,17 +43,31 @@ pub fn validate(
         .with_help_in_place(format!("name the file `{}.{ext}`", id.to_lowercase()));
     }
     let certification = resolve_cert(&raw.certification, certs, ctx);
+    let gone = removed.iter().find(|v| &v.slug == raw.vendor.get_ref());
     // The index makes this a lookup; the list is walked only to report an unknown vendor.
-    let vendor = match vendor_index.get(raw.vendor.get_ref().as_str()) {
-        Some(i) => Some(*i),
-        None => {
-            ctx.check_ref(
-                "vendor",
-                &raw.vendor,
-                vendors.iter().map(|v| v.slug.as_str()),
-            );
-            None
-        }
+    let vendor = if let Some(gone) = gone {
+        ctx.error(
+            Code::UnknownReference,
+            raw.vendor.span(),
+            format!(
+                "vendor `{}` is removed from the registry (status = \"removed\")",
+                gone.slug
+            ),
+        )
+        .with_help_in_place(format!(
+            "a removed vendor keeps only its tombstone page: delete this report, or list the vendor again in {}",
+            gone.file.display()
+        ));
+        None
+    } else if let Some(i) = vendor_index.get(raw.vendor.get_ref().as_str()) {
+        Some(*i)
+    } else {
+        ctx.check_ref(
+            "vendor",
+            &raw.vendor,
+            vendors.iter().map(|v| v.slug.as_str()),
+        );
+        None
     };
     let level = match (&raw.level, certification) {
         (Some(l), Some(ci)) => {
@@ -80,6 +95,9 @@ pub fn validate(
             ),
         )
         .with_expected_in_place("a date on or after `approved`");
+    }
+    for a in &raw.aliases {
+        ctx.check_alias(a);
     }
     for u in raw.source_url.iter().chain(raw.monitoring_body_url.iter()) {
         ctx.check_url(u);
@@ -125,6 +143,7 @@ pub fn validate(
                 items: s.items,
             })
             .collect(),
+        aliases: raw.aliases.into_iter().map(|a| a.into_inner()).collect(),
         body,
     })
 }

@@ -7,7 +7,8 @@ use super::facts::{self, FactKind, FactValue, FLAG_QUALIFIERS};
 use super::parse::{is_slug, DiagExt, FileCtx};
 use super::raw::{FactTable, RawVendor};
 use super::{
-    Certificate, Certification, Config, Fact, FactSection, Holding, Incident, Score, Source, Vendor,
+    Certificate, Certification, Config, Fact, FactSection, Holding, Incident, Removal, Score,
+    Source, Vendor,
 };
 use crate::diagnostic::Code;
 use crate::suggest;
@@ -70,18 +71,9 @@ pub fn validate(
         ctx.check_url(w);
     }
     for a in &raw.aliases {
-        if !a.get_ref().starts_with('/')
-            || a.get_ref().contains(char::is_whitespace)
-            || a.get_ref().contains("..")
-        {
-            ctx.error(
-                Code::BadName,
-                a.span(),
-                format!("alias `{}` is not a site path", a.get_ref()),
-            )
-            .with_expected_in_place("an old path such as `/vendor/old-name/`");
-        }
+        ctx.check_alias(a);
     }
+    let removed = removal(&raw, ctx);
 
     let sections = [
         ("security_compliance", &raw.security_compliance),
@@ -232,8 +224,51 @@ pub fn validate(
         incidents,
         holdings,
         sources,
+        removed,
         body,
     })
+}
+
+/// `status = "removed"` with the date and the reason, or `None`: the vendor is listed.
+fn removal(raw: &RawVendor, ctx: &mut FileCtx) -> Option<Removal> {
+    let status = raw.status.as_ref();
+    let removed = match status {
+        Some(s) => ctx.check_ref("status", s, ["listed", "removed"]) && s.get_ref() == "removed",
+        None => false,
+    };
+    if !removed {
+        let stray = raw
+            .removed_on
+            .as_ref()
+            .map(|d| d.span())
+            .or(raw.removed_reason.as_ref().map(|r| r.span()));
+        if let (Some(span), true) = (stray, status.is_none_or(|s| s.get_ref() == "listed")) {
+            ctx.error(
+                Code::MissingField,
+                span,
+                "`removed_on` and `removed_reason` apply only to a removed vendor",
+            )
+            .with_help_in_place("add status = \"removed\", or delete these keys");
+        }
+        return None;
+    }
+    match (&raw.removed_on, &raw.removed_reason) {
+        (Some(on), Some(reason)) if !reason.get_ref().trim().is_empty() => Some(Removal {
+            on: *on.get_ref(),
+            reason: reason.get_ref().clone(),
+        }),
+        _ => {
+            ctx.error(
+                Code::MissingField,
+                status.expect("removed implies a status").span(),
+                "a removed vendor needs `removed_on` and `removed_reason`",
+            )
+            .with_help_in_place(
+                "add removed_on = 2025-01-31 and removed_reason = \"...\"; the tombstone page shows both",
+            );
+            None
+        }
+    }
 }
 
 pub(super) fn resolve_cert(

@@ -36,6 +36,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "methodology.html",
     "page.html",
     "404.html",
+    "tombstone.html",
     "sitemap.xml",
 ];
 
@@ -72,8 +73,26 @@ pub fn render(
         Err(RenderError::Output(_)) => unreachable!("collecting in memory cannot fail"),
     }
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    let taken: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    files.extend(static_files(sources, &taken));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Files from `static/`, copied as they are, except where the site generates a file at the
+/// same path (`taken`): a generated file always wins a clash.
+pub fn static_files<'a>(
+    sources: &'a SiteSources,
+    taken: &'a BTreeSet<String>,
+) -> impl Iterator<Item = OutputFile> + 'a {
+    sources
+        .static_files
+        .iter()
+        .filter(|(path, _)| !taken.contains(*path))
+        .map(|(path, bytes)| OutputFile {
+            path: path.clone(),
+            bytes: bytes.clone(),
+        })
 }
 
 /// Lets a rebuild keep a vendor's page and pack from the previous build when nothing they are
@@ -89,8 +108,10 @@ pub trait PageCache: Sync {
     fn rendered(&self, path: &str, key: u64);
 }
 
-/// Renders the whole site, handing each file to `sink` as soon as it is rendered (from
-/// several threads, in no particular order), so the site never has to fit in memory at once.
+/// Renders every page, the sitemap and the theme's assets, handing each file to `sink` as soon
+/// as it is rendered (from several threads, in no particular order), so the site never has to
+/// fit in memory at once. Files from `static/` are the caller's ([`static_files`]): published
+/// files may take their paths.
 /// Returns how many files were produced. After an error some files may already have gone to
 /// the sink: the caller discards them (see `output::Writer`).
 pub fn render_each(
@@ -241,35 +262,20 @@ pub fn render_each_cached(
     let urls: Vec<String> = jobs
         .iter()
         .flat_map(|j| &j.pages)
-        .filter(|p| p.url != "/404.html")
+        // The 404 page and tombstones of removed vendors are not pages to index.
+        .filter(|p| p.url != "/404.html" && p.template != "tombstone.html")
         .map(|p| p.url.clone())
         .collect();
     let sitemap = env
         .get_template("sitemap.xml")
         .and_then(|t| t.render(context! { urls => urls }))
         .map_err(|e| RenderError::Diagnostics(vec![template_error(&theme_dir, sources, &e)]))?;
-    let mut taken: BTreeSet<String> = jobs
-        .iter()
-        .flat_map(|j| &j.pages)
-        .map(|p| p.path.clone())
-        .collect();
     emit(OutputFile {
         path: "sitemap.xml".into(),
         bytes: sitemap.into_bytes(),
     });
-    taken.insert("sitemap.xml".into());
     for f in assets {
-        taken.insert(f.path.clone());
         emit(f);
-    }
-    // Files from `static/` are copied as they are; a generated page always wins a clash.
-    for (path, bytes) in &sources.static_files {
-        if !taken.contains(path) {
-            emit(OutputFile {
-                path: path.clone(),
-                bytes: bytes.clone(),
-            });
-        }
     }
     if let Some(e) = write_error.lock().unwrap_or_else(|e| e.into_inner()).take() {
         return Err(RenderError::Output(e));

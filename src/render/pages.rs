@@ -119,6 +119,15 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived) -> Vec<Job<'a>> {
             }),
         });
     }
+    for v in &reg.removed_vendors {
+        let removal = v.removed.as_ref().expect("removed vendors carry a removal");
+        jobs.push(job(
+            vendor_url(&v.slug),
+            "tombstone.html",
+            v.name.clone(),
+            context! { vendor => context! { name => v.name.clone(), slug => v.slug.clone(), removed_on => removal.on.human(), removed_on_iso => removal.on.to_string(), reason => removal.reason.clone() } },
+        ));
+    }
     jobs.push(certifications_index(reg, der));
     for ci in 0..reg.certifications.len() {
         jobs.push(certification(reg, der, ci, &shared));
