@@ -220,26 +220,30 @@ fn run_with(
                         let statics: Vec<OutputFile> =
                             render::static_files(&sources, &pages).collect();
                         index.extend(statics.iter().map(|f| (f.path.clone(), f.bytes.len())));
+                        let mut out = publish::Out::streaming(sink);
                         match publish::publish_index(
                             reg,
                             &derived,
                             &sources,
                             opts.max_files,
                             &index,
+                            &mut out,
                         ) {
-                            Ok(published) => {
+                            Ok(()) => {
+                                let published = out.sizes();
                                 let taken: BTreeSet<&str> =
-                                    published.iter().map(|f| f.path.as_str()).collect();
+                                    published.iter().map(|(p, _)| *p).collect();
                                 let statics: Vec<OutputFile> = statics
                                     .into_iter()
                                     .filter(|f| !taken.contains(f.path.as_str()))
                                     .collect();
                                 result.file_count = pages.len() + statics.len() + published.len();
-                                for f in statics.into_iter().chain(published) {
-                                    if let Err(e) = sink(f) {
-                                        result.output_error = Some(e);
+                                result.output_error = out.take_error();
+                                for f in statics {
+                                    if result.output_error.is_some() {
                                         break;
                                     }
+                                    result.output_error = sink(f).err();
                                 }
                             }
                             Err(d) => diags.extend(d),

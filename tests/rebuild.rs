@@ -220,3 +220,54 @@ fn rebuilds_write_only_what_changed_and_match_a_full_build() {
             >= 2
     );
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The CLI writes pages as they render and publishes from an index of paths and sizes; the
+/// result must be `build_site`'s, byte for byte, including static `_headers`/`_redirects`
+/// that publishing merges and replaces.
+#[test]
+fn the_streaming_build_writes_what_build_site_returns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo().join("tests/fixtures/publish"), &site);
+    copy_tree(&repo().join("themes"), &site.join("themes"));
+    assert!(site.join("static/_headers").is_file());
+    let out = tmp.path().join("public");
+    build(&site, &out, &[]);
+    let result = trustatlas::build::build_site(&trustatlas::build::BuildOptions {
+        root: site.clone(),
+        build_date: trustatlas::date::Day::from_unix_seconds(EPOCH.parse().unwrap()),
+        base_url: None,
+        max_files: None,
+    });
+    let expected: BTreeMap<String, Vec<u8>> = result
+        .files
+        .expect("fixture builds")
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    let written: BTreeMap<String, Vec<u8>> = snapshot(&out)
+        .into_iter()
+        .map(|(k, (b, _))| (k, b))
+        .collect();
+    assert_eq!(
+        written.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &expected {
+        assert!(written[path] == *bytes, "{path} differs");
+    }
+}

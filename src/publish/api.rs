@@ -13,7 +13,7 @@ use crate::model::{FactValue, Registry, Vendor};
 use crate::render::views::vendor_url;
 
 use super::api_reference::{certifications, framework, register};
-use super::{abs, compact_json_file, json_file, Out, SCHEMA_VERSION};
+use super::{abs, compact_json, compact_json_file, json_file, Out, SCHEMA_VERSION};
 
 /// Every JSON file of the API, keyed by output path.
 pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
@@ -35,17 +35,7 @@ pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
         let doc = Envelope::new(reg, der, "vendor", VendorDoc::Removed { vendor: v });
         out.push(json_file(&format!("api/vendors/{}.json", v.slug), &doc));
     }
-    let doc = Envelope::new(
-        reg,
-        der,
-        "vendors",
-        VendorsDoc {
-            methodology: methodology(reg),
-            vendors: &vendors,
-            removed_vendors: &removed,
-        },
-    );
-    out.push(compact_json_file("api/vendors.json", &doc));
+    out.push(vendors_file(reg, der, &vendors, &removed));
     out.push(json_file(
         "api/certifications.json",
         &Envelope::new(reg, der, "certifications", certifications(reg, der)),
@@ -60,6 +50,51 @@ pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
             &format!("api/frameworks/{}.json", f.framework.slug),
             &Envelope::new(reg, der, "framework", f),
         ));
+    }
+}
+
+/// `api/vendors.json`, every vendor in full, on one line. Serializing it as one tree held
+/// the whole registry as JSON values at once (gigabytes at 10,000 vendors), so each vendor is
+/// serialized on its own, in parallel, and the array is spliced into the envelope. `vendors`
+/// sorts last among the envelope's keys, so the envelope ends with it; the bytes are those of
+/// serializing the whole document (the slow path below, taken if that ever changes).
+fn vendors_file(
+    reg: &Registry,
+    der: &Derived,
+    vendors: &[VendorJson],
+    removed: &[RemovedJson],
+) -> crate::render::OutputFile {
+    fn doc<'a>(
+        reg: &Registry,
+        der: &Derived,
+        vendors: &'a [VendorJson],
+        removed: &'a [RemovedJson],
+    ) -> Envelope<VendorsDoc<'a>> {
+        Envelope::new(
+            reg,
+            der,
+            "vendors",
+            VendorsDoc {
+                methodology: methodology(reg),
+                vendors,
+                removed_vendors: removed,
+            },
+        )
+    }
+    let empty = compact_json(&doc(reg, der, &[], removed));
+    let Some(head) = empty.strip_suffix(r#""vendors":[]}"#) else {
+        return compact_json_file("api/vendors.json", &doc(reg, der, vendors, removed));
+    };
+    let items: Vec<String> = vendors.par_iter().map(compact_json).collect();
+    let mut text =
+        String::with_capacity(head.len() + items.iter().map(|i| i.len() + 1).sum::<usize>() + 16);
+    text.push_str(head);
+    text.push_str(r#""vendors":["#);
+    text.push_str(&items.join(","));
+    text.push_str("]}\n");
+    crate::render::OutputFile {
+        path: "api/vendors.json".into(),
+        bytes: text.into_bytes(),
     }
 }
 
