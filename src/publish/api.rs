@@ -17,25 +17,32 @@ use super::{abs, compact_json, compact_json_file, json_file, Out, SCHEMA_VERSION
 
 /// Every JSON file of the API, keyed by output path.
 pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
-    // One file per vendor: built and serialized in parallel, like the pages.
-    let vendors: Vec<VendorJson> = (0..reg.vendors.len())
-        .into_par_iter()
-        .map(|vi| vendor(reg, der, vi))
+    // One file per vendor: built and serialized in parallel, like the pages. Only each
+    // vendor's one-line JSON is kept, for vendors.json: holding every vendor's structure
+    // until the end cost hundreds of MiB at 10,000 vendors.
+    let compact: Vec<std::sync::OnceLock<String>> = (0..reg.vendors.len())
+        .map(|_| std::sync::OnceLock::new())
         .collect();
     let removed: Vec<RemovedJson> = reg
         .removed_vendors
         .iter()
         .map(|v| removed(reg, v))
         .collect();
-    out.par_extend(vendors.par_iter().map(|v| {
-        let doc = Envelope::new(reg, der, "vendor", VendorDoc::Listed { vendor: v });
+    out.par_extend((0..reg.vendors.len()).into_par_iter().map(|vi| {
+        let v = vendor(reg, der, vi);
+        let _ = compact[vi].set(compact_json(&v));
+        let doc = Envelope::new(reg, der, "vendor", VendorDoc::Listed { vendor: &v });
         json_file(&format!("api/vendors/{}.json", v.slug), &doc)
     }));
+    let compact: Vec<String> = compact
+        .into_iter()
+        .map(|c| c.into_inner().unwrap_or_default())
+        .collect();
     for v in &removed {
         let doc = Envelope::new(reg, der, "vendor", VendorDoc::Removed { vendor: v });
         out.push(json_file(&format!("api/vendors/{}.json", v.slug), &doc));
     }
-    out.push(vendors_file(reg, der, &vendors, &removed));
+    out.push(vendors_file(reg, der, compact, &removed));
     out.push(json_file(
         "api/certifications.json",
         &Envelope::new(reg, der, "certifications", certifications(reg, der)),
@@ -61,7 +68,7 @@ pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
 fn vendors_file(
     reg: &Registry,
     der: &Derived,
-    vendors: &[VendorJson],
+    compact: Vec<String>,
     removed: &[RemovedJson],
 ) -> crate::render::OutputFile {
     fn doc<'a>(
@@ -83,14 +90,21 @@ fn vendors_file(
     }
     let empty = compact_json(&doc(reg, der, &[], removed));
     let Some(head) = empty.strip_suffix(r#""vendors":[]}"#) else {
-        return compact_json_file("api/vendors.json", &doc(reg, der, vendors, removed));
+        let vendors: Vec<VendorJson> = (0..reg.vendors.len())
+            .map(|vi| vendor(reg, der, vi))
+            .collect();
+        return compact_json_file("api/vendors.json", &doc(reg, der, &vendors, removed));
     };
-    let items: Vec<String> = vendors.par_iter().map(compact_json).collect();
     let mut text =
-        String::with_capacity(head.len() + items.iter().map(|i| i.len() + 1).sum::<usize>() + 16);
+        String::with_capacity(head.len() + compact.iter().map(|i| i.len() + 1).sum::<usize>() + 16);
     text.push_str(head);
     text.push_str(r#""vendors":["#);
-    text.push_str(&items.join(","));
+    for (i, item) in compact.into_iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&item);
+    }
     text.push_str("]}\n");
     crate::render::OutputFile {
         path: "api/vendors.json".into(),
