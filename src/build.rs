@@ -8,6 +8,7 @@ use crate::date::Day;
 use crate::derive::{self, Derived};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::model::{self, Registry};
+use crate::render::memo::PageKeys;
 use crate::render::{self, OutputFile};
 use crate::source::{self, SiteSources};
 
@@ -73,6 +74,29 @@ impl BuildResult {
 
 /// Runs the pipeline up to rendered pages in memory.
 pub fn build_site(opts: &BuildOptions) -> BuildResult {
+    run(opts, None).0
+}
+
+/// What an incremental build reuses from the one before it.
+#[derive(Debug, Default)]
+pub struct Reuse {
+    /// Pages left out of [`BuildResult::files`] because their inputs did not change: their
+    /// bytes are those of the previous build.
+    pub pages: Vec<String>,
+    /// Keys of every page, to pass to the next incremental build.
+    pub keys: PageKeys,
+}
+
+/// Like [`build_site`], but only pages whose inputs changed since the build that produced
+/// `previous` are rendered (for `serve`). Loading, validation and derivation run in full, so
+/// diagnostics are exactly those of a full build. With the earlier bytes of the reused pages,
+/// the files equal those of a full build.
+pub fn build_site_incremental(opts: &BuildOptions, previous: &PageKeys) -> (BuildResult, Reuse) {
+    run(opts, Some(previous))
+}
+
+fn run(opts: &BuildOptions, previous: Option<&PageKeys>) -> (BuildResult, Reuse) {
+    let mut reuse = Reuse::default();
     let mut timings = Vec::new();
     let mut diags = Vec::new();
     let t = Instant::now();
@@ -112,8 +136,22 @@ pub fn build_site(opts: &BuildOptions) -> BuildResult {
         let derived = derive::derive(reg, opts.build_date);
         timings.push(("derive", t.elapsed()));
         let t = Instant::now();
-        match render::render(reg, &derived, &sources) {
-            Ok(files) => result.files = Some(files),
+        let rendered = match previous {
+            Some(prev) => render::render_incremental(reg, &derived, &sources, prev),
+            None => render::render(reg, &derived, &sources).map(|files| render::Rendered {
+                files,
+                reused: Vec::new(),
+                keys: PageKeys::new(),
+            }),
+        };
+        match rendered {
+            Ok(r) => {
+                result.files = Some(r.files);
+                reuse = Reuse {
+                    pages: r.reused,
+                    keys: r.keys,
+                };
+            }
             Err(d) => diags.extend(d),
         }
         timings.push(("render", t.elapsed()));
@@ -124,5 +162,5 @@ pub fn build_site(opts: &BuildOptions) -> BuildResult {
     result.sources = sources;
     result.registry = registry;
     result.timings = timings;
-    result
+    (result, reuse)
 }

@@ -2,6 +2,7 @@
 //! errors (clap uses 2 for usage errors too).
 
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -9,6 +10,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 use trustatlas::build::{build_site, BuildOptions};
+use trustatlas::serve::{self, ServeOptions};
 use trustatlas::{date, output};
 
 #[derive(Parser)]
@@ -39,6 +41,26 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Serve the site locally, rebuild on every change and reload open pages. Serves from
+    /// memory: public/ is never touched.
+    Serve {
+        /// Folder holding site.toml, content/, themes/ and static/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on. The default keeps the site on this machine.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Port to listen on; 0 picks a free one. The URL is printed either way.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of using file-system notifications (network drives,
+        /// WSL, containers).
+        #[arg(long)]
+        poll: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -50,6 +72,34 @@ fn main() -> ExitCode {
             base_url,
             timings,
         } => build(root, out, base_url, timings),
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            poll,
+        } => serve(ServeOptions {
+            root,
+            bind,
+            port,
+            open,
+            poll,
+            color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }),
+    }
+}
+
+fn serve(opts: ServeOptions) -> ExitCode {
+    if let Err(e) = date::build_date_from_env() {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    match serve::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -1,0 +1,166 @@
+//! Page keys for incremental rendering (used by `serve`).
+//!
+//! A page's HTML is a pure function of the theme's templates, the `site` global and the
+//! page's own context (invariant 1), so a key hashing exactly those says whether an earlier
+//! rendering can be reused. The key walks the values the way templates see them: a number
+//! by its printed form (`1` and `1.0` differ), a string with its "safe" flag (escaped or
+//! not), maps in their iteration order. Two independent 64-bit SipHash sums make an
+//! accidental match of different inputs vanishingly unlikely (about 2^-128 per page).
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use minijinja::value::ValueKind;
+use minijinja::Value;
+
+/// What a page's output depended on, hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PageKey(u64, u64);
+
+/// Keys of the pages of the last successful render, by output path.
+pub type PageKeys = HashMap<String, PageKey>;
+
+/// Two hashers fed the same bytes after different seeds.
+struct Pair(DefaultHasher, DefaultHasher);
+
+impl Pair {
+    fn new() -> Pair {
+        let (mut a, mut b) = (DefaultHasher::new(), DefaultHasher::new());
+        a.write_u8(0xa5);
+        b.write_u64(0x9e37_79b9_7f4a_7c15);
+        Pair(a, b)
+    }
+
+    fn put<T: Hash + ?Sized>(&mut self, v: &T) {
+        v.hash(&mut self.0);
+        v.hash(&mut self.1);
+    }
+
+    fn finish(&self) -> PageKey {
+        PageKey(self.0.finish(), self.1.finish())
+    }
+}
+
+/// The part of every page's key shared by all pages: all templates (any page may include or
+/// extend any of them) and the `site` global.
+pub fn environment_key(templates: &BTreeMap<String, String>, site: &Value) -> PageKey {
+    let mut h = Pair::new();
+    h.put(&templates.len());
+    for (name, text) in templates {
+        h.put(name);
+        h.put(text);
+    }
+    value(&mut h, site);
+    h.finish()
+}
+
+/// The key of one page.
+pub fn page_key(env: PageKey, template: &str, url: &str, title: &str, ctx: &Value) -> PageKey {
+    let mut h = Pair::new();
+    h.put(&env);
+    h.put(template);
+    h.put(url);
+    h.put(title);
+    value(&mut h, ctx);
+    h.finish()
+}
+
+fn value(h: &mut Pair, v: &Value) {
+    let kind = v.kind();
+    h.put(&(kind as u8));
+    match kind {
+        ValueKind::Undefined | ValueKind::None => {}
+        ValueKind::Bool => h.put(&v.is_true()),
+        ValueKind::String => {
+            h.put(&v.is_safe());
+            h.put(v.as_str().unwrap_or(""));
+        }
+        ValueKind::Bytes => h.put(v.as_bytes().unwrap_or(&[])),
+        ValueKind::Seq | ValueKind::Iterable => {
+            let mut n = 0usize;
+            if let Ok(items) = v.try_iter() {
+                for item in items {
+                    value(h, &item);
+                    n += 1;
+                }
+            }
+            h.put(&n);
+        }
+        ValueKind::Map => {
+            let mut n = 0usize;
+            if let Ok(keys) = v.try_iter() {
+                for k in keys {
+                    value(h, &k);
+                    value(h, &v.get_item(&k).unwrap_or_default());
+                    n += 1;
+                }
+            }
+            h.put(&n);
+        }
+        // Numbers as templates print them; anything else by its printed form too.
+        _ => h.put(&v.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use minijinja::context;
+
+    use super::*;
+
+    fn key(ctx: Value) -> PageKey {
+        page_key(PageKey(0, 0), "t.html", "/", "T", &ctx)
+    }
+
+    #[test]
+    fn keys_see_every_difference_a_template_can_see() {
+        let distinct = [
+            context! { a => 1 },
+            context! { a => 1.0 },
+            context! { a => "1" },
+            context! { a => Value::from_safe_string("1".into()) },
+            context! { a => true },
+            context! { a => () },
+            context! { a => vec![1] },
+            context! { a => vec![1, 1] },
+            context! { a => context! { b => 1 } },
+            context! { b => 1 },
+            context! { a => 1, b => 2 },
+        ];
+        let keys: Vec<PageKey> = distinct.iter().cloned().map(key).collect();
+        for i in 0..keys.len() {
+            for j in i + 1..keys.len() {
+                assert_ne!(keys[i], keys[j], "{:?} vs {:?}", distinct[i], distinct[j]);
+            }
+        }
+        assert_eq!(key(context! { a => 1 }), key(context! { a => 1 }));
+    }
+
+    #[test]
+    fn templates_and_page_identity_are_part_of_the_key() {
+        let mut t = BTreeMap::new();
+        t.insert("a.html".to_string(), "x".to_string());
+        let e1 = environment_key(&t, &Value::from(1));
+        t.insert("a.html".to_string(), "y".to_string());
+        let e2 = environment_key(&t, &Value::from(1));
+        assert_ne!(e1, e2);
+        assert_ne!(e1, environment_key(&t, &Value::from(2)));
+        let ctx = context! {};
+        assert_ne!(
+            page_key(e1, "a.html", "/", "T", &ctx),
+            page_key(e2, "a.html", "/", "T", &ctx)
+        );
+        assert_ne!(
+            page_key(e1, "a.html", "/", "T", &ctx),
+            page_key(e1, "b.html", "/", "T", &ctx)
+        );
+        assert_ne!(
+            page_key(e1, "a.html", "/", "T", &ctx),
+            page_key(e1, "a.html", "/x/", "T", &ctx)
+        );
+        assert_ne!(
+            page_key(e1, "a.html", "/", "T", &ctx),
+            page_key(e1, "a.html", "/", "U", &ctx)
+        );
+    }
+}
