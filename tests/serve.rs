@@ -194,8 +194,9 @@ fn edit_break_fix_and_stay_inside_the_site() {
     assert!(js.head.contains("text/javascript"));
     assert!(js.body.contains("EventSource"));
 
-    // Edit: the page has the new text when the reload event arrives.
+    // Edit: the page has the new text when the reload event arrives, in every open tab.
     let (mut events, state0) = Events::open(&addr);
+    let mut tabs: Vec<Events> = (0..12).map(|_| Events::open(&addr).0).collect();
     let original = fs::read_to_string(root.join(VENDOR)).unwrap();
     assert!(original.contains("hq_city = \"Hangzhou\""));
     save(
@@ -205,6 +206,10 @@ fn edit_break_fix_and_stay_inside_the_site() {
     );
     let state1 = events.next_data();
     assert_ne!(state1, state0);
+    for tab in &mut tabs {
+        assert_eq!(tab.next_data(), state1);
+    }
+    drop(tabs);
     let page = get(&addr, "/vendor/alibaba-cloud/");
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Hangzhou (edited)"));

@@ -237,14 +237,16 @@ impl Session {
             base_url: None,
         };
         let old = read(&self.shared.site);
-        let (result, reuse) = build_site_incremental(&opts, &self.keys);
+        let (mut result, reuse) = build_site_incremental(&opts, &self.keys);
         eprint!("{}", result.render_diagnostics(self.color));
         self.state += 1;
-        let Some(files) = result.files.as_ref() else {
+        let Some(files) = result.files.take() else {
             self.fail(&result);
             return;
         };
-        let rendered = files.len();
+        drop(result);
+        let pages_total = reuse.keys.len();
+        let pages_reused = reuse.pages.len();
         let Some(new) = assemble(&old, files, &reuse.pages) else {
             // The earlier bytes of a reused page are missing: cannot happen while keys and
             // site are swapped together, but a full render is always a correct answer.
@@ -263,32 +265,31 @@ impl Session {
         } else {
             None
         };
-        let total = new.len();
+        let files_total = new.len();
         *self.shared.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(new);
         self.shared.has_site.store(true, Ordering::SeqCst);
         *self.shared.dev.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(DevState {
             state: self.state,
             errors: Vec::new(),
         });
-        let pages = match swaps {
+        let told = match swaps {
             Some(pairs) => self
                 .shared
                 .hub
                 .send(Some("css"), &format!("{} {pairs}", self.state)),
             None => self.shared.hub.send(None, &self.state.to_string()),
         };
-        let why = if changes.is_empty() {
-            "built".to_string()
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        if changes.is_empty() {
+            eprintln!("built {files_total} files in {ms:.0} ms");
         } else {
-            format!("{} changed: rebuilt", changes.describe())
-        };
-        eprintln!(
-            "{why} in {:.0} ms ({} of {total} files rendered, {} reused); {pages} page{} told",
-            started.elapsed().as_secs_f64() * 1000.0,
-            rendered,
-            reuse.pages.len(),
-            if pages == 1 { "" } else { "s" },
-        );
+            eprintln!(
+                "{} changed: rebuilt in {ms:.0} ms, {} of {pages_total} pages re-rendered; reloaded {told} page{}",
+                changes.describe(),
+                pages_total - pages_reused,
+                if told == 1 { "" } else { "s" },
+            );
+        }
     }
 
     fn fail(&mut self, result: &BuildResult) {
@@ -312,7 +313,7 @@ impl Session {
 /// The new site: freshly rendered files, plus the reused pages' bytes from `old` (shared,
 /// not copied). A freshly rendered file equal to the old one keeps the old `Asset`, so its
 /// ETag stays computed. `None` if a reused page is missing from `old`.
-fn assemble(old: &Site, files: &[crate::render::OutputFile], reused: &[String]) -> Option<Site> {
+fn assemble(old: &Site, files: Vec<crate::render::OutputFile>, reused: &[String]) -> Option<Site> {
     let mut map: HashMap<String, Arc<Asset>> = HashMap::with_capacity(files.len() + reused.len());
     for path in reused {
         map.insert(path.clone(), old.asset(path)?.clone());
@@ -320,9 +321,9 @@ fn assemble(old: &Site, files: &[crate::render::OutputFile], reused: &[String]) 
     for f in files {
         let asset = match old.asset(&f.path) {
             Some(a) if a.bytes.as_slice() == f.bytes.as_slice() => a.clone(),
-            _ => Asset::new(f.bytes.clone()),
+            _ => Asset::new(f.bytes),
         };
-        map.insert(f.path.clone(), asset);
+        map.insert(f.path, asset);
     }
     Some(Site::new(map))
 }
@@ -483,7 +484,7 @@ mod tests {
                 bytes: b"S".to_vec(),
             },
         ];
-        let new = assemble(&old, &files, &["a/index.html".to_string()]).unwrap();
+        let new = assemble(&old, files.clone(), &["a/index.html".to_string()]).unwrap();
         assert!(Arc::ptr_eq(
             new.asset("a/index.html").unwrap(),
             old.asset("a/index.html").unwrap()
@@ -493,7 +494,7 @@ mod tests {
             old.asset("s.txt").unwrap()
         ));
         assert_eq!(new.asset("b/index.html").unwrap().bytes.as_slice(), b"B2");
-        assert!(assemble(&old, &files, &["gone/index.html".to_string()]).is_none());
+        assert!(assemble(&old, files, &["gone/index.html".to_string()]).is_none());
     }
 
     #[test]
