@@ -5,6 +5,15 @@
   "use strict";
   var script = document.currentScript;
   var state = script ? script.getAttribute("data-state") : null;
+
+  // Escape hides the build-error overlay, to look at the last good page underneath.
+  document.addEventListener("keydown", function (event) {
+    var overlay = document.getElementById("trustatlas-overlay");
+    if (event.key === "Escape" && overlay) {
+      overlay.hidden = true;
+    }
+  });
+
   if (!window.EventSource) {
     return;
   }

@@ -284,7 +284,7 @@ impl Session {
             eprintln!("built {files_total} files in {ms:.0} ms");
         } else {
             eprintln!(
-                "{} changed: rebuilt in {ms:.0} ms, {} of {pages_total} pages re-rendered; reloaded {told} page{}",
+                "{} changed: rebuilt in {ms:.0} ms, {} of {pages_total} pages re-rendered; {told} open page{} updated",
                 changes.describe(),
                 pages_total - pages_reused,
                 if told == 1 { "" } else { "s" },

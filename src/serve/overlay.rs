@@ -101,7 +101,7 @@ impl Injector for DevState {
 fn overlay(errors: &[Item]) -> String {
     let n = errors.len();
     let mut out = format!(
-        "<link rel=\"stylesheet\" href=\"{OVERLAY_CSS_PATH}\">\n<div id=\"trustatlas-overlay\" role=\"alert\">\n<h2>Build failed: {n} error{}</h2>\n<p>This page shows the last good build. Fix the file and save: the page reloads by itself.</p>\n<ol>\n",
+        "<link rel=\"stylesheet\" href=\"{OVERLAY_CSS_PATH}\">\n<div id=\"trustatlas-overlay\" role=\"alert\">\n<h2>Build failed: {n} error{}</h2>\n<p>This page shows the last good build. Fix the file and save: the page reloads by itself. Press Esc to hide this.</p>\n<ol>\n",
         if n == 1 { "" } else { "s" }
     );
     for e in errors.iter().take(MAX_LISTED) {
