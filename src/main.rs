@@ -60,6 +60,9 @@ enum Command {
         /// WSL, containers).
         #[arg(long)]
         poll: bool,
+        /// Print how long each stage of every rebuild took.
+        #[arg(long)]
+        timings: bool,
     },
 }
 
@@ -78,12 +81,14 @@ fn main() -> ExitCode {
             port,
             open,
             poll,
+            timings,
         } => serve(ServeOptions {
             root,
             bind,
             port,
             open,
             poll,
+            timings,
             color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }),
     }

@@ -53,6 +53,8 @@ pub struct ServeOptions {
     pub poll: bool,
     /// Colour diagnostics in the terminal.
     pub color: bool,
+    /// Print how long each stage of every rebuild took.
+    pub timings: bool,
 }
 
 /// What the request threads read; swapped whole after each build.
@@ -77,9 +79,8 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     if !root.join("site.toml").is_file() {
         return Err(format!("no site.toml in {}\n  help: run trustatlas in the folder that holds site.toml, or pass --root DIR", root.display()));
     }
-    let mut session = Session::new(root.clone(), opts.color);
-    session.rebuild(&ChangeSet::default());
-
+    // Listen and watch before the first build: a taken port is reported at once, and a
+    // save during the first build is not lost (it triggers a rebuild right after).
     let server = tiny_http::Server::http(SocketAddr::new(opts.bind, opts.port))
         .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
     let server = Arc::new(server);
@@ -88,17 +89,6 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         .to_ip()
         .ok_or("the server has no IP address")?;
     let url = format!("http://{addr}/");
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let (server, shared) = (server.clone(), session.shared.clone());
-            thread::spawn(move || {
-                while let Ok(req) = server.recv() {
-                    handle(&shared, req);
-                }
-            })
-        })
-        .collect();
-
     let (tx, rx) = mpsc::channel();
     let files_tx = tx.clone();
     let mut watcher = watch::Watcher::start(&root, opts.poll, move |res| {
@@ -114,6 +104,20 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         let _ = tx.send(Msg::Stop);
     })
     .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+
+    eprintln!("building {} ...", root.display());
+    let mut session = Session::new(root.clone(), opts.color, opts.timings);
+    session.rebuild(&ChangeSet::default());
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (server, shared) = (server.clone(), session.shared.clone());
+            thread::spawn(move || {
+                while let Ok(req) = server.recv() {
+                    handle(&shared, req);
+                }
+            })
+        })
+        .collect();
 
     println!("Serving {} at {url}", root.display());
     if !opts.bind.is_loopback() {
@@ -188,6 +192,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
 struct Session {
     root: PathBuf,
     color: bool,
+    timings: bool,
     shared: Arc<Shared>,
     keys: PageKeys,
     state: u64,
@@ -195,7 +200,7 @@ struct Session {
 }
 
 impl Session {
-    fn new(root: PathBuf, color: bool) -> Session {
+    fn new(root: PathBuf, color: bool, timings: bool) -> Session {
         // States start from the clock so a page left open across a restart of `serve` never
         // mistakes the new session's state for its own.
         let state = SystemTime::now()
@@ -205,6 +210,7 @@ impl Session {
         Session {
             root,
             color,
+            timings,
             shared: Arc::new(Shared {
                 site: RwLock::new(Arc::new(Site::default())),
                 dev: RwLock::new(Arc::new(DevState {
@@ -240,6 +246,11 @@ impl Session {
         let (mut result, reuse) = build_site_incremental(&opts, &self.keys);
         eprint!("{}", result.render_diagnostics(self.color));
         self.state += 1;
+        if self.timings {
+            for (stage, d) in &result.timings {
+                eprintln!("  {stage:<8} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+            }
+        }
         let Some(files) = result.files.take() else {
             self.fail(&result);
             return;
