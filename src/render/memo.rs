@@ -78,7 +78,14 @@ fn value(h: &mut DefaultHasher, v: &Value) {
         }
         ValueKind::Seq | ValueKind::Iterable => {
             let mut n = 0usize;
-            if let Ok(items) = v.try_iter() {
+            // Sequences made by serde are `Vec`s: walk them by reference, without cloning
+            // every item.
+            if let Some(items) = v.downcast_object_ref::<Vec<Value>>() {
+                for item in items {
+                    value(h, item);
+                }
+                n = items.len();
+            } else if let Ok(items) = v.try_iter() {
                 for item in items {
                     value(h, &item);
                     n += 1;
@@ -123,6 +130,37 @@ mod tests {
             }
         }
         assert_eq!(key(context! { a => 1 }), key(context! { a => 1 }));
+    }
+
+    #[test]
+    fn serde_values_take_the_same_path_every_time() {
+        use minijinja::value::Serde;
+        #[derive(serde::Serialize)]
+        struct Row {
+            name: String,
+            score: Option<f64>,
+            tags: Vec<String>,
+        }
+        let rows = |score| {
+            Value::from(Serde(vec![Row {
+                name: "Acme".into(),
+                score,
+                tags: vec!["a".into(), "b".into()],
+            }]))
+        };
+        assert!(rows(None).downcast_object_ref::<Vec<Value>>().is_some());
+        assert_eq!(
+            key(context! { rows => rows(Some(1.5)) }),
+            key(context! { rows => rows(Some(1.5)) })
+        );
+        assert_ne!(
+            key(context! { rows => rows(Some(1.5)) }),
+            key(context! { rows => rows(Some(2.0)) })
+        );
+        assert_ne!(
+            key(context! { rows => rows(None) }),
+            key(context! { rows => rows(Some(1.5)) })
+        );
     }
 
     #[test]
