@@ -138,29 +138,9 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
                 session.shared.hub.ping();
             }
             Ok(Msg::Files(first)) => {
-                // Everything that arrived while the last build ran is one more batch, not many.
-                let mut batches = vec![first];
-                let mut stop = false;
-                while let Ok(m) = rx.try_recv() {
-                    match m {
-                        Msg::Files(b) => batches.push(b),
-                        Msg::Stop => stop = true,
-                    }
-                }
-                if stop {
+                let Some(events) = drain(first, &rx) else {
                     break;
-                }
-                let mut events = Vec::new();
-                for b in batches {
-                    match b {
-                        Ok(evs) => events.extend(evs.into_iter().map(|e| e.event)),
-                        Err(errs) => {
-                            for e in errs {
-                                eprintln!("warning: file watcher: {e}");
-                            }
-                        }
-                    }
-                }
+                };
                 let changes = watch::classify(&root, &events);
                 for dir in changes.new_source_dirs() {
                     if let Err(e) = watcher.watch(&root.join(dir), notify::RecursiveMode::Recursive)
@@ -185,6 +165,33 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         let _ = w.join();
     }
     Ok(())
+}
+
+/// The events of `first` and of every batch that arrived while the last build ran: one
+/// rebuild for all of them, not one each. `None` when Ctrl-C came in meanwhile.
+fn drain(
+    first: notify_debouncer_full::DebounceEventResult,
+    rx: &mpsc::Receiver<Msg>,
+) -> Option<Vec<notify::Event>> {
+    let mut batches = vec![first];
+    while let Ok(m) = rx.try_recv() {
+        match m {
+            Msg::Files(b) => batches.push(b),
+            Msg::Stop => return None,
+        }
+    }
+    let mut events = Vec::new();
+    for b in batches {
+        match b {
+            Ok(evs) => events.extend(evs.into_iter().map(|e| e.event)),
+            Err(errs) => {
+                for e in errs {
+                    eprintln!("warning: file watcher: {e}");
+                }
+            }
+        }
+    }
+    Some(events)
 }
 
 /// The build side of the session: the last good site, the keys of its pages, the state
