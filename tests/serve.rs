@@ -53,9 +53,14 @@ fn site_copy() -> tempfile::TempDir {
 }
 
 fn start(root: &Path) -> Server {
+    start_with(root, &[])
+}
+
+fn start_with(root: &Path, flags: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_trustatlas"))
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
+        .args(flags)
         .env("SOURCE_DATE_EPOCH", "1795305600")
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -380,4 +385,53 @@ fn a_site_that_never_built_shows_the_errors_instead() {
     fs::write(site.path().join(VENDOR), text).unwrap();
     events.next_data();
     assert_eq!(get(&server.addr, "/").status, 200);
+}
+
+#[test]
+fn polling_and_the_sites_own_headers_and_redirects() {
+    let site = site_copy();
+    let root = site.path();
+    fs::create_dir_all(root.join("static")).unwrap();
+    fs::write(
+        root.join("static/_redirects"),
+        "/old-vendor /vendor/alibaba-cloud/ 301\n/v/:slug /vendor/:slug/ 302\nbroken line here x\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("static/_headers"),
+        "/*\n  X-Frame-Options: DENY\n",
+    )
+    .unwrap();
+    let server = start_with(root, &["--poll"]);
+    let addr = server.addr.clone();
+    let r = get(&addr, "/old-vendor?utm=x");
+    assert_eq!(r.status, 301);
+    assert!(
+        r.head.contains("Location: /vendor/alibaba-cloud/?utm=x"),
+        "{}",
+        r.head
+    );
+    assert!(get(&addr, "/v/tencent-cloud")
+        .head
+        .contains("Location: /vendor/tencent-cloud/"));
+    assert!(get(&addr, "/")
+        .head
+        .to_ascii_lowercase()
+        .contains("x-frame-options: deny"));
+    assert_eq!(
+        get(&addr, "/_redirects").status,
+        404,
+        "configuration is not served"
+    );
+
+    // Without file-system notifications, polling still sees the save.
+    let (mut events, state0) = Events::open(&addr);
+    fs::write(
+        root.join("static/_headers"),
+        "/*\n  X-Frame-Options: SAMEORIGIN\n",
+    )
+    .unwrap();
+    assert_ne!(events.next_data(), state0);
+    let head = get(&addr, "/vendor/").head.to_ascii_lowercase();
+    assert!(head.contains("x-frame-options: sameorigin"), "{head}");
 }

@@ -28,8 +28,10 @@ pub const SOURCE_DIRS: &[&str] = &["content", "themes", "static"];
 pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// With `--poll`: how often files are compared (for network shares, WSL, containers, where
-/// change notifications never arrive).
-pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
+/// change notifications never arrive). Each poll reads every source file: notify's poller
+/// keeps modification times in whole seconds, so only the contents reveal a second save
+/// within the same second.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
 /// What a batch of events changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -138,7 +140,9 @@ impl Watcher {
         handler: F,
     ) -> notify::Result<Watcher> {
         let mut w = if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            let config = notify::Config::default()
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
             Watcher::Poll(new_debouncer_opt(
                 DEBOUNCE,
                 None,
