@@ -2,14 +2,14 @@
 //! errors (clap uses 2 for usage errors too).
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
 use trustatlas::build::{build_site, BuildOptions};
-use trustatlas::{date, output};
+use trustatlas::{date, emit, output};
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +39,25 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Build without writing, then check links, anchors, dates and citations. Exit 0 when
+    /// clean, 1 on content errors (or warnings with --strict), 2 on usage or I/O errors.
+    Check {
+        /// Folder holding site.toml, content/, themes/ and static/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+        /// `human` (rustc-style, on stderr) or `json` (on stdout, for tools and CI).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -50,7 +69,56 @@ fn main() -> ExitCode {
             base_url,
             timings,
         } => build(root, out, base_url, timings),
+        Command::Check {
+            root,
+            strict,
+            format,
+        } => check(root, strict, format),
     }
+}
+
+/// Usage problems shared by every command that reads a site: exit 2 before any work.
+fn site_root_and_date(root: &Path) -> Result<date::Day, ExitCode> {
+    let build_date = date::build_date_from_env().map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    if !root.join("site.toml").is_file() {
+        eprintln!("error: no site.toml in {}\n  help: run trustatlas in the folder that holds site.toml, or pass --root DIR", root.display());
+        return Err(ExitCode::from(2));
+    }
+    Ok(build_date)
+}
+
+fn check(root: PathBuf, strict: bool, format: Format) -> ExitCode {
+    let build_date = match site_root_and_date(&root) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let checked = trustatlas::check::check_site(&BuildOptions {
+        root,
+        build_date,
+        base_url: None,
+    });
+    let text = |p: &Path| checked.source_text(p);
+    match format {
+        Format::Human => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", checked.render_human(color));
+        }
+        Format::Json => print!("{}", emit::json_report(&checked.diagnostics, &text)),
+    }
+    // Workflow commands are read from stderr too, which keeps stdout pure JSON.
+    if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+        eprint!("{}", emit::github_annotations(&checked.diagnostics, &text));
+    }
+    if checked.failed(strict) {
+        if strict && checked.errors() == 0 && format == Format::Human {
+            eprintln!("error: warnings are errors under --strict");
+        }
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
 }
 
 fn build(root: PathBuf, out: PathBuf, base_url: Option<String>, timings: bool) -> ExitCode {

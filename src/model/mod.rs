@@ -13,6 +13,7 @@ mod report;
 mod vendor;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 use std::path::PathBuf;
 
 pub use catalog::CERT_KINDS;
@@ -119,6 +120,8 @@ pub struct Fact {
     pub label: &'static str,
     pub value: FactValue,
     pub detail: Option<String>,
+    /// Byte span of the key in the vendor file, for later checks (`check`'s citations).
+    pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -133,6 +136,8 @@ pub struct Incident {
     pub title: String,
     pub summary: String,
     pub source_url: String,
+    /// Byte span of `date` in the vendor file.
+    pub date_span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -149,6 +154,14 @@ pub struct Holding {
     pub source: String,
     pub source_url: Option<String>,
     pub certificates: Vec<Certificate>,
+    /// The editor marked the validity as ended (`lapsed = true`); pages say so.
+    pub lapsed: bool,
+    /// Byte spans in the vendor file of `certification` and of each date given, for the
+    /// date checks of `check`.
+    pub span: Range<usize>,
+    pub issued_span: Option<Range<usize>>,
+    pub valid_until_span: Option<Range<usize>>,
+    pub as_of_span: Option<Range<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -163,6 +176,9 @@ pub struct Source {
     pub url: String,
     pub verified: PartialDate,
     pub verified_by: String,
+    /// Byte spans in the vendor file of `field` and `verified`.
+    pub field_span: Range<usize>,
+    pub verified_span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -201,6 +217,9 @@ pub struct Report {
     pub controls_examined: Vec<String>,
     pub services: Vec<ServiceGroup>,
     pub body: String,
+    /// Byte spans in the report file of `approved` and `valid_until`.
+    pub approved_span: Range<usize>,
+    pub valid_until_span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]

@@ -26,10 +26,20 @@ pub struct FileCtx<'a> {
 static NOTHING_BROKEN: BTreeSet<String> = BTreeSet::new();
 
 impl<'a> FileCtx<'a> {
+    /// A context for validating `file`. For a Markdown file the offset is that of its front
+    /// matter, so spans the TOML parser gave (relative to the front matter) land on the right
+    /// column of the whole file.
     pub fn new(file: &'a SourceFile, diags: &'a mut Vec<Diagnostic>) -> Self {
+        let offset = if file.extension() == "md" {
+            split_front_matter(&file.text)
+                .map(|s| s.front_offset)
+                .unwrap_or(0)
+        } else {
+            0
+        };
         FileCtx {
             file,
-            offset: 0,
+            offset,
             diags,
             broken: &NOTHING_BROKEN,
         }
@@ -38,6 +48,11 @@ impl<'a> FileCtx<'a> {
     pub fn with_broken(mut self, broken: &'a BTreeSet<String>) -> Self {
         self.broken = broken;
         self
+    }
+
+    /// A span of the TOML text as a span of the whole file.
+    pub fn abs(&self, span: Range<usize>) -> Range<usize> {
+        span.start + self.offset..span.end + self.offset
     }
 
     /// Reports an error at a span of the TOML text.

@@ -198,6 +198,10 @@ pub struct RawHolding {
     pub source_url: Option<S<String>>,
     #[serde(default)]
     pub certificates: Vec<RawCertificate>,
+    /// The validity above has ended and no renewal is known: pages show the holding as
+    /// lapsed instead of current, and `check` stops reporting it as expired.
+    #[serde(default)]
+    pub lapsed: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -119,5 +119,7 @@ pub fn validate(
             })
             .collect(),
         body,
+        approved_span: ctx.abs(raw.approved.span()),
+        valid_until_span: ctx.abs(raw.valid_until.span()),
     })
 }
