@@ -52,6 +52,13 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Write a JSON Schema (draft-07) for each kind of content file, for editor completion
+    /// and validation (see docs/DIAGNOSTICS.md).
+    Schema {
+        /// Folder to write `<kind>.schema.json` files into.
+        #[arg(long, default_value = "schema")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -74,7 +81,24 @@ fn main() -> ExitCode {
             strict,
             format,
         } => check(root, strict, format),
+        Command::Schema { out } => schema(&out),
     }
+}
+
+fn schema(out: &Path) -> ExitCode {
+    if let Err(e) = std::fs::create_dir_all(out) {
+        eprintln!("error: could not create {}: {e}", out.display());
+        return ExitCode::from(2);
+    }
+    for kind in trustatlas::schema::KINDS {
+        let path = out.join(kind.file_name());
+        if let Err(e) = std::fs::write(&path, kind.json()) {
+            eprintln!("error: could not write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        eprintln!("wrote {} ({})", path.display(), kind.files);
+    }
+    ExitCode::SUCCESS
 }
 
 /// Usage problems shared by every command that reads a site: exit 2 before any work.
