@@ -28,6 +28,7 @@ pub mod links;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod schema;
 pub mod single;
 pub mod source;

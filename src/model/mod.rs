@@ -18,6 +18,7 @@ use std::path::PathBuf;
 
 pub use catalog::CERT_KINDS;
 pub use facts::FactValue;
+pub use parse::is_slug;
 
 use crate::date::PartialDate;
 use crate::diagnostic::{Code, Diagnostic};
@@ -399,6 +400,15 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
             ));
         }
     }
+
+    // `frameworks/a.toml` and `frameworks/x/a.toml` would both be `/framework/a/`.
+    check_duplicates(
+        &frameworks,
+        |f| (f.slug.clone(), f.file.clone()),
+        "framework",
+        kind("frameworks"),
+        diags,
+    );
 
     let questions = match &sources.questions {
         Some(f) => parse_toml_file::<raw::RawQuestions>(f, diags)

@@ -98,8 +98,11 @@ impl<'a> FileCtx<'a> {
         if self.broken.contains(value.get_ref()) {
             return false;
         }
-        let help = suggest::help(value.get_ref(), known.clone());
-        let list: Vec<&str> = known.into_iter().take(12).collect();
+        // A file that exists but failed to load may be what the editor meant to name.
+        let list: Vec<&str> = known.clone().into_iter().take(12).collect();
+        let mut names: Vec<String> = known.into_iter().map(str::to_string).collect();
+        names.extend(self.broken.iter().cloned());
+        let help = suggest::help(value.get_ref(), &names);
         let expected = if list.is_empty() {
             format!("a known {what}")
         } else {
