@@ -11,6 +11,22 @@ use crate::model::{self, Registry};
 use crate::render::markdown_to_html;
 use crate::source::{SiteSources, SourceFile, CONTENT_KINDS};
 
+/// The files of a site that the fuzz target and the property tests replace, every kind in
+/// both forms; a fuzz input's first byte picks one (`TARGETS[byte % len]`), so committed fuzz
+/// inputs replay the same way in `cargo test`.
+pub const TARGETS: &[&str] = &[
+    "content/vendors/acme-cloud.md",
+    "content/vendors/beta-cloud.toml",
+    "content/certifications/iso-27001.md",
+    "content/certifications/soc-2.toml",
+    "content/reports/acme-2026-01.md",
+    "content/reports/acme-2027-01.toml",
+    "content/frameworks/mini.toml",
+    "content/pages/about.md",
+    "site.toml",
+    "content/questions.toml",
+];
+
 /// What loading produced.
 pub struct Loaded {
     /// The registry, when no file had an error.

@@ -200,3 +200,15 @@ fn usage_errors_exit_2() {
     let o = run(&["check", "--format", "xml"], tmp.path());
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn every_code_is_documented_for_editors() {
+    let doc = fs::read_to_string(repo().join("docs/DIAGNOSTICS.md")).unwrap();
+    for code in trustatlas::diagnostic::Code::ALL {
+        assert!(
+            doc.contains(&format!("\n### {}: ", code.as_str())),
+            "docs/DIAGNOSTICS.md has no section for {}",
+            code.as_str()
+        );
+    }
+}

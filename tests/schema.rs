@@ -143,3 +143,45 @@ fn typical_mistakes_do_not_validate() {
         );
     }
 }
+
+/// `.taplo.toml` gives every kind of `.toml` file its own schema.
+#[test]
+fn taplo_config_associates_each_kind_with_its_schema() {
+    let text = fs::read_to_string(repo().join(".taplo.toml")).unwrap();
+    let config: toml::Value = toml::from_str(&text).unwrap();
+    let rules = config["rule"].as_array().unwrap();
+    let examples = [
+        "site.toml",
+        "content/questions.toml",
+        "content/vendors/acme.toml",
+        "content/certifications/x/soc-2.toml",
+        "content/reports/a-1.toml",
+        "content/frameworks/nist.toml",
+        "content/pages/about.toml",
+    ];
+    let matches = |pattern: &str, path: &str| match pattern.strip_suffix("**/*.toml") {
+        Some(prefix) => path.starts_with(prefix) && path.ends_with(".toml"),
+        None => pattern == path,
+    };
+    let mut covered = Vec::new();
+    for path in examples {
+        let kind = kind_for_path(path).unwrap();
+        let hits: Vec<&str> = rules
+            .iter()
+            .filter(|r| {
+                r["include"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| matches(p.as_str().unwrap(), path))
+            })
+            .map(|r| r["schema"]["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(hits, vec![format!("schema/{}", kind.file_name())], "{path}");
+        covered.push(kind.name);
+    }
+    covered.sort();
+    let mut all: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
+    all.sort();
+    assert_eq!(covered, all);
+}

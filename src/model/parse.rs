@@ -283,7 +283,9 @@ fn classify(msg: &str) -> (Code, String, Option<String>, Option<String>) {
         || msg.starts_with("invalid value")
         || msg.starts_with("invalid length")
     {
-        let expected = msg.split_once(", expected ").map(|(_, e)| e.to_string());
+        let expected = msg
+            .split_once(", expected ")
+            .map(|(_, e)| plain_type(e).to_string());
         let head = msg.split_once(", expected ").map(|(h, _)| h).unwrap_or(msg);
         return (Code::WrongType, head.to_string(), expected, None);
     }
@@ -300,6 +302,17 @@ fn classify(msg: &str) -> (Code, String, Option<String>, Option<String>) {
         );
     }
     (Code::WrongType, msg.to_string(), None, None)
+}
+
+/// serde names Rust types (`i64`, `u8`, `f64`); editors think in TOML values.
+fn plain_type(expected: &str) -> &str {
+    match expected {
+        "i64" | "i32" | "u8" | "u32" | "u64" | "usize" => "a whole number",
+        "f64" | "f32" => "a number",
+        "a boolean" | "bool" => "true or false",
+        "a string" => "a string in quotes",
+        other => other,
+    }
 }
 
 fn between_ticks(s: &str) -> Option<String> {
