@@ -44,7 +44,15 @@ pub fn check_site(opts: &BuildOptions) -> Checked {
         diagnostics.extend(link_diagnostics(files, &result.sources, theme));
     }
     if let Some(reg) = &result.registry {
-        let text = |p: &Path| result.source_text(p).unwrap_or_default();
+        // Indexed once: the audit asks for a file's text per vendor and report.
+        let by_path: BTreeMap<&Path, &str> = result
+            .sources
+            .content
+            .values()
+            .flatten()
+            .map(|f| (f.path.as_path(), f.text.as_str()))
+            .collect();
+        let text = |p: &Path| by_path.get(p).copied().unwrap_or("").to_string();
         diagnostics.extend(audit::audit(reg, opts.build_date, &text));
     }
     diagnostic::sort(&mut diagnostics);
@@ -146,14 +154,23 @@ fn link_diagnostics(files: &[OutputFile], sources: &SiteSources, theme: &str) ->
         })
         .collect();
 
-    // (file, span, target, reason) → pages carrying the link.
-    type Key = (PathBuf, Option<(usize, usize)>, String, &'static str);
-    let mut found: BTreeMap<Key, (String, Vec<String>)> = BTreeMap::new();
+    // Each distinct broken link is looked up once, however many pages carry it (a broken
+    // link in a template is on every page).
+    let mut by_target: BTreeMap<(String, &'static str), Vec<String>> = BTreeMap::new();
     for b in broken {
+        by_target
+            .entry((b.target, b.reason))
+            .or_default()
+            .push(b.page);
+    }
+    // (file, span, target, reason) → (file text, pages carrying the link).
+    type Key = (PathBuf, (usize, usize), String, &'static str);
+    let mut found: BTreeMap<Key, (String, Vec<String>)> = BTreeMap::new();
+    for ((target, reason), on) in by_target {
         let spelled_in = |set: &[(PathBuf, &'_ str)]| -> Vec<(PathBuf, Range<usize>, String)> {
             set.iter()
                 .flat_map(|(path, text)| {
-                    occurrences(text, &b.target)
+                    occurrences(text, &target)
                         .into_iter()
                         .map(|span| (path.clone(), span, text.to_string()))
                 })
@@ -164,26 +181,22 @@ fn link_diagnostics(files: &[OutputFile], sources: &SiteSources, theme: &str) ->
             sites = spelled_in(&templates);
         }
         if sites.is_empty() {
-            let html = String::from_utf8_lossy(pages.get(b.page.as_str()).copied().unwrap_or(b""))
+            let page = on.iter().min().expect("one page at least");
+            let html = String::from_utf8_lossy(pages.get(page.as_str()).copied().unwrap_or(b""))
                 .into_owned();
             let span = html
-                .find(&format!("=\"{}\"", b.target))
-                .map(|i| i + 2..i + 2 + b.target.len())
+                .find(&format!("=\"{target}\""))
+                .map(|i| i + 2..i + 2 + target.len())
                 .unwrap_or(0..0);
-            sites.push((Path::new(RENDERED_PREFIX).join(&b.page), span, html));
+            sites.push((Path::new(RENDERED_PREFIX).join(page), span, html));
         }
         for (path, span, text) in sites {
-            let key = (
-                path,
-                Some((span.start, span.end)),
-                b.target.clone(),
-                b.reason,
-            );
+            let key = (path, (span.start, span.end), target.clone(), reason);
             found
                 .entry(key)
                 .or_insert_with(|| (text, Vec::new()))
                 .1
-                .push(b.page.clone());
+                .extend(on.iter().cloned());
         }
     }
     found
@@ -211,7 +224,7 @@ fn link_diagnostics(files: &[OutputFile], sources: &SiteSources, theme: &str) ->
                 Code::BrokenLink,
                 &file,
                 &text,
-                span.map(|(s, e)| s..e),
+                Some(span.0..span.1),
                 format!("link `{target}` leads nowhere: {reason} ({where_})"),
             )
             .with_expected("a link to a page or #anchor of this site, starting with /")
