@@ -185,3 +185,85 @@ fn taplo_config_associates_each_kind_with_its_schema() {
     all.sort();
     assert_eq!(covered, all);
 }
+
+/// Does serde (the loader's first step) accept this TOML as the kind's raw type?
+fn serde_accepts(kind: &str, toml_text: &str) -> bool {
+    use trustatlas::model::raw::*;
+    match kind {
+        "site" => toml::from_str::<RawConfig>(toml_text).is_ok(),
+        "vendor" => toml::from_str::<RawVendor>(toml_text).is_ok(),
+        "certification" => toml::from_str::<RawCertification>(toml_text).is_ok(),
+        "report" => toml::from_str::<RawReport>(toml_text).is_ok(),
+        "framework" => toml::from_str::<RawFramework>(toml_text).is_ok(),
+        "questions" => toml::from_str::<RawQuestions>(toml_text).is_ok(),
+        "page" => toml::from_str::<RawPage>(toml_text).is_ok(),
+        other => panic!("no raw type for {other}"),
+    }
+}
+
+/// The schemas and the loader agree on the inputs the fuzzer found: whatever a schema
+/// accepts, serde accepts; whatever loads without any diagnostic, the schema accepts. (The
+/// schema may reject more, e.g. scores above 100, which the loader rejects later.)
+#[test]
+fn schemas_agree_with_the_loader_on_fuzzer_inputs() {
+    use trustatlas::single::{load_one, site_from_files, TARGETS};
+    let site_root = repo().join("tests/check/site");
+    let files = site_files(&site_root);
+    let site = site_from_files(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let validators: Vec<(&str, jsonschema::Validator)> = KINDS
+        .iter()
+        .map(|k| {
+            let schema: Value = serde_json::from_str(&k.json()).unwrap();
+            (k.name, jsonschema::draft7::new(&schema).unwrap())
+        })
+        .collect();
+    let (mut compared, mut accepted) = (0, 0);
+    let mut entries: Vec<_> = fs::read_dir(repo().join("tests/fuzz/load_content"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for input in entries {
+        let data = fs::read(&input).unwrap();
+        let Some((&pick, rest)) = data.split_first() else {
+            continue;
+        };
+        let path = TARGETS[pick as usize % TARGETS.len()];
+        let text = String::from_utf8_lossy(rest).into_owned();
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let toml_text = if path.ends_with(".md") {
+            match split_front_matter(text) {
+                Ok(s) => s.front,
+                Err(_) => continue,
+            }
+        } else {
+            text
+        };
+        let Ok(value) = toml::from_str::<toml::Value>(toml_text) else {
+            continue;
+        };
+        let kind = kind_for_path(path).unwrap().name;
+        let validator = &validators.iter().find(|(k, _)| *k == kind).unwrap().1;
+        let schema_ok = validator.is_valid(&to_json(&value));
+        compared += 1;
+        if schema_ok {
+            accepted += 1;
+            assert!(
+                serde_accepts(kind, toml_text),
+                "{}: the {kind} schema accepts what serde rejects:\n{toml_text}",
+                input.display()
+            );
+        }
+        if load_one(&site, path, text).diagnostics.is_empty() {
+            assert!(
+                schema_ok,
+                "{}: loads cleanly but the {kind} schema rejects it:\n{toml_text}",
+                input.display()
+            );
+        }
+    }
+    assert!(
+        compared > 300 && accepted > 50,
+        "compared {compared}, accepted {accepted}"
+    );
+}
