@@ -83,17 +83,21 @@ impl Checked {
 
     /// The text a diagnostic points into: a source file, or a rendered page.
     pub fn source_text(&self, path: &Path) -> Option<String> {
-        if let Some(t) = self.build.source_text(path) {
-            return Some(t);
+        // Rendered pages first: `BuildResult::source_text` matches templates by file name,
+        // and `public/404.html` is not the template `404.html`.
+        if let Ok(rel) = path.strip_prefix(RENDERED_PREFIX) {
+            let rel = crate::source::slash(rel);
+            let page = self.build.files.as_ref().and_then(|files| {
+                files
+                    .iter()
+                    .find(|f| f.path == rel)
+                    .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+            });
+            if page.is_some() {
+                return page;
+            }
         }
-        let rel = path.strip_prefix(RENDERED_PREFIX).ok()?;
-        let rel = crate::source::slash(rel);
-        self.build
-            .files
-            .as_ref()?
-            .iter()
-            .find(|f| f.path == rel)
-            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+        self.build.source_text(path)
     }
 
     /// rustc-style diagnostics and the one-line summary.
