@@ -16,7 +16,10 @@ use trustatlas::source::SiteSources;
 
 /// The fixture site of the `check` tests, compiled in.
 const SITE: &[(&str, &str)] = &[
-    ("site.toml", include_str!("../../tests/check/site/site.toml")),
+    (
+        "site.toml",
+        include_str!("../../tests/check/site/site.toml"),
+    ),
     (
         "content/questions.toml",
         include_str!("../../tests/check/site/content/questions.toml"),
