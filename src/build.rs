@@ -23,6 +23,19 @@ pub struct BuildOptions {
     pub max_files: Option<u32>,
 }
 
+impl BuildOptions {
+    /// Options for building the site under `root` as of `build_date`, with site.toml's own
+    /// base URL and file limit.
+    pub fn new(root: impl Into<PathBuf>, build_date: Day) -> Self {
+        BuildOptions {
+            root: root.into(),
+            build_date,
+            base_url: None,
+            max_files: None,
+        }
+    }
+}
+
 /// What one run of the pipeline produced.
 pub struct BuildResult {
     /// The site, when there were no errors.

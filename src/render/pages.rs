@@ -214,6 +214,7 @@ fn certification(reg: &Registry, der: &Derived, ci: usize) -> Job {
                 issued => h.issued.map(|d| d.human()),
                 valid_until => h.valid_until.map(|d| d.human()),
                 as_of => h.as_of.map(|d| d.human()),
+                lapsed => h.lapsed,
             });
         }
     }
