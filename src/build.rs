@@ -8,6 +8,7 @@ use crate::date::Day;
 use crate::derive::{self, Derived};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::model::{self, Registry};
+use crate::publish;
 use crate::render::memo::PageKeys;
 use crate::render::{self, OutputFile};
 use crate::source::{self, SiteSources};
@@ -19,6 +20,21 @@ pub struct BuildOptions {
     pub build_date: Day,
     /// Overrides `base_url` from site.toml (preview deploys).
     pub base_url: Option<String>,
+    /// Overrides `[deploy] max_files` from site.toml (`--max-files`).
+    pub max_files: Option<u32>,
+}
+
+impl BuildOptions {
+    /// Options for building the site under `root` as of `build_date`, with site.toml's own
+    /// base URL and file limit.
+    pub fn new(root: impl Into<PathBuf>, build_date: Day) -> Self {
+        BuildOptions {
+            root: root.into(),
+            build_date,
+            base_url: None,
+            max_files: None,
+        }
+    }
 }
 
 /// What one run of the pipeline produced.
@@ -144,17 +160,16 @@ fn run(opts: &BuildOptions, previous: Option<&PageKeys>) -> (BuildResult, Reuse)
                 keys: PageKeys::new(),
             }),
         };
-        match rendered {
-            Ok(r) => {
-                result.files = Some(r.files);
-                reuse = Reuse {
-                    pages: r.reused,
-                    keys: r.keys,
-                };
+        timings.push(("render", t.elapsed()));
+        let t = Instant::now();
+        match rendered.and_then(|r| publish_incremental(reg, &derived, &sources, opts, r)) {
+            Ok((files, r)) => {
+                result.files = Some(files);
+                reuse = r;
             }
             Err(d) => diags.extend(d),
         }
-        timings.push(("render", t.elapsed()));
+        timings.push(("publish", t.elapsed()));
         result.derived = Some(derived);
     }
     diagnostic::sort(&mut diags);
@@ -163,4 +178,35 @@ fn run(opts: &BuildOptions, previous: Option<&PageKeys>) -> (BuildResult, Reuse)
     result.registry = registry;
     result.timings = timings;
     (result, reuse)
+}
+
+/// `publish` checks the whole site (file count, 404 page, sizes, which paths exist), so it
+/// sees the reused pages too, as stand-ins with their paths and no bytes. That gives the same
+/// diagnostics as a full build: a reused page is byte-identical to one that passed these
+/// checks in the build it came from, and every other check looks at paths only. The
+/// stand-ins are taken out again afterwards (`publish` only adds files, at paths no page
+/// has: `api/`, feeds, `robots.txt`, `_headers`, `_redirects`).
+fn publish_incremental(
+    reg: &Registry,
+    derived: &Derived,
+    sources: &SiteSources,
+    opts: &BuildOptions,
+    rendered: render::Rendered,
+) -> Result<(Vec<OutputFile>, Reuse), Vec<Diagnostic>> {
+    let mut files = rendered.files;
+    files.extend(rendered.reused.iter().map(|path| OutputFile {
+        path: path.clone(),
+        bytes: Vec::new(),
+    }));
+    publish::publish(reg, derived, sources, opts.max_files, &mut files)?;
+    let reused: std::collections::HashSet<&str> =
+        rendered.reused.iter().map(String::as_str).collect();
+    files.retain(|f| !(f.bytes.is_empty() && reused.contains(f.path.as_str())));
+    Ok((
+        files,
+        Reuse {
+            pages: rendered.reused,
+            keys: rendered.keys,
+        },
+    ))
 }

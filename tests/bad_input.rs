@@ -89,6 +89,7 @@ fn build(root: &Path) -> BuildResult {
         root: root.to_path_buf(),
         build_date: Day::from_ymd(2026, 11, 22),
         base_url: None,
+        max_files: None,
     })
 }
 

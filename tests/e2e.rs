@@ -159,6 +159,7 @@ fn every_internal_link_resolves_and_pages_are_csp_clean() {
         root: repo(),
         build_date: trustatlas::date::Day::from_ymd(2026, 11, 22),
         base_url: None,
+        max_files: None,
     });
     assert!(
         result.diagnostics.is_empty(),

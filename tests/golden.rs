@@ -86,6 +86,7 @@ fn fixture_sites_match_their_golden_output() {
             root: tmp.path().to_path_buf(),
             build_date: Day::from_ymd(2026, 11, 22),
             base_url: None,
+            max_files: None,
         });
         let report = result.render_diagnostics(false);
         let files = result

@@ -85,11 +85,7 @@ struct Expect {
 fn incremental_output_equals_a_full_build_after_every_kind_of_edit() {
     let site = copy_site();
     let root = site.path();
-    let opts = BuildOptions {
-        root: root.to_path_buf(),
-        build_date: Day::from_unix_seconds(1_795_305_600),
-        base_url: None,
-    };
+    let opts = BuildOptions::new(root, Day::from_unix_seconds(1_795_305_600));
     let mut inc = Incremental {
         files: BTreeMap::new(),
         keys: PageKeys::new(),

@@ -394,18 +394,18 @@ fn polling_and_the_sites_own_headers_and_redirects() {
     fs::create_dir_all(root.join("static")).unwrap();
     fs::write(
         root.join("static/_redirects"),
-        "/old-vendor /vendor/alibaba-cloud/ 301\n/v/:slug /vendor/:slug/ 302\nbroken line here x\n",
+        "/old-vendor /vendor/alibaba-cloud/ 301\n/v/:slug /vendor/:slug/ 302\n",
     )
     .unwrap();
     fs::write(
         root.join("static/_headers"),
-        "/*\n  X-Frame-Options: DENY\n",
+        "/vendor/*\n  X-Robots-Tag: noindex\n",
     )
     .unwrap();
     let server = start_with(root, &["--poll"]);
     let addr = server.addr.clone();
     let r = get(&addr, "/old-vendor?utm=x");
-    assert_eq!(r.status, 301);
+    assert_eq!(r.status, 301, "{}", r.body);
     assert!(
         r.head.contains("Location: /vendor/alibaba-cloud/?utm=x"),
         "{}",
@@ -414,10 +414,15 @@ fn polling_and_the_sites_own_headers_and_redirects() {
     assert!(get(&addr, "/v/tencent-cloud")
         .head
         .contains("Location: /vendor/tencent-cloud/"));
-    assert!(get(&addr, "/")
-        .head
-        .to_ascii_lowercase()
-        .contains("x-frame-options: deny"));
+    // The generated rules (security headers on every response) and the publisher's own.
+    let home = get(&addr, "/").head.to_ascii_lowercase();
+    assert!(
+        home.contains("content-security-policy: default-src 'none'"),
+        "{home}"
+    );
+    assert!(!home.contains("x-robots-tag"));
+    let vendors = get(&addr, "/vendor/").head.to_ascii_lowercase();
+    assert!(vendors.contains("x-robots-tag: noindex"), "{vendors}");
     assert_eq!(
         get(&addr, "/_redirects").status,
         404,
@@ -428,10 +433,10 @@ fn polling_and_the_sites_own_headers_and_redirects() {
     let (mut events, state0) = Events::open(&addr);
     fs::write(
         root.join("static/_headers"),
-        "/*\n  X-Frame-Options: SAMEORIGIN\n",
+        "/vendor/*\n  X-Robots-Tag: none\n",
     )
     .unwrap();
     assert_ne!(events.next_data(), state0);
     let head = get(&addr, "/vendor/").head.to_ascii_lowercase();
-    assert!(head.contains("x-frame-options: sameorigin"), "{head}");
+    assert!(head.contains("x-robots-tag: none"), "{head}");
 }

@@ -138,6 +138,24 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         );
     }
 
+    let max_files = match &raw.deploy.max_files {
+        Some(m) => {
+            let ceiling = i64::from(crate::publish::MAX_FILES_CEILING);
+            if !(1..=ceiling).contains(m.get_ref()) {
+                ctx.error(
+                    Code::OutOfRange,
+                    m.span(),
+                    format!("max_files {} is outside 1-100,000", m.get_ref()),
+                )
+                .with_expected_in_place(
+                    "20000 (Cloudflare Pages Free) up to 100000 (Workers Paid)",
+                );
+            }
+            (*m.get_ref()).clamp(1, ceiling) as u32
+        }
+        None => crate::publish::DEFAULT_MAX_FILES,
+    };
+
     if ctx.diags.len() > errors_before {
         return None;
     }
@@ -159,6 +177,7 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         bands,
         ratings,
         categories,
+        max_files,
     })
 }
 

@@ -13,10 +13,12 @@ mod report;
 mod vendor;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 use std::path::PathBuf;
 
 pub use catalog::CERT_KINDS;
 pub use facts::FactValue;
+pub use parse::is_slug;
 
 use crate::date::PartialDate;
 use crate::diagnostic::{Code, Diagnostic};
@@ -42,6 +44,8 @@ pub struct Config {
     pub bands: Vec<Band>,
     pub ratings: Vec<Named>,
     pub categories: Vec<Named>,
+    /// Most files the output may hold (`[deploy] max_files`; Cloudflare Pages' plan limit).
+    pub max_files: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -106,8 +110,18 @@ pub struct Vendor {
     pub incidents: Vec<Incident>,
     pub holdings: Vec<Holding>,
     pub sources: Vec<Source>,
+    /// Set when the vendor was removed from the registry: it then lives in
+    /// `Registry::removed_vendors` and only its tombstone page is built.
+    pub removed: Option<Removal>,
     /// The analyst summary, Markdown.
     pub body: String,
+}
+
+/// When and why a vendor left the registry (`status = "removed"`).
+#[derive(Debug, Clone)]
+pub struct Removal {
+    pub on: PartialDate,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone)]
@@ -123,6 +137,8 @@ pub struct Fact {
     pub label: &'static str,
     pub value: FactValue,
     pub detail: Option<String>,
+    /// Byte span of the key in the vendor file, for later checks (`check`'s citations).
+    pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -137,6 +153,8 @@ pub struct Incident {
     pub title: String,
     pub summary: String,
     pub source_url: String,
+    /// Byte span of `date` in the vendor file.
+    pub date_span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -153,6 +171,14 @@ pub struct Holding {
     pub source: String,
     pub source_url: Option<String>,
     pub certificates: Vec<Certificate>,
+    /// The editor marked the validity as ended (`lapsed = true`); pages say so.
+    pub lapsed: bool,
+    /// Byte spans in the vendor file of `certification` and of each date given, for the
+    /// date checks of `check`.
+    pub span: Range<usize>,
+    pub issued_span: Option<Range<usize>>,
+    pub valid_until_span: Option<Range<usize>>,
+    pub as_of_span: Option<Range<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -167,6 +193,9 @@ pub struct Source {
     pub url: String,
     pub verified: PartialDate,
     pub verified_by: String,
+    /// Byte spans in the vendor file of `field` and `verified`.
+    pub field_span: Range<usize>,
+    pub verified_span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -204,7 +233,12 @@ pub struct Report {
     pub source_url: Option<String>,
     pub controls_examined: Vec<String>,
     pub services: Vec<ServiceGroup>,
+    /// Old site paths that redirect to this report.
+    pub aliases: Vec<String>,
     pub body: String,
+    /// Byte spans in the report file of `approved` and `valid_until`.
+    pub approved_span: Range<usize>,
+    pub valid_until_span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -264,7 +298,10 @@ pub struct Page {
 #[derive(Debug, Clone)]
 pub struct Registry {
     pub config: Config,
+    /// Listed vendors: everything that lists, scores or links vendors uses these.
     pub vendors: Vec<Vendor>,
+    /// Vendors with `status = "removed"`: a tombstone page each, nothing else.
+    pub removed_vendors: Vec<Vendor>,
     pub certifications: Vec<Certification>,
     pub reports: Vec<Report>,
     pub frameworks: Vec<Framework>,
@@ -356,6 +393,8 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
             .cloned(),
     );
     broken_refs.extend(broken_certs.iter().cloned());
+    let (mut removed_vendors, mut vendors): (Vec<Vendor>, Vec<Vendor>) =
+        vendors.into_iter().partition(|v| v.removed.is_some());
 
     let mut reports = Vec::new();
     for f in kind("reports") {
@@ -365,6 +404,7 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
                 body,
                 &certifications,
                 &vendors,
+                &removed_vendors,
                 &mut FileCtx::new(f, diags).with_broken(&broken_refs),
             ));
         }
@@ -401,6 +441,15 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
         }
     }
 
+    // `frameworks/a.toml` and `frameworks/x/a.toml` would both be `/framework/a/`.
+    check_duplicates(
+        &frameworks,
+        |f| (f.slug.clone(), f.file.clone()),
+        "framework",
+        kind("frameworks"),
+        diags,
+    );
+
     let questions = match &sources.questions {
         Some(f) => parse_toml_file::<raw::RawQuestions>(f, diags)
             .and_then(|raw| catalog::questions(raw, &mut FileCtx::new(f, diags)))
@@ -421,7 +470,13 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
         kind("pages"),
         diags,
     );
-    check_alias_collisions(&vendors, kind("vendors"), diags);
+    check_alias_collisions(
+        &vendors,
+        &removed_vendors,
+        &reports,
+        &sources.content,
+        diags,
+    );
 
     if diags[before..]
         .iter()
@@ -430,6 +485,7 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
         return None;
     }
     vendors.sort_by(|a, b| a.slug.cmp(&b.slug));
+    removed_vendors.sort_by(|a, b| a.slug.cmp(&b.slug));
     reports.sort_by(|a, b| a.slug.cmp(&b.slug));
     frameworks.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -438,6 +494,7 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
     Some(Registry {
         config,
         vendors,
+        removed_vendors,
         certifications,
         reports,
         frameworks,
@@ -505,14 +562,48 @@ fn check_duplicates<T>(
     }
 }
 
-/// An alias must not shadow a real vendor URL or another alias.
-fn check_alias_collisions(vendors: &[Vendor], files: &[SourceFile], diags: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<String, &str> = vendors
-        .iter()
-        .map(|v| (format!("/vendor/{}/", v.slug), v.slug.as_str()))
+/// An alias must not shadow a vendor's or report's own URL (a tombstone's included) or
+/// another alias: `_redirects` runs before pages are looked up, so it would hide the page.
+fn check_alias_collisions(
+    vendors: &[Vendor],
+    removed: &[Vendor],
+    reports: &[Report],
+    files: &BTreeMap<String, Vec<SourceFile>>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let vendor_pages = vendors.iter().chain(removed);
+    let mut seen: BTreeMap<String, String> = vendor_pages
+        .clone()
+        .map(|v| {
+            (
+                format!("/vendor/{}/", v.slug),
+                format!("vendor `{}`", v.slug),
+            )
+        })
+        .chain(reports.iter().map(|r| {
+            (
+                format!("/register/{}/", r.slug),
+                format!("report `{}`", r.id),
+            )
+        }))
         .collect();
-    for v in vendors {
-        for (a, alias_span) in v.aliases.iter().zip(&v.alias_spans) {
+    let no_spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let owners = vendor_pages
+        .map(|v| {
+            (
+                &v.file,
+                format!("vendor `{}`", v.slug),
+                &v.aliases,
+                &v.alias_spans,
+            )
+        })
+        .chain(
+            reports
+                .iter()
+                .map(|r| (&r.file, format!("report `{}`", r.id), &r.aliases, &no_spans)),
+        );
+    for (file, owner, aliases, spans) in owners {
+        for (i, a) in aliases.iter().enumerate() {
             let norm = if a.ends_with('/') {
                 a.clone()
             } else {
@@ -520,20 +611,25 @@ fn check_alias_collisions(vendors: &[Vendor], files: &[SourceFile], diags: &mut 
             };
             if let Some(other) = seen.get(&norm) {
                 let text = files
-                    .iter()
-                    .find(|f| f.path == v.file)
+                    .values()
+                    .flatten()
+                    .find(|f| &f.path == file)
                     .map(|f| f.text.as_str())
                     .unwrap_or("");
-                let span = Some(alias_span.clone());
+                // Vendors keep their alias spans; otherwise find the quoted alias.
+                let span = spans
+                    .get(i)
+                    .cloned()
+                    .or_else(|| text.find(&format!("\"{a}\"")).map(|p| p..p + a.len() + 2));
                 diags.push(Diagnostic::error(
                     Code::Duplicate,
-                    &v.file,
+                    file,
                     text,
                     span,
-                    format!("alias `{a}` is already the address of `{other}`"),
+                    format!("alias `{a}` is already the address of {other}"),
                 ));
             } else {
-                seen.insert(norm, &v.slug);
+                seen.insert(norm, owner.clone());
             }
         }
     }

@@ -12,6 +12,7 @@ pub fn validate(
     body: String,
     certs: &[Certification],
     vendors: &[Vendor],
+    removed: &[Vendor],
     ctx: &mut FileCtx,
 ) -> Option<Report> {
     let before = ctx.diags.len();
@@ -39,7 +40,22 @@ pub fn validate(
         .with_help_in_place(format!("name the file `{}.{ext}`", id.to_lowercase()));
     }
     let certification = resolve_cert(&raw.certification, certs, ctx);
-    let vendor = if ctx.check_ref(
+    let gone = removed.iter().find(|v| &v.slug == raw.vendor.get_ref());
+    let vendor = if let Some(gone) = gone {
+        ctx.error(
+            Code::UnknownReference,
+            raw.vendor.span(),
+            format!(
+                "vendor `{}` is removed from the registry (status = \"removed\")",
+                gone.slug
+            ),
+        )
+        .with_help_in_place(format!(
+            "a removed vendor keeps only its tombstone page: delete this report, or list the vendor again in {}",
+            gone.file.display()
+        ));
+        None
+    } else if ctx.check_ref(
         "vendor",
         &raw.vendor,
         vendors.iter().map(|v| v.slug.as_str()),
@@ -74,6 +90,9 @@ pub fn validate(
             ),
         )
         .with_expected_in_place("a date on or after `approved`");
+    }
+    for a in &raw.aliases {
+        ctx.check_alias(a);
     }
     for u in raw.source_url.iter().chain(raw.monitoring_body_url.iter()) {
         ctx.check_url(u);
@@ -119,6 +138,9 @@ pub fn validate(
                 items: s.items,
             })
             .collect(),
+        aliases: raw.aliases.into_iter().map(|a| a.into_inner()).collect(),
         body,
+        approved_span: ctx.abs(raw.approved.span()),
+        valid_until_span: ctx.abs(raw.valid_until.span()),
     })
 }

@@ -7,7 +7,8 @@ use super::facts::{self, FactKind, FactValue, FLAG_QUALIFIERS};
 use super::parse::{is_slug, DiagExt, FileCtx};
 use super::raw::{FactTable, RawVendor};
 use super::{
-    Certificate, Certification, Config, Fact, FactSection, Holding, Incident, Score, Source, Vendor,
+    Certificate, Certification, Config, Fact, FactSection, Holding, Incident, Removal, Score,
+    Source, Vendor,
 };
 use crate::diagnostic::Code;
 use crate::suggest;
@@ -70,18 +71,9 @@ pub fn validate(
         ctx.check_url(w);
     }
     for a in &raw.aliases {
-        if !a.get_ref().starts_with('/')
-            || a.get_ref().contains(char::is_whitespace)
-            || a.get_ref().contains("..")
-        {
-            ctx.error(
-                Code::BadName,
-                a.span(),
-                format!("alias `{}` is not a site path", a.get_ref()),
-            )
-            .with_expected_in_place("an old path such as `/vendor/old-name/`");
-        }
+        ctx.check_alias(a);
     }
+    let removed = removal(&raw, ctx);
 
     let sections = [
         ("security_compliance", &raw.security_compliance),
@@ -109,6 +101,7 @@ pub fn validate(
             title: i.title.clone(),
             summary: i.summary.clone(),
             source_url: i.source_url.get_ref().clone(),
+            date_span: ctx.abs(i.date.span()),
         });
     }
     incidents.sort_by_key(|i| std::cmp::Reverse(i.date.first_day()));
@@ -178,6 +171,11 @@ pub fn validate(
                     number: c.number.clone(),
                 })
                 .collect(),
+            lapsed: h.lapsed,
+            span: ctx.abs(h.certification.span()),
+            issued_span: h.issued.as_ref().map(|d| ctx.abs(d.span())),
+            valid_until_span: h.valid_until.as_ref().map(|d| ctx.abs(d.span())),
+            as_of_span: h.as_of.as_ref().map(|d| ctx.abs(d.span())),
         });
     }
 
@@ -197,6 +195,8 @@ pub fn validate(
             url: s.url.get_ref().clone(),
             verified: *s.verified.get_ref(),
             verified_by: s.verified_by.clone(),
+            field_span: ctx.abs(s.field.span()),
+            verified_span: ctx.abs(s.verified.span()),
         });
     }
 
@@ -232,8 +232,51 @@ pub fn validate(
         incidents,
         holdings,
         sources,
+        removed,
         body,
     })
+}
+
+/// `status = "removed"` with the date and the reason, or `None`: the vendor is listed.
+fn removal(raw: &RawVendor, ctx: &mut FileCtx) -> Option<Removal> {
+    let status = raw.status.as_ref();
+    let removed = match status {
+        Some(s) => ctx.check_ref("status", s, ["listed", "removed"]) && s.get_ref() == "removed",
+        None => false,
+    };
+    if !removed {
+        let stray = raw
+            .removed_on
+            .as_ref()
+            .map(|d| d.span())
+            .or(raw.removed_reason.as_ref().map(|r| r.span()));
+        if let (Some(span), true) = (stray, status.is_none_or(|s| s.get_ref() == "listed")) {
+            ctx.error(
+                Code::MissingField,
+                span,
+                "`removed_on` and `removed_reason` apply only to a removed vendor",
+            )
+            .with_help_in_place("add status = \"removed\", or delete these keys");
+        }
+        return None;
+    }
+    match (&raw.removed_on, &raw.removed_reason) {
+        (Some(on), Some(reason)) if !reason.get_ref().trim().is_empty() => Some(Removal {
+            on: *on.get_ref(),
+            reason: reason.get_ref().clone(),
+        }),
+        _ => {
+            ctx.error(
+                Code::MissingField,
+                status.expect("removed implies a status").span(),
+                "a removed vendor needs `removed_on` and `removed_reason`",
+            )
+            .with_help_in_place(
+                "add removed_on = 2025-01-31 and removed_reason = \"...\"; the tombstone page shows both",
+            );
+            None
+        }
+    }
 }
 
 pub(super) fn resolve_cert(
@@ -252,7 +295,7 @@ fn fact_section(key: &str, table: &FactTable, ctx: &mut FileCtx) -> FactSection 
     let spec = facts::section(key).expect("section keys come from the spec");
     let mut rows = Vec::new();
     for field in spec.fields {
-        let Some((_, v)) = table.iter().find(|(k, _)| k.get_ref() == field.key) else {
+        let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == field.key) else {
             continue;
         };
         let raw = v.get_ref();
@@ -302,6 +345,7 @@ fn fact_section(key: &str, table: &FactTable, ctx: &mut FileCtx) -> FactSection 
             label: field.label,
             value,
             detail: raw.detail.clone(),
+            span: ctx.abs(k.span()),
         });
     }
     for k in table.keys() {

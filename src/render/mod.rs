@@ -35,6 +35,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "methodology.html",
     "page.html",
     "404.html",
+    "tombstone.html",
     "sitemap.xml",
 ];
 
@@ -183,7 +184,8 @@ fn render_pages(
     }
     let urls: Vec<String> = jobs
         .iter()
-        .filter(|j| j.url != "/404.html")
+        // The 404 page and tombstones of removed vendors are not pages to index.
+        .filter(|j| j.url != "/404.html" && j.template != "tombstone.html")
         .map(|j| j.url.clone())
         .collect();
     let sitemap = env

@@ -60,6 +60,15 @@ pub fn plan(reg: &Registry, der: &Derived) -> Vec<Job> {
             context! { vendor => v, questions => questions(reg), methodology => methodology(reg) },
         ));
     }
+    for v in &reg.removed_vendors {
+        let removal = v.removed.as_ref().expect("removed vendors carry a removal");
+        jobs.push(job(
+            vendor_url(&v.slug),
+            "tombstone.html",
+            v.name.clone(),
+            context! { vendor => context! { name => v.name.clone(), slug => v.slug.clone(), removed_on => removal.on.human(), removed_on_iso => removal.on.to_string(), reason => removal.reason.clone() } },
+        ));
+    }
     jobs.push(certifications_index(reg, der));
     for ci in 0..reg.certifications.len() {
         jobs.push(certification(reg, der, ci));
@@ -205,6 +214,7 @@ fn certification(reg: &Registry, der: &Derived, ci: usize) -> Job {
                 issued => h.issued.map(|d| d.human()),
                 valid_until => h.valid_until.map(|d| d.human()),
                 as_of => h.as_of.map(|d| d.human()),
+                lapsed => h.lapsed,
             });
         }
     }

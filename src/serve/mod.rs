@@ -244,11 +244,7 @@ impl Session {
                 return;
             }
         };
-        let opts = BuildOptions {
-            root: self.root.clone(),
-            build_date,
-            base_url: None,
-        };
+        let opts = BuildOptions::new(self.root.clone(), build_date);
         let old = read(&self.shared.site);
         let (mut result, reuse) = build_site_incremental(&opts, &self.keys);
         eprint!("{}", result.render_diagnostics(self.color));

@@ -1,0 +1,434 @@
+//! The registry as JSON: one envelope per file (`$schema`, `schema_version`, `build_date`) and
+//! plain serde view structs built from the model and the derived data, the same ones the pages
+//! are built from. Field names are the editor-facing keys, values are raw tokens (`yes`,
+//! `not_disclosed`) and ISO dates in the source's precision, so a consumer needs no labels.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::derive::Derived;
+use crate::model::{FactValue, Registry, Vendor};
+use crate::render::views::vendor_url;
+
+use super::api_reference::{certifications, framework, register};
+use super::{abs, compact_json_file, json_file, Out, SCHEMA_VERSION};
+
+/// Every JSON file of the API, keyed by output path.
+pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
+    // One file per vendor: built and serialized in parallel, like the pages.
+    let vendors: Vec<VendorJson> = (0..reg.vendors.len())
+        .into_par_iter()
+        .map(|vi| vendor(reg, der, vi))
+        .collect();
+    let removed: Vec<RemovedJson> = reg
+        .removed_vendors
+        .iter()
+        .map(|v| removed(reg, v))
+        .collect();
+    out.par_extend(vendors.par_iter().map(|v| {
+        let doc = Envelope::new(reg, der, "vendor", VendorDoc::Listed { vendor: v });
+        json_file(&format!("api/vendors/{}.json", v.slug), &doc)
+    }));
+    for v in &removed {
+        let doc = Envelope::new(reg, der, "vendor", VendorDoc::Removed { vendor: v });
+        out.push(json_file(&format!("api/vendors/{}.json", v.slug), &doc));
+    }
+    let doc = Envelope::new(
+        reg,
+        der,
+        "vendors",
+        VendorsDoc {
+            methodology: methodology(reg),
+            vendors: &vendors,
+            removed_vendors: &removed,
+        },
+    );
+    out.push(compact_json_file("api/vendors.json", &doc));
+    out.push(json_file(
+        "api/certifications.json",
+        &Envelope::new(reg, der, "certifications", certifications(reg, der)),
+    ));
+    out.push(json_file(
+        "api/register.json",
+        &Envelope::new(reg, der, "register", register(reg, der)),
+    ));
+    for fi in 0..reg.frameworks.len() {
+        let f = framework(reg, fi);
+        out.push(json_file(
+            &format!("api/frameworks/{}.json", f.framework.slug),
+            &Envelope::new(reg, der, "framework", f),
+        ));
+    }
+}
+
+/// What every file starts with. `$schema` names the JSON Schema the file validates against.
+#[derive(Serialize)]
+struct Envelope<T: Serialize> {
+    #[serde(rename = "$schema")]
+    schema: String,
+    schema_version: &'static str,
+    build_date: String,
+    site: Site,
+    #[serde(flatten)]
+    body: T,
+}
+
+#[derive(Serialize)]
+struct Site {
+    title: String,
+    base_url: String,
+}
+
+impl<T: Serialize> Envelope<T> {
+    fn new(reg: &Registry, der: &Derived, schema: &str, body: T) -> Self {
+        Envelope {
+            schema: abs(reg, &format!("/api/schema/{schema}.schema.json")),
+            schema_version: SCHEMA_VERSION,
+            build_date: der.build_date.to_date().to_string(),
+            site: Site {
+                title: reg.config.title.clone(),
+                base_url: reg.config.base_url.clone(),
+            },
+            body,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct VendorsDoc<'a> {
+    methodology: Methodology,
+    vendors: &'a [VendorJson],
+    removed_vendors: &'a [RemovedJson],
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum VendorDoc<'a> {
+    Listed { vendor: &'a VendorJson },
+    Removed { vendor: &'a RemovedJson },
+}
+
+/// Dimensions, weight profiles and bands: what a consumer needs to read the scores.
+#[derive(Serialize)]
+struct Methodology {
+    dimensions: Vec<KeyText>,
+    default_profile: String,
+    profiles: Vec<ProfileJson>,
+    bands: Vec<BandJson>,
+}
+
+#[derive(Serialize)]
+pub(super) struct KeyText {
+    pub(super) key: String,
+    pub(super) name: String,
+    pub(super) description: String,
+}
+
+#[derive(Serialize)]
+struct ProfileJson {
+    key: String,
+    name: String,
+    description: String,
+    /// Percent per dimension key; they sum to 100.
+    weights: BTreeMap<String, u32>,
+}
+
+#[derive(Serialize)]
+struct BandJson {
+    key: String,
+    name: String,
+    /// Inclusive lower bound; the band runs up to the next band's `min`.
+    min: f64,
+}
+
+fn methodology(reg: &Registry) -> Methodology {
+    let cfg = &reg.config;
+    Methodology {
+        dimensions: cfg
+            .dimensions
+            .iter()
+            .map(|d| KeyText {
+                key: d.key.clone(),
+                name: d.name.clone(),
+                description: d.description.clone(),
+            })
+            .collect(),
+        default_profile: cfg.profiles[cfg.default_profile].key.clone(),
+        profiles: cfg
+            .profiles
+            .iter()
+            .map(|p| ProfileJson {
+                key: p.key.clone(),
+                name: p.name.clone(),
+                description: p.description.clone(),
+                weights: cfg
+                    .dimensions
+                    .iter()
+                    .zip(&p.weights)
+                    .map(|(d, w)| (d.key.clone(), *w))
+                    .collect(),
+            })
+            .collect(),
+        bands: cfg
+            .bands
+            .iter()
+            .map(|b| BandJson {
+                key: b.key.clone(),
+                name: b.name.clone(),
+                min: b.min,
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct VendorJson {
+    pub slug: String,
+    status: &'static str,
+    pub name: String,
+    url: String,
+    category: String,
+    description: String,
+    hq_country: Option<String>,
+    hq_city: Option<String>,
+    founded: Option<i64>,
+    ticker: Option<String>,
+    parent: Option<String>,
+    employees: Option<String>,
+    stage: Option<String>,
+    website: Option<String>,
+    legal_entities: Vec<String>,
+    aliases: Vec<String>,
+    rating: Option<String>,
+    rating_reason: Option<String>,
+    /// Section key → fact key → value.
+    facts: BTreeMap<String, BTreeMap<String, FactJson>>,
+    /// Dimension key → score; `null` when the vendor is not yet scored.
+    scores: Option<BTreeMap<String, ScoreJson>>,
+    /// Profile key → composite; `null` when the vendor is not yet scored.
+    composites: Option<BTreeMap<String, CompositeJson>>,
+    certifications: Vec<HoldingJson>,
+    reports: Vec<String>,
+    incidents: Vec<IncidentJson>,
+    sources: Vec<SourceJson>,
+}
+
+#[derive(Serialize)]
+struct FactJson {
+    /// `yes`, `no`, `not_disclosed`, or the stated value.
+    value: String,
+    detail: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ScoreJson {
+    score: u8,
+    rationale: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct CompositeJson {
+    pub(super) value: f64,
+    pub(super) band: String,
+}
+
+#[derive(Serialize)]
+struct HoldingJson {
+    certification: String,
+    level: Option<String>,
+    scope: Option<String>,
+    issued: Option<String>,
+    valid_until: Option<String>,
+    as_of: Option<String>,
+    note: Option<String>,
+    source: String,
+    source_url: Option<String>,
+    certificates: Vec<CertificateJson>,
+}
+
+#[derive(Serialize)]
+struct CertificateJson {
+    label: Option<String>,
+    number: String,
+}
+
+#[derive(Serialize)]
+struct IncidentJson {
+    date: String,
+    title: String,
+    summary: String,
+    source_url: String,
+}
+
+#[derive(Serialize)]
+struct SourceJson {
+    field: String,
+    url: String,
+    verified: String,
+    verified_by: String,
+}
+
+/// A removed vendor: what its tombstone page says.
+#[derive(Serialize)]
+pub struct RemovedJson {
+    pub slug: String,
+    status: &'static str,
+    name: String,
+    url: String,
+    removed_on: String,
+    removed_reason: String,
+}
+
+fn fact_value(v: &FactValue) -> String {
+    match v {
+        FactValue::Yes => "yes".into(),
+        FactValue::No => "no".into(),
+        FactValue::NotDisclosed => "not_disclosed".into(),
+        FactValue::Stated(s) => s.clone(),
+    }
+}
+
+fn date(d: Option<crate::date::PartialDate>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
+    let v = &reg.vendors[vi];
+    let cfg = &reg.config;
+    let facts = v
+        .facts
+        .iter()
+        .filter(|s| !s.rows.is_empty())
+        .map(|s| {
+            let rows = s
+                .rows
+                .iter()
+                .map(|f| {
+                    (
+                        f.key.to_string(),
+                        FactJson {
+                            value: fact_value(&f.value),
+                            detail: f.detail.clone(),
+                        },
+                    )
+                })
+                .collect();
+            (s.key.to_string(), rows)
+        })
+        .collect();
+    let scores = v.scores.as_ref().map(|scores| {
+        cfg.dimensions
+            .iter()
+            .zip(scores)
+            .map(|(d, s)| {
+                (
+                    d.key.clone(),
+                    ScoreJson {
+                        score: s.value,
+                        rationale: s.rationale.clone(),
+                    },
+                )
+            })
+            .collect()
+    });
+    let composites = der.composites[vi].as_ref().map(|cs| {
+        cfg.profiles
+            .iter()
+            .zip(cs)
+            .map(|(p, c)| {
+                (
+                    p.key.clone(),
+                    CompositeJson {
+                        value: c.value(),
+                        band: cfg.bands[c.band].key.clone(),
+                    },
+                )
+            })
+            .collect()
+    });
+    VendorJson {
+        slug: v.slug.clone(),
+        status: "listed",
+        name: v.name.clone(),
+        url: abs(reg, &vendor_url(&v.slug)),
+        category: cfg.categories[v.category].key.clone(),
+        description: v.description.clone(),
+        hq_country: v.hq_country.clone(),
+        hq_city: v.hq_city.clone(),
+        founded: v.founded,
+        ticker: v.ticker.clone(),
+        parent: v.parent.clone(),
+        employees: v.employees.clone(),
+        stage: v.stage.clone(),
+        website: v.website.clone(),
+        legal_entities: v.legal_entities.clone(),
+        aliases: v.aliases.clone(),
+        rating: v.rating.map(|r| cfg.ratings[r].key.clone()),
+        rating_reason: v.rating_reason.clone(),
+        facts,
+        scores,
+        composites,
+        certifications: v.holdings.iter().map(|h| holding(reg, h)).collect(),
+        reports: der.reports_by_vendor[vi]
+            .iter()
+            .map(|ri| reg.reports[*ri].id.clone())
+            .collect(),
+        incidents: v
+            .incidents
+            .iter()
+            .map(|i| IncidentJson {
+                date: i.date.to_string(),
+                title: i.title.clone(),
+                summary: i.summary.clone(),
+                source_url: i.source_url.clone(),
+            })
+            .collect(),
+        sources: v
+            .sources
+            .iter()
+            .map(|s| SourceJson {
+                field: s.field.clone(),
+                url: s.url.clone(),
+                verified: s.verified.to_string(),
+                verified_by: s.verified_by.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn holding(reg: &Registry, h: &crate::model::Holding) -> HoldingJson {
+    let c = &reg.certifications[h.certification];
+    HoldingJson {
+        certification: c.slug.clone(),
+        level: h.level.map(|l| c.levels[l].key.clone()),
+        scope: h.scope.clone(),
+        issued: date(h.issued),
+        valid_until: date(h.valid_until),
+        as_of: date(h.as_of),
+        note: h.note.clone(),
+        source: h.source.clone(),
+        source_url: h.source_url.clone(),
+        certificates: h
+            .certificates
+            .iter()
+            .map(|c| CertificateJson {
+                label: c.label.clone(),
+                number: c.number.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn removed(reg: &Registry, v: &Vendor) -> RemovedJson {
+    let r = v.removed.as_ref().expect("removed vendors carry a removal");
+    RemovedJson {
+        slug: v.slug.clone(),
+        status: "removed",
+        name: v.name.clone(),
+        url: abs(reg, &vendor_url(&v.slug)),
+        removed_on: r.on.to_string(),
+        removed_reason: r.reason.clone(),
+    }
+}

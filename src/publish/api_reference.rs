@@ -1,0 +1,263 @@
+//! The reference documents of the JSON API: certifications, the register of verification
+//! reports, and each framework with its cross-walk. See `api.rs` for the envelope.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::abs;
+use super::api::{CompositeJson, KeyText};
+use crate::derive::Derived;
+use crate::model::Registry;
+use crate::render::views::{cert_url, framework_url, report_url};
+
+#[derive(Serialize)]
+pub(super) struct CertificationsDoc {
+    certifications: Vec<CertificationJson>,
+}
+
+#[derive(Serialize)]
+struct CertificationJson {
+    slug: String,
+    name: String,
+    short_name: String,
+    kind: String,
+    issuer: String,
+    region: String,
+    url: String,
+    scheme_url: Option<String>,
+    levels: Vec<KeyText>,
+    /// Slugs of the listed vendors holding it.
+    holders: Vec<String>,
+    /// IDs of the verification reports under it.
+    reports: Vec<String>,
+}
+
+pub(super) fn certifications(reg: &Registry, der: &Derived) -> CertificationsDoc {
+    CertificationsDoc {
+        certifications: reg
+            .certifications
+            .iter()
+            .enumerate()
+            .map(|(ci, c)| CertificationJson {
+                slug: c.slug.clone(),
+                name: c.name.clone(),
+                short_name: c.short_name.clone(),
+                kind: c.kind.clone(),
+                issuer: c.issuer.clone(),
+                region: c.region.clone(),
+                url: abs(reg, &cert_url(&c.slug)),
+                scheme_url: c.url.clone(),
+                levels: c
+                    .levels
+                    .iter()
+                    .map(|l| KeyText {
+                        key: l.key.clone(),
+                        name: l.name.clone(),
+                        description: l.description.clone(),
+                    })
+                    .collect(),
+                holders: der.holders_by_cert[ci]
+                    .iter()
+                    .map(|vi| reg.vendors[*vi].slug.clone())
+                    .collect(),
+                reports: der.reports_by_cert[ci]
+                    .iter()
+                    .map(|ri| reg.reports[*ri].id.clone())
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct RegisterDoc {
+    /// A report is `expiring` this many days before its validity ends.
+    expiring_within_days: i64,
+    reports: Vec<ReportJson>,
+}
+
+#[derive(Serialize)]
+struct ReportJson {
+    id: String,
+    url: String,
+    vendor: String,
+    certification: String,
+    scheme_version: Option<String>,
+    level: Option<String>,
+    declaring_entity: String,
+    monitoring_body: String,
+    monitoring_body_url: Option<String>,
+    approved: String,
+    valid_until: String,
+    /// The last day `valid_until` covers (`2023-06` → `2023-06-30`).
+    valid_through: String,
+    /// `valid`, `expiring` or `expired` on the build date.
+    status: &'static str,
+    earlier_reports: Vec<String>,
+    aliases: Vec<String>,
+    source: String,
+    source_url: Option<String>,
+    controls_examined: Vec<String>,
+    services: Vec<ServicesJson>,
+}
+
+#[derive(Serialize)]
+struct ServicesJson {
+    category: String,
+    items: Vec<String>,
+}
+
+pub(super) fn register(reg: &Registry, der: &Derived) -> RegisterDoc {
+    RegisterDoc {
+        expiring_within_days: reg.config.expiring_within_days,
+        reports: reg
+            .reports
+            .iter()
+            .enumerate()
+            .map(|(ri, r)| {
+                let c = &reg.certifications[r.certification];
+                ReportJson {
+                    id: r.id.clone(),
+                    url: abs(reg, &report_url(&r.slug)),
+                    vendor: reg.vendors[r.vendor].slug.clone(),
+                    certification: c.slug.clone(),
+                    scheme_version: r.scheme_version.clone(),
+                    level: r.level.map(|l| c.levels[l].key.clone()),
+                    declaring_entity: r.declaring_entity.clone(),
+                    monitoring_body: r.monitoring_body.clone(),
+                    monitoring_body_url: r.monitoring_body_url.clone(),
+                    approved: r.approved.to_string(),
+                    valid_until: r.valid_until.to_string(),
+                    valid_through: r.valid_until.last_day().to_date().to_string(),
+                    status: der.report_status[ri].key(),
+                    earlier_reports: r.earlier_reports.clone(),
+                    aliases: r.aliases.clone(),
+                    source: r.source.clone(),
+                    source_url: r.source_url.clone(),
+                    controls_examined: r.controls_examined.clone(),
+                    services: r
+                        .services
+                        .iter()
+                        .map(|s| ServicesJson {
+                            category: s.category.clone(),
+                            items: s.items.clone(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct FrameworkDoc {
+    pub(super) framework: FrameworkJson,
+    /// Per listed vendor: the mean of its scores on each entry's dimensions.
+    crosswalk: Vec<CrosswalkRow>,
+}
+
+#[derive(Serialize)]
+pub(super) struct FrameworkJson {
+    pub(super) slug: String,
+    name: String,
+    short_name: String,
+    version: String,
+    publisher: String,
+    url: String,
+    source_url: Option<String>,
+    description: String,
+    entry_label: String,
+    entries: Vec<EntryJson>,
+}
+
+#[derive(Serialize)]
+struct EntryJson {
+    id: String,
+    title: String,
+    description: String,
+    url: String,
+    /// TrustAtlas dimension keys the entry maps to.
+    dimensions: Vec<String>,
+    categories: Vec<SubEntryJson>,
+}
+
+#[derive(Serialize)]
+struct SubEntryJson {
+    id: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct CrosswalkRow {
+    vendor: String,
+    /// Entry ID → mean score and band; `null` for a vendor not yet scored.
+    cells: Option<BTreeMap<String, CompositeJson>>,
+}
+
+pub(super) fn framework(reg: &Registry, fi: usize) -> FrameworkDoc {
+    let f = &reg.frameworks[fi];
+    let cfg = &reg.config;
+    let entries = f
+        .entries
+        .iter()
+        .map(|e| EntryJson {
+            id: e.id.clone(),
+            title: e.title.clone(),
+            description: e.description.clone(),
+            url: abs(reg, &format!("/framework/{}/{}/", f.slug, e.slug)),
+            dimensions: e
+                .dimensions
+                .iter()
+                .map(|d| cfg.dimensions[*d].key.clone())
+                .collect(),
+            categories: e
+                .categories
+                .iter()
+                .map(|c| SubEntryJson {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let crosswalk = reg
+        .vendors
+        .iter()
+        .map(|v| CrosswalkRow {
+            vendor: v.slug.clone(),
+            cells: v.scores.as_ref().map(|scores| {
+                let values: Vec<u8> = scores.iter().map(|s| s.value).collect();
+                f.entries
+                    .iter()
+                    .filter_map(|e| {
+                        let m = crate::derive::mean_score(&values, &e.dimensions)?;
+                        let band = crate::derive::band_for(m, &cfg.bands);
+                        Some((
+                            e.id.clone(),
+                            CompositeJson {
+                                value: m,
+                                band: cfg.bands[band].key.clone(),
+                            },
+                        ))
+                    })
+                    .collect()
+            }),
+        })
+        .collect();
+    FrameworkDoc {
+        framework: FrameworkJson {
+            slug: f.slug.clone(),
+            name: f.name.clone(),
+            short_name: f.short_name.clone(),
+            version: f.version.clone(),
+            publisher: f.publisher.clone(),
+            url: abs(reg, &framework_url(&f.slug)),
+            source_url: f.url.clone(),
+            description: f.description.clone(),
+            entry_label: f.entry_label.clone(),
+            entries,
+        },
+        crosswalk,
+    }
+}
