@@ -32,6 +32,9 @@ struct Args {
     /// Template edits to time (each re-renders every page).
     #[arg(long, default_value_t = 3)]
     template_edits: usize,
+    /// Passed to `serve --max-files`: generated registries outgrow Pages' Free-plan 20,000.
+    #[arg(long, default_value_t = 100_000)]
+    max_files: u32,
     /// Give up on one reload after this many seconds.
     #[arg(long, default_value_t = 600)]
     timeout: u64,
@@ -53,6 +56,8 @@ fn main() {
     let mut child = Command::new(&args.bin)
         .args(["serve", "--port", "0", "--root"])
         .arg(&args.root)
+        .arg("--max-files")
+        .arg(args.max_files.to_string())
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -64,6 +64,9 @@ enum Command {
         /// WSL, containers).
         #[arg(long)]
         poll: bool,
+        /// Most files the site may hold, as for `build` (overrides `[deploy] max_files`).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        max_files: Option<u32>,
         /// Print how long each stage of every rebuild took.
         #[arg(long)]
         timings: bool,
@@ -150,6 +153,7 @@ fn main() -> ExitCode {
             port,
             open,
             poll,
+            max_files,
             timings,
         } => serve(ServeOptions {
             root,
@@ -157,6 +161,7 @@ fn main() -> ExitCode {
             port,
             open,
             poll,
+            max_files,
             timings,
             color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }),

@@ -55,6 +55,8 @@ pub struct ServeOptions {
     pub color: bool,
     /// Print how long each stage of every rebuild took.
     pub timings: bool,
+    /// Overrides `[deploy] max_files`, as `build --max-files` does.
+    pub max_files: Option<u32>,
 }
 
 /// What the request threads read; swapped whole after each build.
@@ -106,7 +108,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
 
     eprintln!("building {} ...", root.display());
-    let mut session = Session::new(root.clone(), opts.color, opts.timings);
+    let mut session = Session::new(root.clone(), &opts);
     session.rebuild(&ChangeSet::default());
     let workers: Vec<_> = (0..WORKERS)
         .map(|_| {
@@ -200,6 +202,7 @@ struct Session {
     root: PathBuf,
     color: bool,
     timings: bool,
+    max_files: Option<u32>,
     shared: Arc<Shared>,
     keys: PageKeys,
     state: u64,
@@ -207,7 +210,7 @@ struct Session {
 }
 
 impl Session {
-    fn new(root: PathBuf, color: bool, timings: bool) -> Session {
+    fn new(root: PathBuf, opts: &ServeOptions) -> Session {
         // States start from the clock so a page left open across a restart of `serve` never
         // mistakes the new session's state for its own.
         let state = SystemTime::now()
@@ -216,8 +219,9 @@ impl Session {
             .unwrap_or(1);
         Session {
             root,
-            color,
-            timings,
+            color: opts.color,
+            timings: opts.timings,
+            max_files: opts.max_files,
             shared: Arc::new(Shared {
                 site: RwLock::new(Arc::new(Site::default())),
                 dev: RwLock::new(Arc::new(DevState {
@@ -244,7 +248,8 @@ impl Session {
                 return;
             }
         };
-        let opts = BuildOptions::new(self.root.clone(), build_date);
+        let mut opts = BuildOptions::new(self.root.clone(), build_date);
+        opts.max_files = self.max_files;
         let old = read(&self.shared.site);
         let (mut result, reuse) = build_site_incremental(&opts, &self.keys);
         eprint!("{}", result.render_diagnostics(self.color));
