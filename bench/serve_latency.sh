@@ -10,7 +10,8 @@
 #   VENDORS=1000 EDITS=9 bench/serve_latency.sh
 #
 # The registry goes to $DIR (default on tmpfs: the disk here is slow and noisy). $GEN is
-# the generator command; it defaults to this repository's example.
+# the generator command; it defaults to this repository's example. The registry must build:
+# one that `build` refuses (e.g. a file over Pages' 25 MiB limit) only shows its errors.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -69,7 +69,10 @@ fn main() {
     // The server's own account of each build ("rebuilt in N ms ..."), echoed as it comes.
     std::thread::spawn(move || {
         for line in stderr.lines().map_while(Result::ok) {
-            if line.contains("rebuilt in") || line.starts_with("built ") {
+            if line.contains("rebuilt in")
+                || line.starts_with("built ")
+                || line.starts_with("error")
+            {
                 eprintln!("    serve: {line}");
             }
         }
@@ -92,6 +95,11 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
+    let home = get(&addr, "/");
+    if home.starts_with("HTTP/1.1 500") {
+        eprintln!("the site does not build (errors above), so there is nothing to time");
+        std::process::exit(1);
+    }
     let mut stream = Stream::open(&addr, timeout);
     let vendor = pick_vendor(&args.root);
     let slug = vendor
