@@ -9,6 +9,7 @@ use crate::derive::{self, Derived};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::model::{self, Registry};
 use crate::publish;
+use crate::render::memo::PageKeys;
 use crate::render::{self, OutputFile};
 use crate::source::{self, SiteSources};
 
@@ -89,6 +90,29 @@ impl BuildResult {
 
 /// Runs the pipeline up to rendered pages in memory.
 pub fn build_site(opts: &BuildOptions) -> BuildResult {
+    run(opts, None).0
+}
+
+/// What an incremental build reuses from the one before it.
+#[derive(Debug, Default)]
+pub struct Reuse {
+    /// Pages left out of [`BuildResult::files`] because their inputs did not change: their
+    /// bytes are those of the previous build.
+    pub pages: Vec<String>,
+    /// Keys of every page, to pass to the next incremental build.
+    pub keys: PageKeys,
+}
+
+/// Like [`build_site`], but only pages whose inputs changed since the build that produced
+/// `previous` are rendered (for `serve`). Loading, validation and derivation run in full, so
+/// diagnostics are exactly those of a full build. With the earlier bytes of the reused pages,
+/// the files equal those of a full build.
+pub fn build_site_incremental(opts: &BuildOptions, previous: &PageKeys) -> (BuildResult, Reuse) {
+    run(opts, Some(previous))
+}
+
+fn run(opts: &BuildOptions, previous: Option<&PageKeys>) -> (BuildResult, Reuse) {
+    let mut reuse = Reuse::default();
     let mut timings = Vec::new();
     let mut diags = Vec::new();
     let t = Instant::now();
@@ -128,13 +152,21 @@ pub fn build_site(opts: &BuildOptions) -> BuildResult {
         let derived = derive::derive(reg, opts.build_date);
         timings.push(("derive", t.elapsed()));
         let t = Instant::now();
-        let rendered = render::render(reg, &derived, &sources);
+        let rendered = match previous {
+            Some(prev) => render::render_incremental(reg, &derived, &sources, prev),
+            None => render::render(reg, &derived, &sources).map(|files| render::Rendered {
+                files,
+                reused: Vec::new(),
+                keys: PageKeys::new(),
+            }),
+        };
         timings.push(("render", t.elapsed()));
         let t = Instant::now();
-        match rendered.and_then(|mut files| {
-            publish::publish(reg, &derived, &sources, opts.max_files, &mut files).map(|()| files)
-        }) {
-            Ok(files) => result.files = Some(files),
+        match rendered.and_then(|r| publish_incremental(reg, &derived, &sources, opts, r)) {
+            Ok((files, r)) => {
+                result.files = Some(files);
+                reuse = r;
+            }
             Err(d) => diags.extend(d),
         }
         timings.push(("publish", t.elapsed()));
@@ -145,5 +177,36 @@ pub fn build_site(opts: &BuildOptions) -> BuildResult {
     result.sources = sources;
     result.registry = registry;
     result.timings = timings;
-    result
+    (result, reuse)
+}
+
+/// `publish` checks the whole site (file count, 404 page, sizes, which paths exist), so it
+/// sees the reused pages too, as stand-ins with their paths and no bytes. That gives the same
+/// diagnostics as a full build: a reused page is byte-identical to one that passed these
+/// checks in the build it came from, and every other check looks at paths only. The
+/// stand-ins are taken out again afterwards (`publish` only adds files, at paths no page
+/// has: `api/`, feeds, `robots.txt`, `_headers`, `_redirects`).
+fn publish_incremental(
+    reg: &Registry,
+    derived: &Derived,
+    sources: &SiteSources,
+    opts: &BuildOptions,
+    rendered: render::Rendered,
+) -> Result<(Vec<OutputFile>, Reuse), Vec<Diagnostic>> {
+    let mut files = rendered.files;
+    files.extend(rendered.reused.iter().map(|path| OutputFile {
+        path: path.clone(),
+        bytes: Vec::new(),
+    }));
+    publish::publish(reg, derived, sources, opts.max_files, &mut files)?;
+    let reused: std::collections::HashSet<&str> =
+        rendered.reused.iter().map(String::as_str).collect();
+    files.retain(|f| !(f.bytes.is_empty() && reused.contains(f.path.as_str())));
+    Ok((
+        files,
+        Reuse {
+            pages: rendered.reused,
+            keys: rendered.keys,
+        },
+    ))
 }

@@ -2,6 +2,7 @@
 //! errors (clap uses 2 for usage errors too).
 
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -9,6 +10,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 use trustatlas::build::{build_site, BuildOptions};
+use trustatlas::serve::{self, ServeOptions};
 use trustatlas::{date, emit, output};
 
 #[derive(Parser)]
@@ -40,6 +42,32 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
         max_files: Option<u32>,
         /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Serve the site locally, rebuild on every change and reload open pages. Serves from
+    /// memory: public/ is never touched.
+    Serve {
+        /// Folder holding site.toml, content/, themes/ and static/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on. The default keeps the site on this machine.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Port to listen on; 0 picks a free one. The URL is printed either way.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of using file-system notifications (network drives,
+        /// WSL, containers).
+        #[arg(long)]
+        poll: bool,
+        /// Most files the site may hold, as for `build` (overrides `[deploy] max_files`).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        max_files: Option<u32>,
+        /// Print how long each stage of every rebuild took.
         #[arg(long)]
         timings: bool,
     },
@@ -119,6 +147,38 @@ fn main() -> ExitCode {
         } => check(root, strict, format),
         Command::Schema { out } => schema(&out),
         Command::New { what, root, toml } => new(what, &root, toml),
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            poll,
+            max_files,
+            timings,
+        } => serve(ServeOptions {
+            root,
+            bind,
+            port,
+            open,
+            poll,
+            max_files,
+            timings,
+            color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }),
+    }
+}
+
+fn serve(opts: ServeOptions) -> ExitCode {
+    if let Err(e) = date::build_date_from_env() {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    match serve::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

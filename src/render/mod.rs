@@ -2,6 +2,7 @@
 //! parallel, plus the sitemap and the theme's and site's static files.
 
 mod markdown;
+pub mod memo;
 mod pages;
 pub mod views;
 
@@ -52,6 +53,38 @@ pub fn render(
     der: &Derived,
     sources: &SiteSources,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_pages(reg, der, sources, None).map(|r| r.files)
+}
+
+/// What an incremental render produced.
+pub struct Rendered {
+    /// Every file whose bytes were produced by this render (pages whose key changed, the
+    /// sitemap, assets and static files), sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Pages whose key matched `previous`: their bytes are those of the earlier render.
+    pub reused: Vec<String>,
+    /// The key of every page, for the next render.
+    pub keys: memo::PageKeys,
+}
+
+/// Renders only the pages whose inputs changed since the render that produced `previous`
+/// (see [`memo`]); the rest are listed in [`Rendered::reused`]. Together with the earlier
+/// bytes of those pages the result equals a full [`render`].
+pub fn render_incremental(
+    reg: &Registry,
+    der: &Derived,
+    sources: &SiteSources,
+    previous: &memo::PageKeys,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    render_pages(reg, der, sources, Some(previous))
+}
+
+fn render_pages(
+    reg: &Registry,
+    der: &Derived,
+    sources: &SiteSources,
+    previous: Option<&memo::PageKeys>,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let theme_dir = PathBuf::from("themes")
         .join(&reg.config.theme)
         .join("templates");
@@ -99,9 +132,7 @@ pub fn render(
         .iter()
         .map(|p| context! { url => format!("/{}/", p.slug), label => p.title.clone() })
         .collect();
-    env.add_global(
-        "site",
-        context! {
+    let site = context! {
             title => reg.config.title.clone(),
             description => reg.config.description.clone(),
             base_url => reg.config.base_url.clone(),
@@ -110,23 +141,40 @@ pub fn render(
             build_date => date.to_string(),
             build_date_human => date.human(),
             pages => pages_nav,
-        },
-    );
+    };
+    let env_key = previous.map(|_| memo::environment_key(&sources.templates, &site));
+    env.add_global("site", site);
 
     let jobs = pages::plan(reg, der);
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let rendered: Vec<Result<Page, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
+            let key = env_key.map(|e| memo::page_key(e, job.template, &job.url, &job.title, &job.ctx));
+            if let (Some(k), Some(prev)) = (key, previous) {
+                if prev.get(&job.path) == Some(&k) {
+                    return Ok(Page::Reused(job.path.clone(), k));
+                }
+            }
             let tmpl = env.get_template(job.template).map_err(|e| template_error(&theme_dir, sources, &e))?;
             let ctx = context! { page_url => job.url.clone(), page_title => job.title.clone(), ..job.ctx.clone() };
             let html = tmpl.render(ctx).map_err(|e| template_error(&theme_dir, sources, &e))?;
-            Ok(OutputFile { path: job.path.clone(), bytes: html.into_bytes() })
+            Ok(Page::Rendered(OutputFile { path: job.path.clone(), bytes: html.into_bytes() }, key))
         })
         .collect();
     let mut files = Vec::with_capacity(rendered.len() + assets.len() + 1);
+    let (mut reused, mut keys) = (Vec::new(), memo::PageKeys::new());
     for r in rendered {
         match r {
-            Ok(f) => files.push(f),
+            Ok(Page::Rendered(f, key)) => {
+                if let Some(k) = key {
+                    keys.insert(f.path.clone(), k);
+                }
+                files.push(f);
+            }
+            Ok(Page::Reused(path, k)) => {
+                keys.insert(path.clone(), k);
+                reused.push(path);
+            }
             Err(d) => diags.push(d),
         }
     }
@@ -150,7 +198,11 @@ pub fn render(
     });
     files.extend(assets);
     // Files from `static/` are copied as they are; a generated page always wins a clash.
-    let taken: std::collections::BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    let taken: std::collections::BTreeSet<String> = files
+        .iter()
+        .map(|f| f.path.clone())
+        .chain(reused.iter().cloned())
+        .collect();
     for (path, bytes) in &sources.static_files {
         if !taken.contains(path) {
             files.push(OutputFile {
@@ -160,7 +212,18 @@ pub fn render(
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(Rendered {
+        files,
+        reused,
+        keys,
+    })
+}
+
+/// One page of an incremental render: rendered now (with its key, when keys are kept), or
+/// unchanged since the previous render.
+enum Page {
+    Rendered(OutputFile, Option<memo::PageKey>),
+    Reused(String, memo::PageKey),
 }
 
 /// The theme's static files under `/assets/`; stylesheets get a content hash in their name so
