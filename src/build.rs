@@ -11,6 +11,7 @@ use crate::derive::{self, Derived};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::model::{self, Registry};
 use crate::publish;
+use crate::render::memo::PageKeys;
 use crate::render::{self, OutputFile};
 use crate::source::{self, SiteSources};
 
@@ -23,6 +24,19 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Overrides `[deploy] max_files` from site.toml (`--max-files`).
     pub max_files: Option<u32>,
+}
+
+impl BuildOptions {
+    /// Options for building the site under `root` as of `build_date`, with site.toml's own
+    /// base URL and file limit.
+    pub fn new(root: impl Into<PathBuf>, build_date: Day) -> Self {
+        BuildOptions {
+            root: root.into(),
+            build_date,
+            base_url: None,
+            max_files: None,
+        }
+    }
 }
 
 /// What one run of the pipeline produced.
@@ -89,6 +103,24 @@ pub fn build_site(opts: &BuildOptions) -> BuildResult {
     run(opts, None)
 }
 
+/// What an incremental build reuses from the one before it.
+#[derive(Debug, Default)]
+pub struct Reuse {
+    /// Pages left out of [`BuildResult::files`] because their inputs did not change: their
+    /// bytes are those of the previous build.
+    pub pages: Vec<String>,
+    /// Keys of every page, to pass to the next incremental build.
+    pub keys: PageKeys,
+}
+
+/// Like [`build_site`], but only pages whose inputs changed since the build that produced
+/// `previous` are rendered (for `serve`). Loading, validation and derivation run in full, so
+/// diagnostics are exactly those of a full build. With the earlier bytes of the reused pages,
+/// the files equal those of a full build.
+pub fn build_site_incremental(opts: &BuildOptions, previous: &PageKeys) -> (BuildResult, Reuse) {
+    run_with(opts, None, None, Some(previous))
+}
+
 /// Runs the pipeline, handing every file to `sink` as soon as it is rendered instead of
 /// keeping the site in memory (`files` stays `None`): what `build` uses, so memory does not
 /// grow with the size of the output. On errors the sink may already have had some files.
@@ -103,18 +135,23 @@ pub fn build_site_cached(
     sink: Sink,
     cache: &dyn render::PageCache,
 ) -> BuildResult {
-    run_with(opts, Some(sink), Some(cache))
+    run_with(opts, Some(sink), Some(cache), None).0
 }
 
 fn run(opts: &BuildOptions, sink: Option<Sink>) -> BuildResult {
-    run_with(opts, sink, None)
+    run_with(opts, sink, None, None).0
 }
 
+/// The pipeline. `sink`: stream files instead of collecting them (`build`); `cache`: keep
+/// unchanged vendor pages in the output (`build`); `previous`: render only pages whose keys
+/// changed since an earlier collected build (`serve`).
 fn run_with(
     opts: &BuildOptions,
     sink: Option<Sink>,
     cache: Option<&dyn render::PageCache>,
-) -> BuildResult {
+    previous: Option<&PageKeys>,
+) -> (BuildResult, Reuse) {
+    let mut reuse = Reuse::default();
     let mut timings = Vec::new();
     let mut diags = Vec::new();
     let t = Instant::now();
@@ -178,16 +215,21 @@ fn run_with(
         let publish_started;
         match sink {
             None => {
-                let rendered = render::render(reg, &derived, &sources);
+                let rendered = match previous {
+                    Some(prev) => render::render_incremental(reg, &derived, &sources, prev),
+                    None => render::render(reg, &derived, &sources).map(|files| render::Rendered {
+                        files,
+                        reused: Vec::new(),
+                        keys: PageKeys::new(),
+                    }),
+                };
                 timings.push(("render", t.elapsed()));
                 publish_started = Instant::now();
-                match rendered.and_then(|mut files| {
-                    publish::publish(reg, &derived, &sources, opts.max_files, &mut files)
-                        .map(|()| files)
-                }) {
-                    Ok(files) => {
-                        result.file_count = files.len();
+                match rendered.and_then(|r| publish_incremental(reg, &derived, &sources, opts, r)) {
+                    Ok((files, r)) => {
+                        result.file_count = files.len() + r.pages.len();
                         result.files = Some(files);
+                        reuse = r;
                     }
                     Err(d) => diags.extend(d),
                 }
@@ -262,5 +304,36 @@ fn run_with(
     result.sources = sources;
     result.registry = registry;
     result.timings = timings;
-    result
+    (result, reuse)
+}
+
+/// `publish` checks the whole site (file count, 404 page, sizes, which paths exist), so it
+/// sees the reused pages too, as stand-ins with their paths and no bytes. That gives the same
+/// diagnostics as a full build: a reused page is byte-identical to one that passed these
+/// checks in the build it came from, and every other check looks at paths only. The
+/// stand-ins are taken out again afterwards (`publish` only adds files, at paths no page
+/// has: `api/`, feeds, `robots.txt`, `_headers`, `_redirects`).
+fn publish_incremental(
+    reg: &Registry,
+    derived: &Derived,
+    sources: &SiteSources,
+    opts: &BuildOptions,
+    rendered: render::Rendered,
+) -> Result<(Vec<OutputFile>, Reuse), Vec<Diagnostic>> {
+    let mut files = rendered.files;
+    files.extend(rendered.reused.iter().map(|path| OutputFile {
+        path: path.clone(),
+        bytes: Vec::new(),
+    }));
+    publish::publish(reg, derived, sources, opts.max_files, &mut files)?;
+    let reused: std::collections::HashSet<&str> =
+        rendered.reused.iter().map(String::as_str).collect();
+    files.retain(|f| !(f.bytes.is_empty() && reused.contains(f.path.as_str())));
+    Ok((
+        files,
+        Reuse {
+            pages: rendered.reused,
+            keys: rendered.keys,
+        },
+    ))
 }

@@ -53,9 +53,44 @@ pub enum Code {
     DeployLimit,
     /// A line of `static/_headers` or `static/_redirects` that Pages would ignore.
     DeployRules,
+    /// A link or `#anchor` in the rendered site that leads nowhere (`check` only).
+    BrokenLink,
+    /// A certificate shown as held although its validity has ended (`check` only).
+    ExpiredHolding,
+    /// Warning: facts of a vendor that no `[[sources]]` row cites.
+    UncitedFact,
+    /// Warning: a source not re-verified for over a year.
+    StaleSource,
+    /// Warning: a verification report whose validity ends soon.
+    ReportExpiring,
 }
 
 impl Code {
+    /// Every code, for documentation tests and `--explain`-style listings.
+    pub const ALL: &'static [Code] = &[
+        Code::Io,
+        Code::Syntax,
+        Code::FrontMatter,
+        Code::WrongType,
+        Code::UnknownField,
+        Code::MissingField,
+        Code::UnknownReference,
+        Code::Duplicate,
+        Code::BadDate,
+        Code::OutOfRange,
+        Code::BadConfig,
+        Code::BadName,
+        Code::BadUrl,
+        Code::ExpiredHolding,
+        Code::Template,
+        Code::BrokenLink,
+        Code::DeployLimit,
+        Code::DeployRules,
+        Code::UncitedFact,
+        Code::StaleSource,
+        Code::ReportExpiring,
+    ];
+
     /// The short code printed as `error[E0103]`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -75,6 +110,11 @@ impl Code {
             Code::Template => "E0400",
             Code::DeployLimit => "E0500",
             Code::DeployRules => "E0501",
+            Code::BrokenLink => "E0401",
+            Code::ExpiredHolding => "E0305",
+            Code::UncitedFact => "W0100",
+            Code::StaleSource => "W0101",
+            Code::ReportExpiring => "W0102",
         }
     }
 }
@@ -121,6 +161,20 @@ impl Diagnostic {
             message: message.into(),
             expected: None,
             help: None,
+        }
+    }
+
+    /// A warning at `span`: reported, but only fails `check --strict`.
+    pub fn warning(
+        code: Code,
+        file: &Path,
+        text: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, file, text, span, message)
         }
     }
 

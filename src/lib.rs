@@ -13,19 +13,27 @@
 //! 2. The model knows nothing of HTML; templates see only the view structs in `render::views`.
 //! 3. A content mistake is a [`diagnostic::Diagnostic`] with file, line and column, collected
 //!    with all the others, never the first `Err` that stops the run.
-//! 4. `build` (and later `check` and `serve`) share one code path: [`build::build_site`].
+//! 4. `build`, `check` and `serve` share one code path: [`build::build_site`] (`serve`
+//!    through its incremental twin, [`build::build_site_incremental`]).
 //! 5. No global mutable state. Templates autoescape; an undefined variable fails the build.
 //! 6. A failed build never touches the previous output.
 
+pub mod audit;
 pub mod build;
 pub mod cache;
+pub mod check;
 pub mod date;
 pub mod derive;
 pub mod diagnostic;
+pub mod emit;
 pub mod links;
 pub mod model;
 pub mod output;
 pub mod publish;
 pub mod render;
+pub mod scaffold;
+pub mod schema;
+pub mod serve;
+pub mod single;
 pub mod source;
 pub mod suggest;

@@ -100,6 +100,14 @@ pub fn check(files: &[OutputFile]) -> Vec<BrokenLink> {
     broken
 }
 
+/// The `id`s of the elements of one page (for "did you mean" on a missing anchor).
+pub fn element_ids(html: &str) -> BTreeSet<String> {
+    attribute_values(html, "id")
+        .iter()
+        .map(|i| decode_entities(i))
+        .collect()
+}
+
 /// The entities our templates' autoescaping produces inside attribute values.
 fn decode_entities(s: &str) -> String {
     s.replace("&#x2f;", "/")

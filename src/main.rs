@@ -2,14 +2,16 @@
 //! errors (clap uses 2 for usage errors too).
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use trustatlas::build::{build_site_cached, build_site_streaming, BuildOptions};
-use trustatlas::{cache, date, output};
+use trustatlas::build::{build_site, build_site_cached, build_site_streaming, BuildOptions};
+use trustatlas::serve::{self, ServeOptions};
+use trustatlas::{cache, date, emit, output};
 
 /// mimalloc instead of the system allocator: rendering makes millions of small, short-lived
 /// allocations on several threads, where glibc's malloc spent about a sixth of the build
@@ -52,6 +54,89 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Serve the site locally, rebuild on every change and reload open pages. Serves from
+    /// memory: public/ is never touched.
+    Serve {
+        /// Folder holding site.toml, content/, themes/ and static/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on. The default keeps the site on this machine.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Port to listen on; 0 picks a free one. The URL is printed either way.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of using file-system notifications (network drives,
+        /// WSL, containers).
+        #[arg(long)]
+        poll: bool,
+        /// Most files the site may hold, as for `build` (overrides `[deploy] max_files`).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        max_files: Option<u32>,
+        /// Print how long each stage of every rebuild took.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Build without writing, then check links, anchors, dates and citations. Exit 0 when
+    /// clean, 1 on content errors (or warnings with --strict), 2 on usage or I/O errors.
+    Check {
+        /// Folder holding site.toml, content/, themes/ and static/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+        /// `human` (rustc-style, on stderr) or `json` (on stdout, for tools and CI).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Write a JSON Schema (draft-07) for each kind of content file, for editor completion
+    /// and validation (see docs/DIAGNOSTICS.md).
+    Schema {
+        /// Folder to write `<kind>.schema.json` files into.
+        #[arg(long, default_value = "schema")]
+        out: PathBuf,
+    },
+    /// Write a new content file with every field present and explained; refuses to
+    /// overwrite. The file passes `check` as it is.
+    New {
+        #[command(subcommand)]
+        what: New,
+        /// Folder holding site.toml, content/, themes/ and static/.
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
+        /// Write `<name>.toml` (front matter only, validated by TOML editors against the JSON
+        /// Schema) instead of `<name>.md`.
+        #[arg(long, global = true)]
+        toml: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// content/vendors/<slug>.md
+    Vendor { slug: String },
+    /// content/certifications/<slug>.md
+    Certification { slug: String },
+    /// content/reports/<id>.md (lower-cased), for a vendor and certification of the site.
+    Report {
+        id: String,
+        /// Slug of the vendor the report is about.
+        #[arg(long)]
+        vendor: String,
+        /// Slug of the certification scheme.
+        #[arg(long)]
+        certification: String,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -65,7 +150,193 @@ fn main() -> ExitCode {
             timings,
             force,
         } => build(root, out, base_url, max_files, timings, force),
+        Command::Check {
+            root,
+            strict,
+            format,
+        } => check(root, strict, format),
+        Command::Schema { out } => schema(&out),
+        Command::New { what, root, toml } => new(what, &root, toml),
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            poll,
+            max_files,
+            timings,
+        } => serve(ServeOptions {
+            root,
+            bind,
+            port,
+            open,
+            poll,
+            max_files,
+            timings,
+            color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }),
     }
+}
+
+fn serve(opts: ServeOptions) -> ExitCode {
+    if let Err(e) = date::build_date_from_env() {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    match serve::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn new(what: New, root: &Path, toml: bool) -> ExitCode {
+    use trustatlas::scaffold::{self, Form, Refusal, What};
+    let today = match site_root_and_date(root) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let form = if toml { Form::Toml } else { Form::Markdown };
+    let what = match &what {
+        New::Vendor { slug } => What::Vendor(slug),
+        New::Certification { slug } => What::Certification(slug),
+        New::Report {
+            id,
+            vendor,
+            certification,
+        } => What::Report {
+            id,
+            vendor,
+            certification,
+        },
+    };
+    let refuse = |Refusal(msg): Refusal| {
+        eprintln!("error: {msg}");
+        ExitCode::from(2)
+    };
+    let target = match scaffold::target(&what) {
+        Ok(t) => t,
+        Err(r) => return refuse(r),
+    };
+    // The site is loaded for its categories, dimensions, vendors and certifications, and to
+    // refuse a name already taken (in either form, in any subfolder).
+    let result = build_site(&BuildOptions {
+        root: root.to_path_buf(),
+        build_date: today,
+        base_url: None,
+        max_files: None,
+    });
+    let on_disk = ["md", "toml"]
+        .iter()
+        .map(|ext| target.dir().join(format!("{}.{ext}", target.name)))
+        .find(|p| root.join(p).exists());
+    if let Some(existing) = on_disk.or_else(|| target.taken(&result.sources)) {
+        eprintln!(
+            "error: {} already exists; not overwriting it\n  help: edit it, or choose another name",
+            existing.display()
+        );
+        return ExitCode::from(2);
+    }
+    let Some(reg) = &result.registry else {
+        eprint!("{}", result.render_diagnostics(false));
+        eprintln!("error: the site has content errors; fix them first (run `trustatlas check`)");
+        return ExitCode::from(1);
+    };
+    let text = match scaffold::text(&what, reg, today, form) {
+        Ok(t) => t,
+        Err(r) => return refuse(r),
+    };
+    let rel = target
+        .dir()
+        .join(format!("{}.{}", target.name, form.extension()));
+    let schema_file = format!("schema/{}.schema.json", target.kind);
+    let text = if toml && root.join(&schema_file).is_file() {
+        format!("#:schema ../../{schema_file}\n{text}")
+    } else {
+        text
+    };
+    let full = root.join(&rel);
+    let written = std::fs::create_dir_all(root.join(target.dir())).and_then(|_| {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&full)?;
+        f.write_all(text.as_bytes())
+    });
+    if let Err(e) = written {
+        eprintln!("error: could not write {}: {e}", full.display());
+        return ExitCode::from(2);
+    }
+    println!("{}", full.display());
+    eprintln!(
+        "created {}: fill in the fields, then run `trustatlas check`",
+        rel.display()
+    );
+    ExitCode::SUCCESS
+}
+
+fn schema(out: &Path) -> ExitCode {
+    if let Err(e) = std::fs::create_dir_all(out) {
+        eprintln!("error: could not create {}: {e}", out.display());
+        return ExitCode::from(2);
+    }
+    for kind in trustatlas::schema::KINDS {
+        let path = out.join(kind.file_name());
+        if let Err(e) = std::fs::write(&path, kind.json()) {
+            eprintln!("error: could not write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        eprintln!("wrote {} ({})", path.display(), kind.files);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Usage problems shared by every command that reads a site: exit 2 before any work.
+fn site_root_and_date(root: &Path) -> Result<date::Day, ExitCode> {
+    let build_date = date::build_date_from_env().map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    if !root.join("site.toml").is_file() {
+        eprintln!("error: no site.toml in {}\n  help: run trustatlas in the folder that holds site.toml, or pass --root DIR", root.display());
+        return Err(ExitCode::from(2));
+    }
+    Ok(build_date)
+}
+
+fn check(root: PathBuf, strict: bool, format: Format) -> ExitCode {
+    let build_date = match site_root_and_date(&root) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let checked = trustatlas::check::check_site(&BuildOptions {
+        root,
+        build_date,
+        base_url: None,
+        max_files: None,
+    });
+    let text = |p: &Path| checked.source_text(p);
+    match format {
+        Format::Human => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", checked.render_human(color));
+        }
+        Format::Json => print!("{}", emit::json_report(&checked.diagnostics, &text)),
+    }
+    // Workflow commands are read from stderr too, which keeps stdout pure JSON.
+    if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+        eprint!("{}", emit::github_annotations(&checked.diagnostics, &text));
+    }
+    if checked.failed(strict) {
+        if strict && checked.errors() == 0 && format == Format::Human {
+            eprintln!("error: warnings are errors under --strict");
+        }
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
 }
 
 fn build(

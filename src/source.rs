@@ -234,6 +234,7 @@ pub fn is_ignored(name: &str) -> bool {
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
+        || name.ends_with(".kate-swp")
         || name.ends_with(".tmp")
         || name.contains(".__jb_")
         || name == "4913"

@@ -13,12 +13,14 @@ mod report;
 mod vendor;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
 
 use rayon::prelude::*;
 use std::path::PathBuf;
 
 pub use catalog::CERT_KINDS;
 pub use facts::FactValue;
+pub use parse::is_slug;
 
 use crate::date::PartialDate;
 use crate::diagnostic::{Code, Diagnostic};
@@ -137,6 +139,8 @@ pub struct Fact {
     pub label: &'static str,
     pub value: FactValue,
     pub detail: Option<String>,
+    /// Byte span of the key in the vendor file, for later checks (`check`'s citations).
+    pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -151,6 +155,8 @@ pub struct Incident {
     pub title: String,
     pub summary: String,
     pub source_url: String,
+    /// Byte span of `date` in the vendor file.
+    pub date_span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -167,6 +173,14 @@ pub struct Holding {
     pub source: String,
     pub source_url: Option<String>,
     pub certificates: Vec<Certificate>,
+    /// The editor marked the validity as ended (`lapsed = true`); pages say so.
+    pub lapsed: bool,
+    /// Byte spans in the vendor file of `certification` and of each date given, for the
+    /// date checks of `check`.
+    pub span: Range<usize>,
+    pub issued_span: Option<Range<usize>>,
+    pub valid_until_span: Option<Range<usize>>,
+    pub as_of_span: Option<Range<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -181,6 +195,9 @@ pub struct Source {
     pub url: String,
     pub verified: PartialDate,
     pub verified_by: String,
+    /// Byte spans in the vendor file of `field` and `verified`.
+    pub field_span: Range<usize>,
+    pub verified_span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -221,6 +238,9 @@ pub struct Report {
     /// Old site paths that redirect to this report.
     pub aliases: Vec<String>,
     pub body: String,
+    /// Byte spans in the report file of `approved` and `valid_until`.
+    pub approved_span: Range<usize>,
+    pub valid_until_span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -448,6 +468,15 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
             ));
         }
     }
+
+    // `frameworks/a.toml` and `frameworks/x/a.toml` would both be `/framework/a/`.
+    check_duplicates(
+        &frameworks,
+        |f| (f.slug.clone(), f.file.clone()),
+        "framework",
+        kind("frameworks"),
+        diags,
+    );
 
     let questions = match &sources.questions {
         Some(f) => parse_toml_file::<raw::RawQuestions>(f, diags)

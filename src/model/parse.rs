@@ -49,6 +49,11 @@ impl<'a> FileCtx<'a> {
         self
     }
 
+    /// A span of the TOML text as a span of the whole file.
+    pub fn abs(&self, span: Range<usize>) -> Range<usize> {
+        span.start + self.offset..span.end + self.offset
+    }
+
     /// Reports an error at a span of the TOML text.
     pub fn error(
         &mut self,
@@ -92,8 +97,11 @@ impl<'a> FileCtx<'a> {
         if self.broken.contains(value.get_ref()) {
             return false;
         }
-        let help = suggest::help(value.get_ref(), known.clone());
-        let list: Vec<&str> = known.into_iter().take(12).collect();
+        // A file that exists but failed to load may be what the editor meant to name.
+        let list: Vec<&str> = known.clone().into_iter().take(12).collect();
+        let mut names: Vec<String> = known.into_iter().map(str::to_string).collect();
+        names.extend(self.broken.iter().cloned());
+        let help = suggest::help(value.get_ref(), &names);
         let expected = if list.is_empty() {
             format!("a known {what}")
         } else {
@@ -311,7 +319,9 @@ fn classify(msg: &str) -> (Code, String, Option<String>, Option<String>) {
         || msg.starts_with("invalid value")
         || msg.starts_with("invalid length")
     {
-        let expected = msg.split_once(", expected ").map(|(_, e)| e.to_string());
+        let expected = msg
+            .split_once(", expected ")
+            .map(|(_, e)| plain_type(e).to_string());
         let head = msg.split_once(", expected ").map(|(h, _)| h).unwrap_or(msg);
         return (Code::WrongType, head.to_string(), expected, None);
     }
@@ -328,6 +338,17 @@ fn classify(msg: &str) -> (Code, String, Option<String>, Option<String>) {
         );
     }
     (Code::WrongType, msg.to_string(), None, None)
+}
+
+/// serde names Rust types (`i64`, `u8`, `f64`); editors think in TOML values.
+fn plain_type(expected: &str) -> &str {
+    match expected {
+        "i64" | "i32" | "u8" | "u32" | "u64" | "usize" => "a whole number",
+        "f64" | "f32" => "a number",
+        "a boolean" | "bool" => "true or false",
+        "a string" => "a string in quotes",
+        other => other,
+    }
 }
 
 fn between_ticks(s: &str) -> Option<String> {

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -13,35 +14,54 @@ use crate::date::PartialDate;
 pub type S<T> = Spanned<T>;
 
 /// `site.toml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
+    /// The site's name, shown in every page title.
     pub title: String,
+    /// The public address of the site, e.g. "https://trustatlas.pages.dev" (canonical links, sitemap).
+    #[schemars(with = "String")]
     pub base_url: S<String>,
+    /// One sentence describing the registry (home page, meta description).
     pub description: String,
+    /// The language of the pages, as an HTML `lang` code (default "en").
     #[serde(default = "default_language")]
     pub language: String,
+    /// The folder under themes/ holding the templates (default "default").
     #[serde(default = "default_theme")]
+    #[schemars(with = "String")]
     pub theme: S<String>,
+    /// The `key` of the weight profile used for headline composite scores.
+    #[schemars(with = "String")]
     pub default_profile: S<String>,
+    /// A verification report whose validity ends within this many days is shown as expiring (default 90).
     #[serde(default = "default_expiring")]
+    #[schemars(with = "i64")]
     pub expiring_within_days: S<i64>,
+    /// A paragraph shown with every score: where facts come from and what the registry is not.
     #[serde(default)]
     pub caveats: Option<String>,
+    /// The risk dimensions every vendor is scored on.
     pub dimensions: Vec<RawDimension>,
+    /// Weight profiles: percentages per dimension, each profile summing to 100.
     pub profiles: Vec<RawProfile>,
+    /// Risk bands, low to high: each starts at its `min` and runs up to the next band's.
+    #[schemars(with = "Vec<RawBand>")]
     pub bands: S<Vec<RawBand>>,
+    /// The analyst rating scale vendors may be given.
     pub ratings: Vec<RawNamed>,
+    /// Vendor categories.
     pub categories: Vec<RawNamed>,
     /// `[deploy]`: settings for the Cloudflare Pages output.
     #[serde(default)]
     pub deploy: RawDeploy,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDeploy {
     /// Most files one deployment may hold: 20,000 on Pages' Free plan, up to 100,000 on paid.
+    #[schemars(with = "Option<i64>")]
     pub max_files: Option<S<i64>>,
 }
 
@@ -55,38 +75,44 @@ fn default_expiring() -> S<i64> {
     Spanned::new(0..0, 90)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDimension {
+    #[schemars(with = "String")]
     pub key: S<String>,
     pub name: String,
     pub description: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProfile {
+    #[schemars(with = "String")]
     pub key: S<String>,
     pub name: String,
     pub description: String,
+    #[schemars(with = "BTreeMap<String, i64>")]
     pub weights: S<BTreeMap<S<String>, S<i64>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBand {
+    #[schemars(with = "String")]
     pub key: S<String>,
     pub name: String,
     /// Inclusive lower bound; the band runs up to the next band's `min`.
+    #[schemars(with = "f64", range(min = 0, max = 100))]
     pub min: S<f64>,
     #[serde(default)]
     pub description: String,
 }
 
 /// Ratings and categories: a key, a display name and what it means.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNamed {
+    #[schemars(with = "String")]
     pub key: S<String>,
     pub name: String,
     #[serde(default)]
@@ -94,48 +120,84 @@ pub struct RawNamed {
 }
 
 /// `content/vendors/<slug>.md` front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawVendor {
+    /// The vendor's name as readers know it.
     pub name: String,
+    /// The `key` of a category in site.toml, e.g. "cloud_provider".
+    #[schemars(with = "String")]
     pub category: S<String>,
+    /// One or two sentences: who the vendor is.
     pub description: String,
+    /// Country of the headquarters.
     pub hq_country: Option<String>,
+    /// City of the headquarters.
     pub hq_city: Option<String>,
+    /// Year founded.
+    #[schemars(with = "Option<i64>", range(min = 1800, max = 2100))]
     pub founded: Option<S<i64>>,
+    /// Stock ticker, when listed.
     pub ticker: Option<String>,
+    /// Parent company, if any.
     pub parent: Option<String>,
+    /// Head count as the source gives it, e.g. "5000+".
     pub employees: Option<String>,
+    /// Funding stage or listing status, e.g. "Public".
     pub stage: Option<String>,
+    /// The vendor's main website (http or https).
+    #[schemars(with = "Option<String>")]
     pub website: Option<S<String>>,
+    /// Legal entities named in contracts or reports.
     #[serde(default)]
     pub legal_entities: Vec<String>,
+    /// Old site paths that should lead to this vendor, e.g. "/vendor/old-name/".
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub aliases: Vec<S<String>>,
+    /// The `key` of a rating in site.toml; needs `rating_reason`.
+    #[schemars(with = "Option<String>")]
     pub rating: Option<S<String>>,
+    /// One line on why the vendor has this rating.
     pub rating_reason: Option<String>,
+    /// The document the profile as a whole comes from.
     pub profile_source: Option<String>,
     #[serde(default)]
+    #[schemars(schema_with = "crate::schema::facts::security_compliance")]
     pub security_compliance: FactTable,
     #[serde(default)]
+    #[schemars(schema_with = "crate::schema::facts::data_handling")]
     pub data_handling: FactTable,
     #[serde(default)]
+    #[schemars(schema_with = "crate::schema::facts::ip_profile")]
     pub ip_profile: FactTable,
     #[serde(default)]
+    #[schemars(schema_with = "crate::schema::facts::jurisdiction_profiles")]
     pub jurisdiction_profiles: FactTable,
     #[serde(default)]
+    #[schemars(schema_with = "crate::schema::facts::governance")]
     pub governance: FactTable,
+    /// One table per dimension of site.toml, `[scores.<dimension>]` with `score` and `rationale`: all dimensions or none (not yet scored).
+    #[schemars(with = "Option<BTreeMap<String, RawScore>>")]
     pub scores: Option<S<BTreeMap<S<String>, RawScore>>>,
+    /// Public security or privacy incidents, each with a source.
     #[serde(default)]
     pub incidents: Vec<RawIncident>,
+    /// Certifications, attestations and codes of conduct the vendor holds.
     #[serde(default)]
     pub certifications: Vec<RawHolding>,
+    /// The cited-sources table: one row per fact, giving where it was verified and when.
     #[serde(default)]
     pub sources: Vec<RawSource>,
     /// `"listed"` (the default) or `"removed"`: a removed vendor leaves every list and score
     /// but keeps a tombstone page at its URL saying when and why it was removed.
+    #[schemars(with = "Option<String>")]
     pub status: Option<S<String>>,
+    /// When a removed vendor left the registry.
+    #[schemars(with = "Option<PartialDate>")]
     pub removed_on: Option<S<PartialDate>>,
+    /// Why a removed vendor left the registry, shown on its tombstone page.
+    #[schemars(with = "Option<String>")]
     pub removed_reason: Option<S<String>>,
 }
 
@@ -182,98 +244,170 @@ impl<'de> Deserialize<'de> for RawFact {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScore {
+    /// 0 (lowest risk) to 100 (highest risk).
+    #[schemars(with = "i64", range(min = 0, max = 100))]
     pub score: S<i64>,
+    /// One line naming the facts that justify the score.
     pub rationale: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawIncident {
+    /// When it happened or was disclosed.
+    #[schemars(with = "PartialDate")]
     pub date: S<PartialDate>,
+    /// A short title.
     pub title: String,
+    /// What happened, in one or two sentences.
     pub summary: String,
+    /// Where it was reported (http or https).
+    #[schemars(with = "String")]
     pub source_url: S<String>,
 }
 
 /// A certification a vendor holds.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHolding {
+    /// The slug of a file in content/certifications/, e.g. "iso-27001".
+    #[schemars(with = "String")]
     pub certification: S<String>,
+    /// The `key` of one of that certification's [[levels]].
+    #[schemars(with = "Option<String>")]
     pub level: Option<S<String>>,
+    /// What the certificate covers, as the source words it.
     pub scope: Option<String>,
+    /// When it was issued or first obtained.
+    #[schemars(with = "Option<PartialDate>")]
     pub issued: Option<S<PartialDate>>,
+    /// When its validity ends.
+    #[schemars(with = "Option<PartialDate>")]
     pub valid_until: Option<S<PartialDate>>,
+    /// The date of the source that states it (when the certificate's own dates are unknown).
+    #[schemars(with = "Option<PartialDate>")]
     pub as_of: Option<S<PartialDate>>,
+    /// Anything a reader needs to weigh it (auditor, what is not stated).
     pub note: Option<String>,
+    /// The document that states the vendor holds it.
     pub source: String,
+    /// Where that document is (http or https).
+    #[schemars(with = "Option<String>")]
     pub source_url: Option<S<String>>,
+    /// Certificate or registration numbers.
     #[serde(default)]
     pub certificates: Vec<RawCertificate>,
+    /// The validity above has ended and no renewal is known: pages show the holding as
+    /// lapsed instead of current, and `check` stops reporting it as expired.
+    #[serde(default)]
+    pub lapsed: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCertificate {
+    /// What the number is, e.g. "Verification-ID".
     pub label: Option<String>,
+    /// The number as printed.
     pub number: String,
 }
 
 /// One row of the cited-sources table.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
+    /// The fact it cites, as "<section>.<key>" (e.g. "data_handling.trains_on_user_data") or "scores.<dimension>".
+    #[schemars(with = "String")]
     pub field: S<String>,
+    /// Where the fact can be checked (http or https).
+    #[schemars(with = "String")]
     pub url: S<String>,
+    /// When someone last checked that the URL says what the fact says.
+    #[schemars(with = "PartialDate")]
     pub verified: S<PartialDate>,
+    /// Who checked it.
     pub verified_by: String,
 }
 
 /// `content/certifications/<slug>.md` front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCertification {
+    /// The scheme's full name.
     pub name: String,
+    /// A short name for tables (default: `name`).
     pub short_name: Option<String>,
+    /// One of certification, attestation, code_of_conduct, regulation, self_assessment, licence.
+    #[schemars(with = "String")]
     pub kind: S<String>,
+    /// Who runs the scheme.
     pub issuer: String,
+    /// Where it applies, e.g. "EU" or "International".
     pub region: String,
+    /// The scheme's official page (http or https).
+    #[schemars(with = "Option<String>")]
     pub url: Option<S<String>>,
+    /// Levels a holder can reach, lowest first; vendors and reports refer to their `key`.
     #[serde(default)]
     pub levels: Vec<RawNamed>,
 }
 
 /// `content/reports/<id>.md` front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReport {
+    /// The report's ID as printed; the file is named after it in lower case.
+    #[schemars(with = "String")]
     pub id: S<String>,
+    /// The slug of the scheme in content/certifications/.
+    #[schemars(with = "String")]
     pub certification: S<String>,
+    /// The version of the scheme the report verified against.
     pub scheme_version: Option<String>,
+    /// The slug of the vendor in content/vendors/.
+    #[schemars(with = "String")]
     pub vendor: S<String>,
+    /// The legal entity that declared adherence or was audited.
     pub declaring_entity: String,
+    /// Who verified or audited.
     pub monitoring_body: String,
+    /// The monitoring body's website (http or https).
+    #[schemars(with = "Option<String>")]
     pub monitoring_body_url: Option<S<String>>,
+    /// Date of approval.
+    #[schemars(with = "PartialDate")]
     pub approved: S<PartialDate>,
+    /// End of validity; on or after `approved`.
+    #[schemars(with = "PartialDate")]
     pub valid_until: S<PartialDate>,
+    /// The `key` of one of the certification's [[levels]].
+    #[schemars(with = "Option<String>")]
     pub level: Option<S<String>>,
+    /// IDs of reports this one renews.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub earlier_reports: Vec<S<String>>,
+    /// The document this entry is transcribed from.
     pub source: String,
+    /// Where that document is (http or https).
+    #[schemars(with = "Option<String>")]
     pub source_url: Option<S<String>>,
+    /// Controls the report says were examined in depth.
     #[serde(default)]
     pub controls_examined: Vec<String>,
+    /// The services the report covers, grouped by category.
     #[serde(default)]
     pub services: Vec<RawServiceGroup>,
     /// Old addresses of the report (after its ID was corrected); `_redirects` sends them here.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub aliases: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawServiceGroup {
     pub category: String,
@@ -281,13 +415,14 @@ pub struct RawServiceGroup {
 }
 
 /// `content/frameworks/<slug>.toml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFramework {
     pub name: String,
     pub short_name: Option<String>,
     pub version: String,
     pub publisher: String,
+    #[schemars(with = "Option<String>")]
     pub url: Option<S<String>>,
     pub description: String,
     #[serde(default = "default_entry_label")]
@@ -302,18 +437,20 @@ fn default_entry_label() -> String {
     "Entry".into()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEntry {
+    #[schemars(with = "String")]
     pub id: S<String>,
     pub title: String,
     pub description: String,
+    #[schemars(with = "Vec<String>")]
     pub dimensions: Vec<S<String>>,
     #[serde(default)]
     pub categories: Vec<RawSubEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSubEntry {
     pub id: String,
@@ -321,23 +458,25 @@ pub struct RawSubEntry {
 }
 
 /// `content/questions.toml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuestions {
     pub intro: String,
     pub questions: Vec<RawQuestion>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuestion {
     pub text: String,
 }
 
 /// `content/pages/<slug>.md` front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPage {
+    /// The page title.
     pub title: String,
+    /// One sentence for the meta description.
     pub description: Option<String>,
 }

@@ -145,5 +145,7 @@ pub fn validate(
             .collect(),
         aliases: raw.aliases.into_iter().map(|a| a.into_inner()).collect(),
         body,
+        approved_span: ctx.abs(raw.approved.span()),
+        valid_until_span: ctx.abs(raw.valid_until.span()),
     })
 }

@@ -101,6 +101,7 @@ pub fn validate(
             title: i.title.clone(),
             summary: i.summary.clone(),
             source_url: i.source_url.get_ref().clone(),
+            date_span: ctx.abs(i.date.span()),
         });
     }
     incidents.sort_by_key(|i| std::cmp::Reverse(i.date.first_day()));
@@ -170,6 +171,11 @@ pub fn validate(
                     number: c.number.clone(),
                 })
                 .collect(),
+            lapsed: h.lapsed,
+            span: ctx.abs(h.certification.span()),
+            issued_span: h.issued.as_ref().map(|d| ctx.abs(d.span())),
+            valid_until_span: h.valid_until.as_ref().map(|d| ctx.abs(d.span())),
+            as_of_span: h.as_of.as_ref().map(|d| ctx.abs(d.span())),
         });
     }
 
@@ -189,6 +195,8 @@ pub fn validate(
             url: s.url.get_ref().clone(),
             verified: *s.verified.get_ref(),
             verified_by: s.verified_by.clone(),
+            field_span: ctx.abs(s.field.span()),
+            verified_span: ctx.abs(s.verified.span()),
         });
     }
 
@@ -287,7 +295,7 @@ fn fact_section(key: &str, table: &FactTable, ctx: &mut FileCtx) -> FactSection 
     let spec = facts::section(key).expect("section keys come from the spec");
     let mut rows = Vec::new();
     for field in spec.fields {
-        let Some((_, v)) = table.iter().find(|(k, _)| k.get_ref() == field.key) else {
+        let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == field.key) else {
             continue;
         };
         let raw = v.get_ref();
@@ -337,6 +345,7 @@ fn fact_section(key: &str, table: &FactTable, ctx: &mut FileCtx) -> FactSection 
             label: field.label,
             value,
             detail: raw.detail.clone(),
+            span: ctx.abs(k.span()),
         });
     }
     for k in table.keys() {

@@ -2,6 +2,7 @@
 //! parallel, plus the sitemap and the theme's and site's static files.
 
 mod markdown;
+pub mod memo;
 mod pages;
 pub mod views;
 
@@ -79,6 +80,53 @@ pub fn render(
     Ok(files)
 }
 
+/// What an incremental render produced.
+pub struct Rendered {
+    /// Every file whose bytes were produced by this render (pages whose key changed, the
+    /// sitemap, assets and static files), sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Pages whose key matched `previous`: their bytes are those of the earlier render.
+    pub reused: Vec<String>,
+    /// The key of every page, for the next render.
+    pub keys: memo::PageKeys,
+}
+
+/// Renders only the pages whose inputs changed since the render that produced `previous`
+/// (see [`memo`]); the rest are listed in [`Rendered::reused`]. Together with the earlier
+/// bytes of those pages the result equals a full [`render`].
+pub fn render_incremental(
+    reg: &Registry,
+    der: &Derived,
+    sources: &SiteSources,
+    previous: &memo::PageKeys,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let files = Mutex::new(Vec::new());
+    let sink = |f: OutputFile| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    };
+    let core = match render_core(reg, der, sources, &sink, None, Some(previous)) {
+        Ok(core) => core,
+        Err(RenderError::Diagnostics(d)) => return Err(d),
+        Err(RenderError::Output(_)) => unreachable!("collecting in memory cannot fail"),
+    };
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    let taken: BTreeSet<String> = files
+        .iter()
+        .map(|f| f.path.clone())
+        .chain(core.reused.iter().cloned())
+        .collect();
+    files.extend(static_files(sources, &taken));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut reused = core.reused;
+    reused.sort();
+    Ok(Rendered {
+        files,
+        reused,
+        keys: core.keys,
+    })
+}
+
 /// Files from `static/`, copied as they are, except where the site generates a file at the
 /// same path (`taken`): a generated file always wins a clash.
 pub fn static_files<'a>(
@@ -132,6 +180,28 @@ pub fn render_each_cached(
     sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
     cache: Option<(&[u64], &dyn PageCache)>,
 ) -> Result<usize, RenderError> {
+    render_core(reg, der, sources, sink, cache, None).map(|c| c.count)
+}
+
+/// What [`render_core`] did besides handing files to its sink.
+struct Core {
+    count: usize,
+    /// Pages skipped because their key matched the previous render's (`serve`).
+    reused: Vec<String>,
+    /// Every page's key, when keys are kept.
+    keys: memo::PageKeys,
+}
+
+/// The one render loop: pages (skipping vendor pages `cache` keeps, and pages whose
+/// [`memo`] key matches `previous`), then the sitemap and the theme's assets.
+fn render_core(
+    reg: &Registry,
+    der: &Derived,
+    sources: &SiteSources,
+    sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
+    cache: Option<(&[u64], &dyn PageCache)>,
+    previous: Option<&memo::PageKeys>,
+) -> Result<Core, RenderError> {
     let theme_dir = PathBuf::from("themes")
         .join(&reg.config.theme)
         .join("templates");
@@ -179,19 +249,20 @@ pub fn render_each_cached(
         .iter()
         .map(|p| context! { url => format!("/{}/", p.slug), label => p.title.clone() })
         .collect();
-    env.add_global(
-        "site",
-        context! {
-            title => reg.config.title.clone(),
-            description => reg.config.description.clone(),
-            base_url => reg.config.base_url.clone(),
-            language => reg.config.language.clone(),
-            stylesheet => stylesheet,
-            build_date => date.to_string(),
-            build_date_human => date.human(),
-            pages => pages_nav,
-        },
-    );
+    let site = context! {
+        title => reg.config.title.clone(),
+        description => reg.config.description.clone(),
+        base_url => reg.config.base_url.clone(),
+        language => reg.config.language.clone(),
+        stylesheet => stylesheet,
+        build_date => date.to_string(),
+        build_date_human => date.human(),
+        pages => pages_nav,
+    };
+    let env_key = previous.map(|_| memo::environment_key(&sources.templates, &site));
+    env.add_global("site", site);
+    let reused: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let keys: Mutex<memo::PageKeys> = Mutex::new(memo::PageKeys::new());
 
     let jobs = pages::plan(reg, der);
     // Errors are kept with their page's position so the report does not depend on which
@@ -235,6 +306,19 @@ pub fn render_each_cached(
         }
         let ctxs = (job.ctx)();
         for (page, ctx) in job.pages.iter().zip(ctxs) {
+            if let (Some(e), Some(prev)) = (env_key, previous) {
+                let k = memo::page_key(e, page.template, &page.url, &page.title, &ctx);
+                keys.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(page.path.clone(), k);
+                if prev.get(&page.path) == Some(&k) {
+                    reused
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(page.path.clone());
+                    continue;
+                }
+            }
             let rendered = env
                 .get_template(page.template)
                 .and_then(|tmpl| tmpl.render(context! { page_url => page.url.clone(), page_title => page.title.clone(), ..ctx }));
@@ -280,7 +364,11 @@ pub fn render_each_cached(
     if let Some(e) = write_error.lock().unwrap_or_else(|e| e.into_inner()).take() {
         return Err(RenderError::Output(e));
     }
-    Ok(count.into_inner())
+    Ok(Core {
+        count: count.into_inner(),
+        reused: reused.into_inner().unwrap_or_else(|e| e.into_inner()),
+        keys: keys.into_inner().unwrap_or_else(|e| e.into_inner()),
+    })
 }
 
 /// The theme's static files under `/assets/`; stylesheets get a content hash in their name so

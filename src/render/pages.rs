@@ -291,6 +291,7 @@ fn certification<'a>(
                         issued => h.issued.map(|d| d.human()),
                         valid_until => h.valid_until.map(|d| d.human()),
                         as_of => h.as_of.map(|d| d.human()),
+                        lapsed => h.lapsed,
                     });
                 }
             }

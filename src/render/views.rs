@@ -179,6 +179,8 @@ pub struct HoldingView {
     pub source: String,
     pub source_url: Option<String>,
     pub certificates: Vec<Pair>,
+    /// Shown as "Lapsed": the editor marked the validity as ended.
+    pub lapsed: bool,
 }
 
 #[derive(Serialize)]
@@ -392,6 +394,7 @@ pub fn vendor_view(reg: &Registry, der: &Derived, vi: usize) -> VendorView {
                         value: c.number.clone(),
                     })
                     .collect(),
+                lapsed: h.lapsed,
             }
         })
         .collect();

@@ -1,0 +1,226 @@
+//! The checks of `trustatlas check` that go beyond what the build rejects: statements that are
+//! valid content but wrong or stale *on the build date*. A pure function of the validated
+//! registry, the build date and the source texts (for line and column), so `check` and its
+//! tests give the same answer for the same input.
+//!
+//! Errors: a certificate shown as held after its validity ended (`E0305`), a date of a past
+//! event (verification, approval, issue, incident) after the build date (`E0300`).
+//! Warnings: facts no `[[sources]]` row cites (`W0100`, one per vendor), a source not
+//! re-verified for over a year (`W0101`), a report whose validity ends soon (`W0102`).
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::Path;
+
+use crate::date::{Day, PartialDate};
+use crate::derive::{report_status, ReportStatus};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::facts::{self, FactKind};
+use crate::model::{FactValue, Registry, Vendor};
+
+/// A source older than this many days asks to be looked at again.
+pub const REVERIFY_AFTER_DAYS: i64 = 365;
+
+/// Every audit finding for `reg` on `today`. `text` gives the full text of a content file
+/// (to turn byte spans into lines and columns).
+pub fn audit(reg: &Registry, today: Day, text: &dyn Fn(&Path) -> String) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for v in &reg.vendors {
+        let t = text(&v.file);
+        let at = |span: &Range<usize>| Some(span.clone());
+        for h in &v.holdings {
+            let cert = &reg.certifications[h.certification];
+            if let (Some(until), Some(span), false) = (h.valid_until, &h.valid_until_span, h.lapsed)
+            {
+                if until.last_day() < today {
+                    out.push(
+                        Diagnostic::error(
+                            Code::ExpiredHolding,
+                            &v.file,
+                            &t,
+                            at(span),
+                            format!(
+                                "`{}` is shown as held, but its validity ended {} ({})",
+                                cert.slug,
+                                until.human(),
+                                days_ago(until.last_day(), today)
+                            ),
+                        )
+                        .with_expected("a `valid_until` on or after the build date")
+                        .with_help(Some(
+                            "update `issued` and `valid_until` from the renewed certificate, or add `lapsed = true` to this [[certifications]] entry so the pages show it as lapsed".into(),
+                        )),
+                    );
+                }
+            }
+            let dated = [
+                ("issued", h.issued, &h.issued_span),
+                ("as_of", h.as_of, &h.as_of_span),
+            ];
+            for (field, date, span) in dated {
+                if let (Some(d), Some(span)) = (date, span) {
+                    future(&mut out, &v.file, &t, field, d, span, today);
+                }
+            }
+        }
+        for i in &v.incidents {
+            future(&mut out, &v.file, &t, "date", i.date, &i.date_span, today);
+        }
+        for s in &v.sources {
+            future(
+                &mut out,
+                &v.file,
+                &t,
+                "verified",
+                s.verified,
+                &s.verified_span,
+                today,
+            );
+            let age = today.0 - s.verified.last_day().0;
+            if age > REVERIFY_AFTER_DAYS {
+                out.push(
+                    Diagnostic::warning(
+                        Code::StaleSource,
+                        &v.file,
+                        &t,
+                        at(&s.verified_span),
+                        format!(
+                            "the source for `{}` was last verified {} ({age} days ago)",
+                            s.field, s.verified
+                        ),
+                    )
+                    .with_expected(format!(
+                        "a source re-verified within {REVERIFY_AFTER_DAYS} days"
+                    ))
+                    .with_help(Some(
+                        "open the URL, confirm it still says what the fact says, and update `verified` and `verified_by`".into(),
+                    )),
+                );
+            }
+        }
+        out.extend(uncited(v, &t));
+    }
+    for (ri, r) in reg.reports.iter().enumerate() {
+        let t = text(&r.file);
+        future(
+            &mut out,
+            &r.file,
+            &t,
+            "approved",
+            r.approved,
+            &r.approved_span,
+            today,
+        );
+        if report_status(r, today, &reg.config) == ReportStatus::Expiring {
+            let left = r.valid_until.last_day().0 - today.0;
+            out.push(
+                Diagnostic::warning(
+                    Code::ReportExpiring,
+                    &r.file,
+                    &t,
+                    Some(r.valid_until_span.clone()),
+                    format!(
+                        "report `{}` expires {} (in {left} days)",
+                        reg.reports[ri].id,
+                        r.valid_until.human()
+                    ),
+                )
+                .with_help(Some(
+                    "look for the renewal; when it is published, add it as a new report and list this one in its `earlier_reports`".into(),
+                )),
+            );
+        }
+    }
+    out
+}
+
+/// A date of something that has already happened cannot be after the build date.
+fn future(
+    out: &mut Vec<Diagnostic>,
+    file: &Path,
+    text: &str,
+    field: &str,
+    date: PartialDate,
+    span: &Range<usize>,
+    today: Day,
+) {
+    if date.first_day() > today {
+        out.push(
+            Diagnostic::error(
+                Code::BadDate,
+                file,
+                text,
+                Some(span.clone()),
+                format!(
+                    "`{field}` {date} is in the future (the build date is {})",
+                    today.to_date()
+                ),
+            )
+            .with_expected("a date on or before the build date")
+            .with_help(Some(
+                "check the year and month; a date in the past cannot be in the future (the build date comes from SOURCE_DATE_EPOCH, else today)".into(),
+            )),
+        );
+    }
+}
+
+/// One warning per vendor naming every fact that needs a citation and has none. A fact needs
+/// one when it states something: `not_disclosed` has nothing to cite, and a URL fact (terms
+/// of service, privacy policy) is its own source.
+fn uncited(v: &Vendor, text: &str) -> Option<Diagnostic> {
+    let cited: BTreeSet<&str> = v.sources.iter().map(|s| s.field.as_str()).collect();
+    let mut missing: Vec<(&str, Vec<&str>, Range<usize>)> = Vec::new();
+    for section in &v.facts {
+        let spec = facts::section(section.key)?;
+        for fact in &section.rows {
+            let kind = spec.fields.iter().find(|f| f.key == fact.key)?.kind;
+            let path = format!("{}.{}", section.key, fact.key);
+            if fact.value == FactValue::NotDisclosed
+                || kind == FactKind::Url
+                || cited.contains(path.as_str())
+            {
+                continue;
+            }
+            match missing.iter_mut().find(|(s, _, _)| *s == section.key) {
+                Some((_, keys, _)) => keys.push(fact.key),
+                None => missing.push((section.key, vec![fact.key], fact.span.clone())),
+            }
+        }
+    }
+    let (_, _, first) = missing
+        .iter()
+        .min_by_key(|(_, _, span)| span.start)?
+        .clone();
+    let count: usize = missing.iter().map(|(_, k, _)| k.len()).sum();
+    let list = missing
+        .iter()
+        .map(|(s, keys, _)| format!("{s}: {}", keys.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let example = format!("{}.{}", missing[0].0, missing[0].1[0]);
+    Some(
+        Diagnostic::warning(
+            Code::UncitedFact,
+            &v.file,
+            text,
+            Some(first),
+            format!(
+                "{count} {} of `{}` {} no cited source ({list})",
+                if count == 1 { "fact" } else { "facts" },
+                v.slug,
+                if count == 1 { "has" } else { "have" }
+            ),
+        )
+        .with_expected("a [[sources]] row for each stated fact")
+        .with_help(Some(format!(
+            "add [[sources]] with field = \"{example}\", url, verified and verified_by for each"
+        ))),
+    )
+}
+
+fn days_ago(then: Day, today: Day) -> String {
+    match today.0 - then.0 {
+        1 => "1 day ago".into(),
+        n => format!("{n} days ago"),
+    }
+}

@@ -1,0 +1,160 @@
+//! Machine-readable forms of diagnostics: JSON for tools (`check --format json`) and GitHub
+//! Actions workflow commands, which turn each diagnostic into an annotation on the pull
+//! request's diff. The human form (rustc-style) lives in [`crate::diagnostic::render`].
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::diagnostic::{line_col, summary, Diagnostic, Severity};
+
+/// One diagnostic as `check --format json` prints it. Lines and columns are 1-based; the
+/// column counts characters; `end_*` is where the marked span ends (equal to the start for a
+/// problem with the whole file).
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct JsonDiagnostic {
+    pub code: &'static str,
+    pub severity: &'static str,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub message: String,
+    pub expected: Option<String>,
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonReport {
+    pub diagnostics: Vec<JsonDiagnostic>,
+    pub errors: usize,
+    pub warnings: usize,
+    /// The one-line summary, as the human form ends.
+    pub summary: String,
+}
+
+/// Converts diagnostics; `text` gives the file a diagnostic points into (for the end position).
+pub fn json_diagnostics(
+    diags: &[Diagnostic],
+    text: &dyn Fn(&Path) -> Option<String>,
+) -> Vec<JsonDiagnostic> {
+    diags
+        .iter()
+        .map(|d| {
+            let (end_line, end_column) = match (&d.span, text(&d.file)) {
+                (Some(s), Some(t)) if s.end > s.start => line_col(&t, s.end),
+                _ => (d.line, d.column),
+            };
+            JsonDiagnostic {
+                code: d.code.as_str(),
+                severity: d.severity_str(),
+                file: d.file_str(),
+                line: d.line,
+                column: d.column,
+                end_line,
+                end_column,
+                message: d.message.clone(),
+                expected: d.expected.clone(),
+                help: d.help.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The whole report as pretty-printed JSON (stable key order, one trailing newline).
+pub fn json_report(diags: &[Diagnostic], text: &dyn Fn(&Path) -> Option<String>) -> String {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let report = JsonReport {
+        diagnostics: json_diagnostics(diags, text),
+        errors,
+        warnings: diags.len() - errors,
+        summary: summary(diags),
+    };
+    let mut s = serde_json::to_string_pretty(&report).expect("plain data serializes");
+    s.push('\n');
+    s
+}
+
+/// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=E0200::message`, one line per
+/// diagnostic, escaped as the Actions runner expects.
+pub fn github_annotations(diags: &[Diagnostic], text: &dyn Fn(&Path) -> Option<String>) -> String {
+    let mut out = String::new();
+    for j in json_diagnostics(diags, text) {
+        let mut msg = j.message.clone();
+        if let Some(e) = &j.expected {
+            msg.push_str(&format!("\nexpected {e}"));
+        }
+        if let Some(h) = &j.help {
+            msg.push_str(&format!("\nhelp: {h}"));
+        }
+        out.push_str(&format!(
+            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            j.severity,
+            escape_property(&j.file),
+            j.line,
+            j.column,
+            j.end_line,
+            j.end_column,
+            escape_property(&format!("{} {}", j.severity, j.code)),
+            escape_data(&msg)
+        ));
+    }
+    out
+}
+
+/// Message text of a workflow command: `%`, CR and LF are percent-encoded.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property value additionally encodes `:` and `,`, which delimit properties.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Code;
+
+    fn diag() -> (Diagnostic, String) {
+        let text = "+++\nname = \"x\"\ncategory = \"frontier_bilder\"\n+++\n".to_string();
+        let start = text.find("\"frontier").unwrap();
+        let d = Diagnostic::error(
+            Code::UnknownReference,
+            Path::new("content/vendors/a,b.md"),
+            &text,
+            Some(start..start + 17),
+            "unknown category `frontier_bilder`: 100%",
+        )
+        .with_help(Some("did you mean `frontier_builder`?".into()));
+        (d, text)
+    }
+
+    #[test]
+    fn json_has_start_and_end() {
+        let (d, text) = diag();
+        let j = json_diagnostics(&[d], &|_| Some(text.clone()));
+        assert_eq!(
+            (j[0].line, j[0].column, j[0].end_line, j[0].end_column),
+            (3, 12, 3, 29)
+        );
+        assert_eq!(j[0].code, "E0200");
+    }
+
+    #[test]
+    fn annotations_escape_properties_and_data() {
+        let (d, text) = diag();
+        let a = github_annotations(&[d], &|_| Some(text.clone()));
+        assert_eq!(
+            a,
+            "::error file=content/vendors/a%2Cb.md,line=3,col=12,endLine=3,endColumn=29,title=error E0200::unknown category `frontier_bilder`: 100%25%0Ahelp: did you mean `frontier_builder`?\n"
+        );
+    }
+}

@@ -1,0 +1,339 @@
+//! Request → response for the dev server, as a pure function of the site in memory, so the
+//! routing is tested without sockets.
+//!
+//! It follows Cloudflare Pages' asset server (`pages-shared/asset-server/handler.ts`) so that
+//! what works locally works deployed: `_redirects` first, then `/x/` → `x/index.html`,
+//! `/x` → 308 `/x/`, `/x/index.html` → 308 `/x/`, `/x.html` → 308 `/x`, a missing page gets
+//! the nearest `404.html` with status 404, every response gets the default headers and the
+//! site's `_headers`. Files come only from the in-memory site, never from the disk, and any
+//! request path that tries to climb out (`..`, `%2e%2e`, backslashes, NUL, `//`) is refused
+//! before lookup.
+
+use std::sync::Arc;
+
+use super::rules;
+use super::site::Site;
+
+/// Paths the dev server answers itself; they never exist in `build` output.
+pub const LIVERELOAD_PATH: &str = "/__livereload";
+pub const LIVERELOAD_JS_PATH: &str = "/__livereload.js";
+pub const OVERLAY_CSS_PATH: &str = "/__overlay.css";
+
+/// The parts of a request routing looks at.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub method: &'a str,
+    /// The raw request target: percent-encoded path and query.
+    pub url: &'a str,
+    pub if_none_match: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Empty,
+    Shared(Arc<Vec<u8>>),
+    Owned(Vec<u8>),
+}
+
+impl Body {
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            Body::Empty => &[],
+            Body::Shared(b) => b,
+            Body::Owned(b) => b,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Body,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn plain(status: u16, text: &str) -> Response {
+        Response {
+            status,
+            headers: vec![("Content-Type".into(), "text/plain; charset=utf-8".into())],
+            body: Body::Owned(text.as_bytes().to_vec()),
+        }
+    }
+
+    fn redirect(status: u16, location: String) -> Response {
+        Response {
+            status,
+            headers: vec![("Location".into(), location)],
+            body: Body::Empty,
+        }
+    }
+}
+
+/// What the dev server adds to every HTML page it serves (the live-reload script, and the
+/// error overlay while a build error stands). `tag` names the current state; it is part of
+/// the ETag of HTML responses, so a page cached under one state is not reused under another.
+pub trait Injector {
+    fn tag(&self) -> String;
+    fn inject(&self, html: &[u8]) -> Vec<u8>;
+    /// The dev server's own files (`/__livereload.js`, `/__overlay.css`).
+    fn dev_asset(&self, path: &str) -> Option<(&'static str, &'static [u8])>;
+}
+
+/// Cache-Control Pages sends for every asset: always revalidate.
+const REVALIDATE: &str = "public, max-age=0, must-revalidate";
+
+pub fn respond(site: &Site, req: &Request, dev: &dyn Injector) -> Response {
+    let mut resp = route(site, req, dev);
+    if resp.status != 304 && resp.header("Content-Type").is_some() {
+        resp.headers
+            .push(("X-Content-Type-Options".into(), "nosniff".into()));
+    }
+    resp.headers
+        .push(("Access-Control-Allow-Origin".into(), "*".into()));
+    resp.headers.push((
+        "Referrer-Policy".into(),
+        "strict-origin-when-cross-origin".into(),
+    ));
+    let path = req.url.split(['?', '#']).next().unwrap_or("");
+    rules::apply_headers(&site.headers, path, &mut resp.headers);
+    resp
+}
+
+fn route(site: &Site, req: &Request, dev: &dyn Injector) -> Response {
+    if !req.url.starts_with('/') {
+        return Response::plain(400, "400 Bad Request: expected a path starting with /\n");
+    }
+    let (raw_path, search) = match req.url.find('?') {
+        Some(i) => (&req.url[..i], &req.url[i..]),
+        None => (req.url, ""),
+    };
+    let raw_path = raw_path.split('#').next().unwrap_or(raw_path);
+    let Some(mut path) = decode_path(raw_path) else {
+        return Response::plain(403, "403 Forbidden: the path leaves the site\n");
+    };
+    if let Some((ctype, bytes)) = dev.dev_asset(&path) {
+        return Response {
+            status: 200,
+            headers: vec![
+                ("Content-Type".into(), ctype.into()),
+                ("Cache-Control".into(), "no-store".into()),
+            ],
+            body: Body::Owned(bytes.to_vec()),
+        };
+    }
+
+    if let Some(m) = rules::match_redirect(&site.redirects, raw_path) {
+        if m.status == 200 {
+            let to = m.to.split(['?', '#']).next().unwrap_or("/");
+            match decode_path(to) {
+                Some(p) => path = p,
+                None => return Response::plain(403, "403 Forbidden: the path leaves the site\n"),
+            }
+        } else {
+            let location = if m.to.contains('?') {
+                m.to
+            } else {
+                format!("{}{search}", m.to)
+            };
+            return Response::redirect(m.status, location);
+        }
+    }
+    if !matches!(req.method, "GET" | "HEAD") {
+        let mut r = Response::plain(405, "405 Method Not Allowed\n");
+        r.headers.push(("Allow".into(), "GET, HEAD".into()));
+        return r;
+    }
+
+    let serve = |p: &str| serve_asset(site, p, 200, req, dev);
+    let moved = |to: &str| Response::redirect(308, format!("{}{search}", encode_path(to)));
+    if let Some(dir) = path.strip_suffix('/') {
+        if site.get(&format!("{path}index.html")).is_some() {
+            return serve(&format!("{path}index.html"));
+        }
+        if let Some(parent) = path.strip_suffix("/index/") {
+            return moved(&format!("{parent}/"));
+        }
+        if !dir.is_empty() && site.get(&format!("{dir}.html")).is_some() {
+            return moved(dir);
+        }
+        return not_found(site, &path, req, dev);
+    }
+    if site.get(&path).is_some() {
+        if let Some(stem) = path.strip_suffix(".html") {
+            if let Some(parent) = stem.strip_suffix("/index") {
+                return moved(&format!("{parent}/"));
+            }
+            if stem.is_empty() || stem.ends_with('/') || site.get(stem).is_some() {
+                return serve(&path);
+            }
+            return moved(stem);
+        }
+        return serve(&path);
+    }
+    if let Some(parent) = path.strip_suffix("/index") {
+        return moved(&format!("{parent}/"));
+    }
+    if site.get(&format!("{path}.html")).is_some() {
+        return serve(&format!("{path}.html"));
+    }
+    if site.get(&format!("{path}/index.html")).is_some() {
+        return moved(&format!("{path}/"));
+    }
+    not_found(site, &path, req, dev)
+}
+
+/// The nearest `404.html` up the path, with status 404. Without any, Pages assumes a
+/// single-page app and answers `/index.html` with 200; so do we, so the difference shows.
+fn not_found(site: &Site, path: &str, req: &Request, dev: &dyn Injector) -> Response {
+    let mut dir = path;
+    while let Some(i) = dir.rfind('/') {
+        dir = &dir[..i];
+        let candidate = format!("{dir}/404.html");
+        if site.get(&candidate).is_some() {
+            return serve_asset(site, &candidate, 404, req, dev);
+        }
+    }
+    if site.get("/index.html").is_some() {
+        return serve_asset(site, "/index.html", 200, req, dev);
+    }
+    Response::plain(404, "404 Not Found\n")
+}
+
+fn serve_asset(
+    site: &Site,
+    path: &str,
+    status: u16,
+    req: &Request,
+    dev: &dyn Injector,
+) -> Response {
+    let Some(asset) = site.get(path) else {
+        return Response::plain(404, "404 Not Found\n");
+    };
+    let ctype = content_type(path);
+    let html = ctype.starts_with("text/html");
+    let etag = if html {
+        // The served HTML carries the dev script (and maybe the overlay): its validator
+        // changes with them.
+        format!("{}-{}\"", asset.etag().trim_end_matches('"'), dev.tag())
+    } else {
+        asset.etag().to_string()
+    };
+    let mut headers = vec![("Content-Type".to_string(), ctype.to_string())];
+    if status == 200 {
+        headers.push(("ETag".into(), etag.clone()));
+        headers.push(("Cache-Control".into(), REVALIDATE.into()));
+        let weak = format!("W/{etag}");
+        if req.if_none_match.is_some_and(|v| {
+            v.split(',')
+                .map(str::trim)
+                .any(|t| t == etag || t == weak || t == "*")
+        }) {
+            return Response {
+                status: 304,
+                headers: headers.split_off(1),
+                body: Body::Empty,
+            };
+        }
+    }
+    let body = if html {
+        Body::Owned(dev.inject(&asset.bytes))
+    } else {
+        Body::Shared(asset.bytes.clone())
+    };
+    Response {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// Percent-decodes a request path and refuses one that could name something outside the
+/// site: a `.` or `..` segment (however encoded), a backslash, a NUL byte, or a leading `//`.
+/// A path that is not valid UTF-8 once decoded stays as it was sent, as in Pages.
+pub fn decode_path(raw: &str) -> Option<String> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    let decoded = String::from_utf8(out).unwrap_or_else(|_| raw.to_string());
+    let refused = decoded.contains('\\')
+        || decoded.contains('\0')
+        || decoded.starts_with("//")
+        || decoded.split('/').any(|seg| seg == ".." || seg == ".");
+    (!refused).then_some(decoded)
+}
+
+/// Percent-encodes what may not appear raw in a `Location` path.
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Content type by extension; Pages sends `charset=utf-8` for text.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path
+        .rsplit('/')
+        .next()
+        .and_then(|name| name.rsplit_once('.'))
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json; charset=utf-8",
+        "webmanifest" => "application/manifest+json; charset=utf-8",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "md" => "text/markdown; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "pdf" => "application/pdf",
+        "wasm" => "application/wasm",
+        "zip" => "application/zip",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+#[path = "http_tests.rs"]
+mod tests;

@@ -1,0 +1,531 @@
+//! `trustatlas serve`: the editor's loop. Build, serve from memory, watch the sources,
+//! rebuild on every save, reload every open page, and show build errors over the page.
+//!
+//! ```text
+//!  watcher ─▶ classify ─▶ rebuild (incremental) ─▶ swap Arc<Site> ─▶ SSE "reload" ─▶ pages
+//!                            │ fails                                       ▲
+//!                            └──────▶ overlay state ──────────────────────┘
+//! ```
+//!
+//! The site lives only in memory (`serve` never writes `public/`); the last good build keeps
+//! being served while a build fails. One thread owns the session (watch events, Ctrl-C,
+//! pings), a few worker threads answer requests, and each open page holds one event stream.
+
+pub mod http;
+pub mod livereload;
+pub mod overlay;
+pub mod rules;
+pub mod site;
+pub mod watch;
+
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, RwLock};
+use std::thread;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use crate::build::{build_site_incremental, BuildOptions, BuildResult};
+use crate::diagnostic;
+use crate::render::memo::PageKeys;
+use http::Injector;
+use overlay::DevState;
+use site::{Asset, Site};
+use watch::ChangeSet;
+
+/// Threads answering requests. Event streams do not occupy them (tiny_http's own
+/// connection threads carry those), so a handful is plenty for a few browsers.
+const WORKERS: usize = 4;
+
+/// `serve`'s flags, validated by the CLI.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+    /// Poll the file system instead of relying on change notifications.
+    pub poll: bool,
+    /// Colour diagnostics in the terminal.
+    pub color: bool,
+    /// Print how long each stage of every rebuild took.
+    pub timings: bool,
+    /// Overrides `[deploy] max_files`, as `build --max-files` does.
+    pub max_files: Option<u32>,
+}
+
+/// What the request threads read; swapped whole after each build.
+struct Shared {
+    site: RwLock<Arc<Site>>,
+    dev: RwLock<Arc<DevState>>,
+    /// False until a build has succeeded: until then every page is the error page.
+    has_site: AtomicBool,
+    hub: livereload::Hub,
+}
+
+enum Msg {
+    Files(notify_debouncer_full::DebounceEventResult),
+    Stop,
+}
+
+/// Runs the dev server until Ctrl-C. An `Err` is a setup problem (no site, port taken);
+/// build errors never end the session.
+pub fn run(opts: ServeOptions) -> Result<(), String> {
+    let root = std::fs::canonicalize(&opts.root)
+        .map_err(|e| format!("cannot open {}: {e}", opts.root.display()))?;
+    if !root.join("site.toml").is_file() {
+        return Err(format!("no site.toml in {}\n  help: run trustatlas in the folder that holds site.toml, or pass --root DIR", root.display()));
+    }
+    // Listen and watch before the first build: a taken port is reported at once, and a
+    // save during the first build is not lost (it triggers a rebuild right after).
+    let server = tiny_http::Server::http(SocketAddr::new(opts.bind, opts.port))
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
+    let server = Arc::new(server);
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or("the server has no IP address")?;
+    let url = format!("http://{addr}/");
+    let (tx, rx) = mpsc::channel();
+    let files_tx = tx.clone();
+    let mut watcher = watch::Watcher::start(&root, opts.poll, move |res| {
+        let _ = files_tx.send(Msg::Files(res));
+    })
+    .map_err(|e| {
+        format!(
+            "cannot watch {}: {e}\n  help: on network drives, WSL or containers try --poll",
+            root.display()
+        )
+    })?;
+    ctrlc::set_handler(move || {
+        let _ = tx.send(Msg::Stop);
+    })
+    .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+
+    eprintln!("building {} ...", root.display());
+    let mut session = Session::new(root.clone(), &opts);
+    session.rebuild(&ChangeSet::default());
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (server, shared) = (server.clone(), session.shared.clone());
+            thread::spawn(move || {
+                while let Ok(req) = server.recv() {
+                    handle(&shared, req);
+                }
+            })
+        })
+        .collect();
+
+    println!("Serving {} at {url}", root.display());
+    if !opts.bind.is_loopback() {
+        println!(
+            "  note: bound to {}, so other machines on the network can reach it",
+            opts.bind
+        );
+    }
+    println!("Watching site.toml, content/, themes/ and static/. Press Ctrl-C to stop.");
+    if opts.open {
+        open_browser(&url);
+    }
+
+    loop {
+        match rx.recv_timeout(livereload::PING_EVERY) {
+            Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => {
+                session.shared.hub.ping();
+            }
+            Ok(Msg::Files(first)) => {
+                let Some(events) = drain(first, &rx) else {
+                    break;
+                };
+                let changes = watch::classify(&root, &events);
+                for dir in changes.new_source_dirs() {
+                    if let Err(e) = watcher.watch(&root.join(dir), notify::RecursiveMode::Recursive)
+                    {
+                        eprintln!("warning: cannot watch {dir}/: {e}");
+                    }
+                }
+                if !changes.is_empty() {
+                    session.rebuild(&changes);
+                }
+            }
+        }
+    }
+
+    println!("\nStopping.");
+    drop(watcher);
+    session.shared.hub.close_all();
+    for _ in 0..WORKERS {
+        server.unblock();
+    }
+    for w in workers {
+        let _ = w.join();
+    }
+    Ok(())
+}
+
+/// The events of `first` and of every batch that arrived while the last build ran: one
+/// rebuild for all of them, not one each. `None` when Ctrl-C came in meanwhile.
+fn drain(
+    first: notify_debouncer_full::DebounceEventResult,
+    rx: &mpsc::Receiver<Msg>,
+) -> Option<Vec<notify::Event>> {
+    let mut batches = vec![first];
+    while let Ok(m) = rx.try_recv() {
+        match m {
+            Msg::Files(b) => batches.push(b),
+            Msg::Stop => return None,
+        }
+    }
+    let mut events = Vec::new();
+    for b in batches {
+        match b {
+            Ok(evs) => events.extend(evs.into_iter().map(|e| e.event)),
+            Err(errs) => {
+                for e in errs {
+                    eprintln!("warning: file watcher: {e}");
+                }
+            }
+        }
+    }
+    Some(events)
+}
+
+/// The build side of the session: the last good site, the keys of its pages, the state
+/// counter.
+struct Session {
+    root: PathBuf,
+    color: bool,
+    timings: bool,
+    max_files: Option<u32>,
+    shared: Arc<Shared>,
+    keys: PageKeys,
+    state: u64,
+    rule_warnings: Vec<rules::RuleWarning>,
+}
+
+impl Session {
+    fn new(root: PathBuf, opts: &ServeOptions) -> Session {
+        // States start from the clock so a page left open across a restart of `serve` never
+        // mistakes the new session's state for its own.
+        let state = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(1);
+        Session {
+            root,
+            color: opts.color,
+            timings: opts.timings,
+            max_files: opts.max_files,
+            shared: Arc::new(Shared {
+                site: RwLock::new(Arc::new(Site::default())),
+                dev: RwLock::new(Arc::new(DevState {
+                    state,
+                    errors: Vec::new(),
+                })),
+                has_site: AtomicBool::new(false),
+                hub: livereload::Hub::default(),
+            }),
+            keys: PageKeys::new(),
+            state,
+            rule_warnings: Vec::new(),
+        }
+    }
+
+    /// Builds, swaps the site in on success or raises the overlay on failure, and tells
+    /// every open page.
+    fn rebuild(&mut self, changes: &ChangeSet) {
+        let started = Instant::now();
+        let build_date = match crate::date::build_date_from_env() {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return;
+            }
+        };
+        let mut opts = BuildOptions::new(self.root.clone(), build_date);
+        opts.max_files = self.max_files;
+        let old = read(&self.shared.site);
+        let (mut result, reuse) = build_site_incremental(&opts, &self.keys);
+        eprint!("{}", result.render_diagnostics(self.color));
+        self.state += 1;
+        if self.timings {
+            for (stage, d) in &result.timings {
+                eprintln!("  {stage:<8} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+            }
+        }
+        let Some(files) = result.files.take() else {
+            self.fail(&result);
+            return;
+        };
+        drop(result);
+        let pages_total = reuse.keys.len();
+        let pages_reused = reuse.pages.len();
+        let Some(new) = assemble(&old, files, &reuse.pages) else {
+            // The earlier bytes of a reused page are missing: cannot happen while keys and
+            // site are swapped together, but a full render is always a correct answer.
+            self.keys.clear();
+            return self.rebuild(changes);
+        };
+        self.keys = reuse.keys;
+        if new.warnings != self.rule_warnings {
+            for w in &new.warnings {
+                eprintln!("warning: {}:{}: {}", w.file, w.line, w.message);
+            }
+            self.rule_warnings = new.warnings.clone();
+        }
+        let swaps = if changes.only_stylesheets() {
+            stylesheet_swaps(&old, &new)
+        } else {
+            None
+        };
+        let files_total = new.len();
+        *self.shared.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(new);
+        self.shared.has_site.store(true, Ordering::SeqCst);
+        *self.shared.dev.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(DevState {
+            state: self.state,
+            errors: Vec::new(),
+        });
+        let told = match swaps {
+            Some(pairs) => self
+                .shared
+                .hub
+                .send(Some("css"), &format!("{} {pairs}", self.state)),
+            None => self.shared.hub.send(None, &self.state.to_string()),
+        };
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        if changes.is_empty() {
+            eprintln!("built {files_total} files in {ms:.0} ms");
+        } else {
+            eprintln!(
+                "{} changed: rebuilt in {ms:.0} ms, {} of {pages_total} pages re-rendered; {told} open page{} updated",
+                changes.describe(),
+                pages_total - pages_reused,
+                if told == 1 { "" } else { "s" },
+            );
+        }
+    }
+
+    fn fail(&mut self, result: &BuildResult) {
+        let items = overlay::items(&result.diagnostics, &|d| {
+            diagnostic::render(std::slice::from_ref(d), &|p| result.source_text(p), false)
+        });
+        *self.shared.dev.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(DevState {
+            state: self.state,
+            errors: items,
+        });
+        let pages = self.shared.hub.send(None, &self.state.to_string());
+        let kept = if self.shared.has_site.load(Ordering::SeqCst) {
+            "still serving the last good build"
+        } else {
+            "nothing to serve yet"
+        };
+        eprintln!("build failed; {kept}; the errors are shown on {pages} open page(s)");
+    }
+}
+
+/// The new site: freshly rendered files, plus the reused pages' bytes from `old` (shared,
+/// not copied). A freshly rendered file equal to the old one keeps the old `Asset`, so its
+/// ETag stays computed. `None` if a reused page is missing from `old`.
+fn assemble(old: &Site, files: Vec<crate::render::OutputFile>, reused: &[String]) -> Option<Site> {
+    let mut map: HashMap<String, Arc<Asset>> = HashMap::with_capacity(files.len() + reused.len());
+    for path in reused {
+        map.insert(path.clone(), old.asset(path)?.clone());
+    }
+    for f in files {
+        let asset = match old.asset(&f.path) {
+            Some(a) if a.bytes.as_slice() == f.bytes.as_slice() => a.clone(),
+            _ => Asset::new(f.bytes),
+        };
+        map.insert(f.path, asset);
+    }
+    Some(Site::new(map))
+}
+
+/// When only stylesheets changed, the fingerprinted stylesheet files that replaced each
+/// other, as `"/old.css /new.css ..."`; `None` when anything else in the output changed
+/// path, so the page must reload.
+fn stylesheet_swaps(old: &Site, new: &Site) -> Option<String> {
+    let gone: Vec<&String> = old.paths().filter(|p| new.asset(p).is_none()).collect();
+    let came: Vec<&String> = new.paths().filter(|p| old.asset(p).is_none()).collect();
+    if gone.is_empty() || gone.len() != came.len() {
+        return None;
+    }
+    // `assets/style.0123456789.css` → `assets/style.css`.
+    let unhashed = |p: &str| -> Option<String> {
+        let stem = p.strip_suffix(".css")?;
+        let (name, hash) = stem.rsplit_once('.')?;
+        (hash.len() == 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| format!("{name}.css"))
+    };
+    let mut pairs = Vec::new();
+    for g in &gone {
+        let key = unhashed(g)?;
+        let c = came
+            .iter()
+            .find(|c| unhashed(c).as_deref() == Some(key.as_str()))?;
+        pairs.push(format!("/{g} /{c}"));
+    }
+    pairs.sort();
+    Some(pairs.join(" "))
+}
+
+fn read<T: ?Sized>(lock: &RwLock<Arc<T>>) -> Arc<T> {
+    lock.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// Bytes shared with the site, handed to tiny_http without copying.
+struct SharedBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Answers one request on a worker thread.
+fn handle(shared: &Shared, req: tiny_http::Request) {
+    let method = req.method().as_str().to_string();
+    let url = req.url().to_string();
+    let path = url.split('?').next().unwrap_or("");
+    let dev = read(&shared.dev);
+    if path == http::LIVERELOAD_PATH && method == "GET" {
+        shared.hub.add(req.into_writer(), &dev.state.to_string());
+        return;
+    }
+    let if_none_match = req
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("If-None-Match"))
+        .map(|h| h.value.as_str().to_string());
+    let site = read(&shared.site);
+    let resp = if shared.has_site.load(Ordering::SeqCst) || dev.dev_asset(path).is_some() {
+        http::respond(
+            &site,
+            &http::Request {
+                method: &method,
+                url: &url,
+                if_none_match: if_none_match.as_deref(),
+            },
+            &*dev,
+        )
+    } else {
+        http::Response {
+            status: 500,
+            headers: vec![
+                ("Content-Type".into(), "text/html; charset=utf-8".into()),
+                ("Cache-Control".into(), "no-store".into()),
+            ],
+            body: http::Body::Owned(dev.standalone_page().into_bytes()),
+        }
+    };
+    let headers: Vec<tiny_http::Header> = resp
+        .headers
+        .iter()
+        .filter_map(|(k, v)| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).ok())
+        .collect();
+    let status = tiny_http::StatusCode(resp.status);
+    let result = match resp.body {
+        http::Body::Shared(b) => {
+            let len = b.len();
+            req.respond(tiny_http::Response::new(
+                status,
+                headers,
+                Cursor::new(SharedBytes(b)),
+                Some(len),
+                None,
+            ))
+        }
+        body => {
+            let bytes = body.as_slice().to_vec();
+            let len = bytes.len();
+            req.respond(tiny_http::Response::new(
+                status,
+                headers,
+                Cursor::new(bytes),
+                Some(len),
+                None,
+            ))
+        }
+    };
+    // A browser that went away mid-response is not the server's problem.
+    let _ = result;
+}
+
+/// Opens `url` in the default browser, best effort.
+fn open_browser(url: &str) {
+    let (cmd, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    if let Err(e) = std::process::Command::new(cmd)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        eprintln!("note: could not open a browser ({cmd}: {e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::OutputFile;
+
+    fn site(files: &[(&str, &str)]) -> Site {
+        Site::new(
+            files
+                .iter()
+                .map(|(p, b)| (p.to_string(), Asset::new(b.as_bytes().to_vec())))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn assemble_shares_reused_and_unchanged_bytes() {
+        let old = site(&[("a/index.html", "A"), ("b/index.html", "B"), ("s.txt", "S")]);
+        let files = vec![
+            OutputFile {
+                path: "b/index.html".into(),
+                bytes: b"B2".to_vec(),
+            },
+            OutputFile {
+                path: "s.txt".into(),
+                bytes: b"S".to_vec(),
+            },
+        ];
+        let new = assemble(&old, files.clone(), &["a/index.html".to_string()]).unwrap();
+        assert!(Arc::ptr_eq(
+            new.asset("a/index.html").unwrap(),
+            old.asset("a/index.html").unwrap()
+        ));
+        assert!(Arc::ptr_eq(
+            new.asset("s.txt").unwrap(),
+            old.asset("s.txt").unwrap()
+        ));
+        assert_eq!(new.asset("b/index.html").unwrap().bytes.as_slice(), b"B2");
+        assert!(assemble(&old, files, &["gone/index.html".to_string()]).is_none());
+    }
+
+    #[test]
+    fn stylesheet_swaps_pair_fingerprinted_names_only() {
+        let old = site(&[("index.html", "x"), ("assets/style.0123456789.css", "a")]);
+        let new = site(&[("index.html", "y"), ("assets/style.abcdef0123.css", "b")]);
+        assert_eq!(
+            stylesheet_swaps(&old, &new).as_deref(),
+            Some("/assets/style.0123456789.css /assets/style.abcdef0123.css")
+        );
+        let moved = site(&[("index2.html", "y"), ("assets/style.abcdef0123.css", "b")]);
+        assert_eq!(stylesheet_swaps(&old, &moved), None);
+        assert_eq!(stylesheet_swaps(&old, &old), None);
+    }
+}

@@ -1,0 +1,144 @@
+//! The site as the dev server holds it: every output file in memory, shared between builds
+//! when unchanged, plus the site's own `_headers` and `_redirects` rules.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, OnceLock};
+
+use super::rules::{self, HeaderRule, Redirect, RuleWarning};
+
+/// Files Pages reads as configuration (or ignores) instead of serving.
+const NOT_SERVED: &[&str] = &["_headers", "_redirects", "_routes.json", "_worker.js"];
+
+/// One file of the built site. The ETag is computed on the first request for it, so a
+/// rebuild never pays for hashing pages nobody looks at.
+#[derive(Debug)]
+pub struct Asset {
+    pub bytes: Arc<Vec<u8>>,
+    etag: OnceLock<String>,
+}
+
+impl Asset {
+    pub fn new(bytes: Vec<u8>) -> Arc<Asset> {
+        Arc::new(Asset {
+            bytes: Arc::new(bytes),
+            etag: OnceLock::new(),
+        })
+    }
+
+    /// A strong, quoted validator of the bytes, as Pages sends it.
+    pub fn etag(&self) -> &str {
+        self.etag.get_or_init(|| {
+            let mut h = DefaultHasher::new();
+            self.bytes.hash(&mut h);
+            format!("\"{:016x}-{:x}\"", h.finish(), self.bytes.len())
+        })
+    }
+}
+
+/// A complete site, ready to serve. Cheap to share: readers hold an `Arc<Site>` while the
+/// next build is made beside it.
+#[derive(Debug, Default)]
+pub struct Site {
+    files: HashMap<String, Arc<Asset>>,
+    pub redirects: Vec<Redirect>,
+    pub headers: Vec<HeaderRule>,
+    /// Lines of `_headers`/`_redirects` that Pages would ignore.
+    pub warnings: Vec<RuleWarning>,
+}
+
+impl Site {
+    /// `files` maps output paths (`vendor/acme/index.html`, no leading slash) to contents.
+    pub fn new(files: HashMap<String, Arc<Asset>>) -> Site {
+        let mut site = Site::default();
+        let text = |name: &str| {
+            files
+                .get(name)
+                .map(|a| String::from_utf8_lossy(&a.bytes).into_owned())
+        };
+        if let Some(t) = text("_redirects") {
+            let (r, w) = rules::parse_redirects(&t);
+            site.redirects = r;
+            site.warnings.extend(w);
+        }
+        if let Some(t) = text("_headers") {
+            let (h, w) = rules::parse_headers(&t);
+            site.headers = h;
+            site.warnings.extend(w);
+        }
+        site.files = files;
+        site
+    }
+
+    /// The file at a decoded request path (`/vendor/acme/index.html`).
+    pub fn get(&self, path: &str) -> Option<&Arc<Asset>> {
+        let rel = path.strip_prefix('/').unwrap_or(path);
+        if NOT_SERVED.contains(&rel) {
+            return None;
+        }
+        self.files.get(rel)
+    }
+
+    /// The same file in the previous build, to share its bytes when they did not change.
+    pub fn asset(&self, rel: &str) -> Option<&Arc<Asset>> {
+        self.files.get(rel)
+    }
+
+    /// Every output path, in no particular order.
+    pub fn paths(&self) -> impl Iterator<Item = &String> {
+        self.files.keys()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Every output path and its bytes, sorted: what `build` would have written.
+    pub fn snapshot(&self) -> Vec<(String, Arc<Vec<u8>>)> {
+        let mut v: Vec<_> = self
+            .files
+            .iter()
+            .map(|(k, a)| (k.clone(), a.bytes.clone()))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configuration_files_are_read_not_served() {
+        let mut files = HashMap::new();
+        files.insert(
+            "_redirects".to_string(),
+            Asset::new(b"/a /b 301\n".to_vec()),
+        );
+        files.insert(
+            "_headers".to_string(),
+            Asset::new(b"/*\n  X-A: 1\n".to_vec()),
+        );
+        files.insert("index.html".to_string(), Asset::new(b"hi".to_vec()));
+        let site = Site::new(files);
+        assert_eq!(site.redirects.len(), 1);
+        assert_eq!(site.headers.len(), 1);
+        assert!(site.get("/_redirects").is_none());
+        assert!(site.get("/_headers").is_none());
+        assert!(site.get("/index.html").is_some());
+    }
+
+    #[test]
+    fn etag_is_quoted_and_follows_the_bytes() {
+        let a = Asset::new(b"one".to_vec());
+        let b = Asset::new(b"two".to_vec());
+        assert!(a.etag().starts_with('"') && a.etag().ends_with('"'));
+        assert_ne!(a.etag(), b.etag());
+        assert_eq!(a.etag(), Asset::new(b"one".to_vec()).etag());
+    }
+}

@@ -1,0 +1,214 @@
+//! The corpus of `trustatlas check` cases under `tests/check/<case>/`: each case starts from
+//! the fixture site `tests/check/site/` (which checks clean), changes it as `case.toml` says
+//! (`[[edit]]` replaces text in a file, `files/` adds or replaces whole files, `args` adds
+//! flags), and must print exactly `expected.json` (`check --format json`) and, where present,
+//! `expected.txt` (the human, rustc-style report). The exit code must follow from the
+//! diagnostics: 1 with any error (or any warning under `--strict`), else 0.
+//! `BLESS=1 cargo test --test check` rewrites the expected files; review the diff.
+
+mod check_support;
+
+use std::fs;
+use std::path::Path;
+
+use check_support::{copy_dir, fixture_site, repo, run, stderr, stdout};
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    /// What the case shows, one line.
+    #[allow(dead_code)]
+    about: String,
+    #[serde(default)]
+    args: Vec<String>,
+    #[serde(default)]
+    edit: Vec<Edit>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Edit {
+    file: String,
+    replace: String,
+    with: String,
+}
+
+fn cases() -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<_> = fs::read_dir(repo().join("tests/check"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("case.toml").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// The fixture site with the case applied.
+fn prepare(case_dir: &Path) -> (tempfile::TempDir, Case) {
+    let case: Case = toml::from_str(&fs::read_to_string(case_dir.join("case.toml")).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", case_dir.display()));
+    let site = fixture_site();
+    if case_dir.join("files").is_dir() {
+        copy_dir(&case_dir.join("files"), site.path());
+    }
+    for e in &case.edit {
+        let path = site.path().join(&e.file);
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text.matches(&e.replace).count(),
+            1,
+            "{}: `{}` must occur once in {}",
+            case_dir.display(),
+            e.replace,
+            e.file
+        );
+        fs::write(&path, text.replacen(&e.replace, &e.with, 1)).unwrap();
+    }
+    (site, case)
+}
+
+fn compare(path: &Path, actual: &str, failures: &mut Vec<String>) {
+    if std::env::var_os("BLESS").is_some() {
+        fs::write(path, actual).unwrap();
+        return;
+    }
+    let expected = fs::read_to_string(path).unwrap_or_default();
+    if expected != actual {
+        failures.push(format!(
+            "{} differs (BLESS=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}",
+            path.display()
+        ));
+    }
+}
+
+#[test]
+fn every_case_prints_its_expected_diagnostics() {
+    let all = cases();
+    assert!(all.len() >= 20, "only {} cases", all.len());
+    let mut failures = Vec::new();
+    for dir in &all {
+        let (site, case) = prepare(dir);
+        let mut args = vec!["check", "--format", "json"];
+        args.extend(case.args.iter().map(String::as_str));
+        let o = run(&args, site.path());
+        let json = stdout(&o);
+        compare(&dir.join("expected.json"), &json, &mut failures);
+
+        let report: Value = serde_json::from_str(&json)
+            .unwrap_or_else(|e| panic!("{}: not JSON ({e}): {json}{}", dir.display(), stderr(&o)));
+        let errors = report["errors"].as_u64().unwrap();
+        let warnings = report["warnings"].as_u64().unwrap();
+        let strict = case.args.iter().any(|a| a == "--strict");
+        let want = if errors > 0 || (strict && warnings > 0) {
+            1
+        } else {
+            0
+        };
+        if o.status.code() != Some(want) {
+            failures.push(format!(
+                "{}: exit {:?}, want {want}",
+                dir.display(),
+                o.status.code()
+            ));
+        }
+        // Each diagnostic points inside the file it names.
+        for d in report["diagnostics"].as_array().unwrap() {
+            let file = d["file"].as_str().unwrap();
+            let Ok(text) = fs::read_to_string(site.path().join(file)) else {
+                assert!(
+                    file.starts_with("public/"),
+                    "{}: no file {file}",
+                    dir.display()
+                );
+                continue;
+            };
+            let lines: Vec<&str> = text.split('\n').collect();
+            let (line, col) = (
+                d["line"].as_u64().unwrap() as usize,
+                d["column"].as_u64().unwrap() as usize,
+            );
+            assert!(line >= 1 && line <= lines.len(), "{}: {d}", dir.display());
+            assert!(
+                col >= 1 && col <= lines[line - 1].chars().count() + 1,
+                "{}: {d}",
+                dir.display()
+            );
+        }
+
+        if dir.join("expected.txt").exists() || std::env::var_os("BLESS_TXT").is_some() {
+            let mut args: Vec<&str> = vec!["check"];
+            args.extend(case.args.iter().map(String::as_str));
+            let o = run(&args, site.path());
+            compare(&dir.join("expected.txt"), &stderr(&o), &mut failures);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn the_fixture_site_and_the_bundled_registry_check_without_errors() {
+    let site = fixture_site();
+    let o = run(&["check", "--strict"], site.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("no problems found"),
+        "{}",
+        stderr(&o)
+    );
+
+    // The bundled registry: no errors; its warnings are the honest state of its citations.
+    let o = run(&["check", "--format", "json"], &repo());
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["errors"], 0, "{}", stdout(&o));
+    assert!(o.status.success());
+}
+
+#[test]
+fn github_annotations_only_under_github_actions() {
+    let (site, _) = prepare(&repo().join("tests/check/expired-holding"));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+        .args(["check", "--format", "json"])
+        .current_dir(site.path())
+        .env("SOURCE_DATE_EPOCH", check_support::EPOCH)
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("::error "))
+        .unwrap_or_else(|| panic!("no annotation in {err}"));
+    assert!(
+        line.starts_with("::error file=content/vendors/acme-cloud.md,line=30,col=15,endLine=30,endColumn=24,title=error E0305::`iso-27001` is shown as held"),
+        "{line}"
+    );
+    // stdout stays pure JSON.
+    serde_json::from_slice::<Value>(&o.stdout).unwrap();
+    // Without the variable, no annotations.
+    let o = run(&["check", "--format", "json"], site.path());
+    assert!(!stderr(&o).contains("::error"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run(&["check"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no site.toml"));
+    let o = run(&["check", "--format", "xml"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn every_code_is_documented_for_editors() {
+    let doc = fs::read_to_string(repo().join("docs/DIAGNOSTICS.md")).unwrap();
+    for code in trustatlas::diagnostic::Code::ALL {
+        assert!(
+            doc.contains(&format!("\n### {}: ", code.as_str())),
+            "docs/DIAGNOSTICS.md has no section for {}",
+            code.as_str()
+        );
+    }
+}
