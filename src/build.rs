@@ -1,7 +1,9 @@
 //! The pipeline driver shared by every command: source → model → derive → render. It stops
 //! before writing; `output` (for `build`) or the dev server (for `serve`) takes the files.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::date::Day;
@@ -48,7 +50,15 @@ pub struct BuildResult {
     pub registry: Option<Registry>,
     pub derived: Option<Derived>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// How many files the site has (rendered into `files`, or handed to the sink).
+    pub file_count: usize,
+    /// The sink of [`build_site_streaming`] could not take a file; nothing more was rendered.
+    pub output_error: Option<std::io::Error>,
 }
+
+/// Where [`build_site_streaming`] hands each file as it is rendered; called from several
+/// threads at once, in no particular order.
+pub type Sink<'a> = &'a (dyn Fn(OutputFile) -> std::io::Result<()> + Sync);
 
 impl BuildResult {
     pub fn errors(&self) -> usize {
@@ -90,7 +100,7 @@ impl BuildResult {
 
 /// Runs the pipeline up to rendered pages in memory.
 pub fn build_site(opts: &BuildOptions) -> BuildResult {
-    run(opts, None).0
+    run(opts, None)
 }
 
 /// What an incremental build reuses from the one before it.
@@ -108,10 +118,39 @@ pub struct Reuse {
 /// diagnostics are exactly those of a full build. With the earlier bytes of the reused pages,
 /// the files equal those of a full build.
 pub fn build_site_incremental(opts: &BuildOptions, previous: &PageKeys) -> (BuildResult, Reuse) {
-    run(opts, Some(previous))
+    run_with(opts, None, None, Some(previous))
 }
 
-fn run(opts: &BuildOptions, previous: Option<&PageKeys>) -> (BuildResult, Reuse) {
+/// Runs the pipeline, handing every file to `sink` as soon as it is rendered instead of
+/// keeping the site in memory (`files` stays `None`): what `build` uses, so memory does not
+/// grow with the size of the output. On errors the sink may already have had some files.
+pub fn build_site_streaming(opts: &BuildOptions, sink: Sink) -> BuildResult {
+    run(opts, Some(sink))
+}
+
+/// [`build_site_streaming`], keeping vendor pages that `cache` says did not change since the
+/// previous build into the same output (see `cache::PageReuse`).
+pub fn build_site_cached(
+    opts: &BuildOptions,
+    sink: Sink,
+    cache: &dyn render::PageCache,
+) -> BuildResult {
+    run_with(opts, Some(sink), Some(cache), None).0
+}
+
+fn run(opts: &BuildOptions, sink: Option<Sink>) -> BuildResult {
+    run_with(opts, sink, None, None).0
+}
+
+/// The pipeline. `sink`: stream files instead of collecting them (`build`); `cache`: keep
+/// unchanged vendor pages in the output (`build`); `previous`: render only pages whose keys
+/// changed since an earlier collected build (`serve`).
+fn run_with(
+    opts: &BuildOptions,
+    sink: Option<Sink>,
+    cache: Option<&dyn render::PageCache>,
+    previous: Option<&PageKeys>,
+) -> (BuildResult, Reuse) {
     let mut reuse = Reuse::default();
     let mut timings = Vec::new();
     let mut diags = Vec::new();
@@ -134,6 +173,8 @@ fn run(opts: &BuildOptions, previous: Option<&PageKeys>) -> (BuildResult, Reuse)
         registry: None,
         derived: None,
         timings: Vec::new(),
+        file_count: 0,
+        output_error: None,
     };
     if let Some(reg) = &registry {
         source::load_theme(
@@ -144,6 +185,25 @@ fn run(opts: &BuildOptions, previous: Option<&PageKeys>) -> (BuildResult, Reuse)
             &mut diags,
         );
     }
+    // The registry now holds everything the pages need. A streaming build with nothing to
+    // quote drops the content texts (as large as the registry itself) before rendering, so
+    // memory at 10,000 vendors stays well under 500 MiB; `build_site` keeps them for its
+    // callers.
+    // Fingerprints of each vendor's inputs, taken while the texts are still here.
+    let keys = match (cache, &registry) {
+        (Some(_), Some(reg)) if diags.is_empty() => {
+            let t = Instant::now();
+            let keys = crate::cache::vendor_keys(&sources, reg, opts);
+            timings.push(("hash", t.elapsed()));
+            keys
+        }
+        _ => Vec::new(),
+    };
+    if sink.is_some() && diags.is_empty() {
+        for f in sources.content.values_mut().flatten() {
+            f.text = String::new();
+        }
+    }
     if let (Some(reg), false) = (
         &registry,
         diags.iter().any(|d| d.severity == Severity::Error),
@@ -152,24 +212,91 @@ fn run(opts: &BuildOptions, previous: Option<&PageKeys>) -> (BuildResult, Reuse)
         let derived = derive::derive(reg, opts.build_date);
         timings.push(("derive", t.elapsed()));
         let t = Instant::now();
-        let rendered = match previous {
-            Some(prev) => render::render_incremental(reg, &derived, &sources, prev),
-            None => render::render(reg, &derived, &sources).map(|files| render::Rendered {
-                files,
-                reused: Vec::new(),
-                keys: PageKeys::new(),
-            }),
-        };
-        timings.push(("render", t.elapsed()));
-        let t = Instant::now();
-        match rendered.and_then(|r| publish_incremental(reg, &derived, &sources, opts, r)) {
-            Ok((files, r)) => {
-                result.files = Some(files);
-                reuse = r;
+        let publish_started;
+        match sink {
+            None => {
+                let rendered = match previous {
+                    Some(prev) => render::render_incremental(reg, &derived, &sources, prev),
+                    None => render::render(reg, &derived, &sources).map(|files| render::Rendered {
+                        files,
+                        reused: Vec::new(),
+                        keys: PageKeys::new(),
+                    }),
+                };
+                timings.push(("render", t.elapsed()));
+                publish_started = Instant::now();
+                match rendered.and_then(|r| publish_incremental(reg, &derived, &sources, opts, r)) {
+                    Ok((files, r)) => {
+                        result.file_count = files.len() + r.pages.len();
+                        result.files = Some(files);
+                        reuse = r;
+                    }
+                    Err(d) => diags.extend(d),
+                }
             }
-            Err(d) => diags.extend(d),
+            Some(sink) => {
+                // Publishing needs the path and size of every file, not its bytes.
+                let index: Mutex<BTreeMap<String, usize>> = Mutex::new(BTreeMap::new());
+                let indexing = |f: OutputFile| {
+                    index
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(f.path.clone(), f.bytes.len());
+                    sink(f)
+                };
+                let rendered = render::render_each_cached(
+                    reg,
+                    &derived,
+                    &sources,
+                    &indexing,
+                    cache
+                        .filter(|_| keys.len() == reg.vendors.len())
+                        .map(|c| (keys.as_slice(), c)),
+                );
+                timings.push(("render", t.elapsed()));
+                publish_started = Instant::now();
+                match rendered {
+                    Ok(_) => {
+                        let mut index = index.into_inner().unwrap_or_else(|e| e.into_inner());
+                        let pages: BTreeSet<String> = index.keys().cloned().collect();
+                        let statics: Vec<OutputFile> =
+                            render::static_files(&sources, &pages).collect();
+                        index.extend(statics.iter().map(|f| (f.path.clone(), f.bytes.len())));
+                        let mut out = publish::Out::streaming(sink);
+                        match publish::publish_index(
+                            reg,
+                            &derived,
+                            &sources,
+                            opts.max_files,
+                            &index,
+                            &mut out,
+                        ) {
+                            Ok(()) => {
+                                let published = out.sizes();
+                                let taken: BTreeSet<&str> =
+                                    published.iter().map(|(p, _)| *p).collect();
+                                let statics: Vec<OutputFile> = statics
+                                    .into_iter()
+                                    .filter(|f| !taken.contains(f.path.as_str()))
+                                    .collect();
+                                result.file_count = pages.len() + statics.len() + published.len();
+                                result.output_error = out.take_error();
+                                for f in statics {
+                                    if result.output_error.is_some() {
+                                        break;
+                                    }
+                                    result.output_error = sink(f).err();
+                                }
+                            }
+                            Err(d) => diags.extend(d),
+                        }
+                    }
+                    Err(render::RenderError::Diagnostics(d)) => diags.extend(d),
+                    Err(render::RenderError::Output(e)) => result.output_error = Some(e),
+                }
+            }
         }
-        timings.push(("publish", t.elapsed()));
+        timings.push(("publish", publish_started.elapsed()));
         result.derived = Some(derived);
     }
     diagnostic::sort(&mut diags);

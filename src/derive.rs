@@ -108,7 +108,9 @@ pub fn derive(reg: &Registry, build_date: Day) -> Derived {
     let mut holders_by_cert = vec![Vec::new(); reg.certifications.len()];
     for (vi, v) in reg.vendors.iter().enumerate() {
         for h in &v.holdings {
-            if !holders_by_cert[h.certification].contains(&vi) {
+            // Vendors come in order, so a vendor already listed is the last one (a linear
+            // `contains` here made this quadratic in the number of vendors).
+            if holders_by_cert[h.certification].last() != Some(&vi) {
                 holders_by_cert[h.certification].push(vi);
             }
         }

@@ -20,6 +20,7 @@
 
 pub mod audit;
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod date;
 pub mod derive;

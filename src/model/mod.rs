@@ -12,8 +12,10 @@ pub mod raw;
 mod report;
 mod vendor;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
+
+use rayon::prelude::*;
 use std::path::PathBuf;
 
 pub use catalog::CERT_KINDS;
@@ -364,17 +366,29 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
         return None;
     };
 
+    // Vendor and report files are parsed and checked in parallel (each file on its own, its
+    // diagnostics collected apart), then gathered in file order: the result and the order
+    // of diagnostics are those of a sequential run.
     let mut vendors = Vec::new();
-    for f in kind("vendors") {
-        if let Some((raw, body)) = markdown_or_toml::<raw::RawVendor>(f, diags) {
-            vendors.extend(vendor::validate(
-                raw,
-                body,
-                &config,
-                &certifications,
-                &mut FileCtx::new(f, diags).with_broken(&broken_certs),
-            ));
-        }
+    let checked: Vec<(Option<Vendor>, Vec<Diagnostic>)> = kind("vendors")
+        .par_iter()
+        .map(|f| {
+            let mut d = Vec::new();
+            let v = markdown_or_toml::<raw::RawVendor>(f, &mut d).and_then(|(raw, body)| {
+                vendor::validate(
+                    raw,
+                    body,
+                    &config,
+                    &certifications,
+                    &mut FileCtx::new(f, &mut d).with_broken(&broken_certs),
+                )
+            });
+            (v, d)
+        })
+        .collect();
+    for (v, d) in checked {
+        diags.extend(d);
+        vendors.extend(v);
     }
     check_duplicates(
         &vendors,
@@ -396,18 +410,32 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
     let (mut removed_vendors, mut vendors): (Vec<Vendor>, Vec<Vendor>) =
         vendors.into_iter().partition(|v| v.removed.is_some());
 
+    let mut vendor_index: HashMap<&str, usize> = HashMap::with_capacity(vendors.len());
+    for (i, v) in vendors.iter().enumerate() {
+        vendor_index.entry(v.slug.as_str()).or_insert(i);
+    }
     let mut reports = Vec::new();
-    for f in kind("reports") {
-        if let Some((raw, body)) = markdown_or_toml::<raw::RawReport>(f, diags) {
-            reports.extend(report::validate(
-                raw,
-                body,
-                &certifications,
-                &vendors,
-                &removed_vendors,
-                &mut FileCtx::new(f, diags).with_broken(&broken_refs),
-            ));
-        }
+    let checked: Vec<(Option<Report>, Vec<Diagnostic>)> = kind("reports")
+        .par_iter()
+        .map(|f| {
+            let mut d = Vec::new();
+            let r = markdown_or_toml::<raw::RawReport>(f, &mut d).and_then(|(raw, body)| {
+                report::validate(
+                    raw,
+                    body,
+                    &certifications,
+                    &vendors,
+                    &vendor_index,
+                    &removed_vendors,
+                    &mut FileCtx::new(f, &mut d).with_broken(&broken_refs),
+                )
+            });
+            (r, d)
+        })
+        .collect();
+    for (r, d) in checked {
+        diags.extend(d);
+        reports.extend(r);
     }
     check_duplicates(
         &reports,

@@ -1,6 +1,8 @@
 //! A verification report → [`Report`]: its ID matches its file name, its vendor, scheme and
 //! level exist, and its dates are in order.
 
+use std::collections::HashMap;
+
 use super::parse::{DiagExt, FileCtx};
 use super::raw::RawReport;
 use super::vendor::resolve_cert;
@@ -12,6 +14,7 @@ pub fn validate(
     body: String,
     certs: &[Certification],
     vendors: &[Vendor],
+    vendor_index: &HashMap<&str, usize>,
     removed: &[Vendor],
     ctx: &mut FileCtx,
 ) -> Option<Report> {
@@ -41,6 +44,7 @@ pub fn validate(
     }
     let certification = resolve_cert(&raw.certification, certs, ctx);
     let gone = removed.iter().find(|v| &v.slug == raw.vendor.get_ref());
+    // The index makes this a lookup; the list is walked only to report an unknown vendor.
     let vendor = if let Some(gone) = gone {
         ctx.error(
             Code::UnknownReference,
@@ -55,13 +59,14 @@ pub fn validate(
             gone.file.display()
         ));
         None
-    } else if ctx.check_ref(
-        "vendor",
-        &raw.vendor,
-        vendors.iter().map(|v| v.slug.as_str()),
-    ) {
-        vendors.iter().position(|v| &v.slug == raw.vendor.get_ref())
+    } else if let Some(i) = vendor_index.get(raw.vendor.get_ref().as_str()) {
+        Some(*i)
     } else {
+        ctx.check_ref(
+            "vendor",
+            &raw.vendor,
+            vendors.iter().map(|v| v.slug.as_str()),
+        );
         None
     };
     let level = match (&raw.level, certification) {

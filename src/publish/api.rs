@@ -13,39 +13,36 @@ use crate::model::{FactValue, Registry, Vendor};
 use crate::render::views::vendor_url;
 
 use super::api_reference::{certifications, framework, register};
-use super::{abs, compact_json_file, json_file, Out, SCHEMA_VERSION};
+use super::{abs, compact_json, compact_json_file, json_file, Out, SCHEMA_VERSION};
 
 /// Every JSON file of the API, keyed by output path.
 pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
-    // One file per vendor: built and serialized in parallel, like the pages.
-    let vendors: Vec<VendorJson> = (0..reg.vendors.len())
-        .into_par_iter()
-        .map(|vi| vendor(reg, der, vi))
+    // One file per vendor: built and serialized in parallel, like the pages. Only each
+    // vendor's one-line JSON is kept, for vendors.json: holding every vendor's structure
+    // until the end cost hundreds of MiB at 10,000 vendors.
+    let compact: Vec<std::sync::OnceLock<String>> = (0..reg.vendors.len())
+        .map(|_| std::sync::OnceLock::new())
         .collect();
     let removed: Vec<RemovedJson> = reg
         .removed_vendors
         .iter()
         .map(|v| removed(reg, v))
         .collect();
-    out.par_extend(vendors.par_iter().map(|v| {
-        let doc = Envelope::new(reg, der, "vendor", VendorDoc::Listed { vendor: v });
+    out.par_extend((0..reg.vendors.len()).into_par_iter().map(|vi| {
+        let v = vendor(reg, der, vi);
+        let _ = compact[vi].set(compact_json(&v));
+        let doc = Envelope::new(reg, der, "vendor", VendorDoc::Listed { vendor: &v });
         json_file(&format!("api/vendors/{}.json", v.slug), &doc)
     }));
+    let compact: Vec<String> = compact
+        .into_iter()
+        .map(|c| c.into_inner().unwrap_or_default())
+        .collect();
     for v in &removed {
         let doc = Envelope::new(reg, der, "vendor", VendorDoc::Removed { vendor: v });
         out.push(json_file(&format!("api/vendors/{}.json", v.slug), &doc));
     }
-    let doc = Envelope::new(
-        reg,
-        der,
-        "vendors",
-        VendorsDoc {
-            methodology: methodology(reg),
-            vendors: &vendors,
-            removed_vendors: &removed,
-        },
-    );
-    out.push(compact_json_file("api/vendors.json", &doc));
+    out.push(vendors_file(reg, der, compact, &removed));
     out.push(json_file(
         "api/certifications.json",
         &Envelope::new(reg, der, "certifications", certifications(reg, der)),
@@ -60,6 +57,58 @@ pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
             &format!("api/frameworks/{}.json", f.framework.slug),
             &Envelope::new(reg, der, "framework", f),
         ));
+    }
+}
+
+/// `api/vendors.json`, every vendor in full, on one line. Serializing it as one tree held
+/// the whole registry as JSON values at once (gigabytes at 10,000 vendors), so each vendor is
+/// serialized on its own, in parallel, and the array is spliced into the envelope. `vendors`
+/// sorts last among the envelope's keys, so the envelope ends with it; the bytes are those of
+/// serializing the whole document (the slow path below, taken if that ever changes).
+fn vendors_file(
+    reg: &Registry,
+    der: &Derived,
+    compact: Vec<String>,
+    removed: &[RemovedJson],
+) -> crate::render::OutputFile {
+    fn doc<'a>(
+        reg: &Registry,
+        der: &Derived,
+        vendors: &'a [VendorJson],
+        removed: &'a [RemovedJson],
+    ) -> Envelope<VendorsDoc<'a>> {
+        Envelope::new(
+            reg,
+            der,
+            "vendors",
+            VendorsDoc {
+                methodology: methodology(reg),
+                vendors,
+                removed_vendors: removed,
+            },
+        )
+    }
+    let empty = compact_json(&doc(reg, der, &[], removed));
+    let Some(head) = empty.strip_suffix(r#""vendors":[]}"#) else {
+        let vendors: Vec<VendorJson> = (0..reg.vendors.len())
+            .map(|vi| vendor(reg, der, vi))
+            .collect();
+        return compact_json_file("api/vendors.json", &doc(reg, der, &vendors, removed));
+    };
+    let mut text =
+        String::with_capacity(head.len() + compact.iter().map(|i| i.len() + 1).sum::<usize>() + 16);
+    text.push_str(head);
+    text.push_str(r#""vendors":["#);
+    for (i, item) in compact.into_iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&item);
+    }
+    text.push_str("]}\n");
+    crate::render::OutputFile {
+        path: "api/vendors.json".into(),
+        bytes: text.into_bytes(),
     }
 }
 

@@ -7,7 +7,6 @@ use std::path::Path;
 
 use super::rules::{LineKind, RulesFile};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::render::OutputFile;
 use crate::source::SiteSources;
 
 /// Files per deployment on the Free plan; `[deploy] max_files` or `--max-files` changes it.
@@ -26,7 +25,8 @@ pub const MAX_HEADER_LINE: usize = 2_000;
 const NOT_ASSETS: &[&str] = &["_headers", "_redirects", "_routes.json"];
 
 pub fn check_files(
-    files: &BTreeMap<String, OutputFile>,
+    // Every file of the site: path → size in bytes.
+    files: &BTreeMap<String, usize>,
     sources: &SiteSources,
     max_files: u32,
     diags: &mut Vec<Diagnostic>,
@@ -49,14 +49,14 @@ pub fn check_files(
             "keep the theme's 404.html template",
         ));
     }
-    for (path, f) in files {
+    for (path, size) in files {
         let origin = origin(sources, path);
-        if f.bytes.len() > MAX_FILE_BYTES {
+        if *size > MAX_FILE_BYTES {
             diags.push(limit(
                 &origin,
                 format!(
                     "`{path}` is {:.1} MiB; Cloudflare Pages refuses files over 25 MiB, so the deploy would fail",
-                    f.bytes.len() as f64 / 1024.0 / 1024.0
+                    *size as f64 / 1024.0 / 1024.0
                 ),
                 "host large downloads elsewhere (object storage) and link to them",
             ));

@@ -18,6 +18,7 @@ mod schema;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -37,7 +38,79 @@ pub use rules::CONTENT_SECURITY_POLICY;
 /// changes when a field is removed or changes meaning; the minor part when one is added.
 pub const SCHEMA_VERSION: &str = "1.0";
 
-type Out = Vec<OutputFile>;
+/// Where publishing puts its files: kept in memory ([`publish`]), or handed to a streaming
+/// build's sink as soon as each is made, keeping only its path and size for the checks (the
+/// open data is as large as the pages at scale; holding it all doubled peak memory).
+pub struct Out<'a> {
+    files: Vec<OutputFile>,
+    sink: Option<crate::build::Sink<'a>>,
+    /// Path and size of every file handed to the sink.
+    streamed: Vec<(String, usize)>,
+    error: Option<std::io::Error>,
+}
+
+impl<'a> Out<'a> {
+    fn collecting() -> Self {
+        Out {
+            files: Vec::new(),
+            sink: None,
+            streamed: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Hands every published file to `sink` (from several threads).
+    pub fn streaming(sink: crate::build::Sink<'a>) -> Self {
+        Out {
+            sink: Some(sink),
+            ..Out::collecting()
+        }
+    }
+
+    pub fn push(&mut self, f: OutputFile) {
+        match self.sink {
+            None => self.files.push(f),
+            Some(sink) => {
+                self.streamed.push((f.path.clone(), f.bytes.len()));
+                if self.error.is_none() {
+                    self.error = sink(f).err();
+                }
+            }
+        }
+    }
+
+    pub fn par_extend(&mut self, files: impl IntoParallelIterator<Item = OutputFile>) {
+        match self.sink {
+            None => self.files.par_extend(files),
+            Some(sink) => {
+                let done: Vec<(String, usize, Option<std::io::Error>)> = files
+                    .into_par_iter()
+                    .map(|f| (f.path.clone(), f.bytes.len(), sink(f).err()))
+                    .collect();
+                for (path, size, err) in done {
+                    self.streamed.push((path, size));
+                    if self.error.is_none() {
+                        self.error = err;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Path and size of every file published so far.
+    pub fn sizes(&self) -> Vec<(&str, usize)> {
+        self.files
+            .iter()
+            .map(|f| (f.path.as_str(), f.bytes.len()))
+            .chain(self.streamed.iter().map(|(p, n)| (p.as_str(), *n)))
+            .collect()
+    }
+
+    /// The first error the sink returned.
+    pub fn take_error(&mut self) -> Option<std::io::Error> {
+        self.error.take()
+    }
+}
 
 /// Adds the published files to `files` and checks the result against Pages' limits.
 /// `max_files` overrides `[deploy] max_files` from site.toml (the `--max-files` flag).
@@ -48,15 +121,42 @@ pub fn publish(
     max_files: Option<u32>,
     files: &mut Vec<OutputFile>,
 ) -> Result<(), Vec<Diagnostic>> {
-    let mut generated = Vec::new();
-    api::files(reg, der, &mut generated);
-    schema::files(reg, &mut generated);
-    csv::files(reg, der, &mut generated);
-    feeds::files(reg, der, &mut generated);
-    oscal::files(reg, der, &mut generated);
+    let index: BTreeMap<String, usize> = files
+        .iter()
+        .map(|f| (f.path.clone(), f.bytes.len()))
+        .collect();
+    let mut out = Out::collecting();
+    publish_index(reg, der, sources, max_files, &index, &mut out)?;
+    // Generated files win over static files at the same path, as rendered pages do.
+    let mut by_path: BTreeMap<String, OutputFile> =
+        files.drain(..).map(|f| (f.path.clone(), f)).collect();
+    for f in out.files {
+        by_path.insert(f.path.clone(), f);
+    }
+    files.extend(by_path.into_values());
+    Ok(())
+}
+
+/// [`publish`] for a build that does not keep its pages in memory (`build_site_streaming`):
+/// `index` holds the path and size of every other file of the site (pages, assets, static
+/// files); the published files go to `out` and replace any file of the index at the same
+/// path. The checks only need paths and sizes, so the result is the same as [`publish`]'s.
+pub fn publish_index(
+    reg: &Registry,
+    der: &Derived,
+    sources: &SiteSources,
+    max_files: Option<u32>,
+    index: &BTreeMap<String, usize>,
+    out: &mut Out,
+) -> Result<(), Vec<Diagnostic>> {
+    api::files(reg, der, out);
+    schema::files(reg, out);
+    csv::files(reg, der, out);
+    feeds::files(reg, der, out);
+    oscal::files(reg, der, out);
     // A publisher's own static/robots.txt wins; otherwise point crawlers at the sitemap.
-    if !files.iter().any(|f| f.path == "robots.txt") {
-        generated.push(text_file(
+    if !index.contains_key("robots.txt") {
+        out.push(text_file(
             "robots.txt",
             format!(
                 "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
@@ -64,29 +164,23 @@ pub fn publish(
             ),
         ));
     }
-    // Generated files win over static files at the same path, as rendered pages do.
-    let mut by_path: BTreeMap<String, OutputFile> =
-        files.drain(..).map(|f| (f.path.clone(), f)).collect();
-    for f in generated {
-        by_path.insert(f.path.clone(), f);
+    let mut sizes = index.clone();
+    for (path, size) in out.sizes() {
+        sizes.insert(path.to_string(), size);
     }
     let mut diags = Vec::new();
-    let headers = rules::headers(&by_path, sources, &mut diags);
-    let redirects = rules::redirects(reg, &by_path, sources, &mut diags);
+    let headers = rules::headers(&sizes, sources, &mut diags);
+    let redirects = rules::redirects(reg, &sizes, sources, &mut diags);
     limits::check_files(
-        &by_path,
+        &sizes,
         sources,
         max_files.unwrap_or(reg.config.max_files),
         &mut diags,
     );
     limits::check_headers(&headers, &mut diags);
     limits::check_redirects(&redirects, &mut diags);
-    by_path.insert("_headers".into(), text_file("_headers", headers.text()));
-    by_path.insert(
-        "_redirects".into(),
-        text_file("_redirects", redirects.text()),
-    );
-    files.extend(by_path.into_values());
+    out.push(text_file("_headers", headers.text()));
+    out.push(text_file("_redirects", redirects.text()));
     if diags.is_empty() {
         Ok(())
     } else {
@@ -115,8 +209,7 @@ fn text_file(path: &str, text: String) -> OutputFile {
 /// Pretty JSON with every object's keys in sorted order, whatever serde_json's map type is
 /// (a dependency enabling `preserve_order` must not change our bytes).
 fn json_file(path: &str, value: &impl Serialize) -> OutputFile {
-    let value = serde_json::to_value(value).expect("view structs serialize");
-    let mut text = serde_json::to_string_pretty(&sorted(value)).expect("values serialize");
+    let mut text = serde_json::to_string_pretty(&sorted_value(value)).expect("values serialize");
     text.push('\n');
     text_file(path, text)
 }
@@ -124,10 +217,37 @@ fn json_file(path: &str, value: &impl Serialize) -> OutputFile {
 /// The same, on one line: for files that grow with the registry (`vendors.json` holds every
 /// vendor in full), where indentation would double the size against Pages' 25 MiB limit.
 fn compact_json_file(path: &str, value: &impl Serialize) -> OutputFile {
-    let value = serde_json::to_value(value).expect("view structs serialize");
-    let mut text = serde_json::to_string(&sorted(value)).expect("values serialize");
+    let mut text = compact_json(value);
     text.push('\n');
     text_file(path, text)
+}
+
+/// One line of JSON with sorted keys, without the trailing newline.
+fn compact_json(value: &impl Serialize) -> String {
+    serde_json::to_string(&sorted_value(value)).expect("values serialize")
+}
+
+/// `value` as a JSON tree with every object's keys in sorted order.
+fn sorted_value(value: &impl Serialize) -> Value {
+    let value = serde_json::to_value(value).expect("view structs serialize");
+    if maps_are_sorted() {
+        value
+    } else {
+        sorted(value)
+    }
+}
+
+/// Whether serde_json's maps already keep keys sorted (its default `BTreeMap`; not so when a
+/// dependency turns on `preserve_order`). When they do, re-sorting every tree is a copy of it
+/// for nothing: at 10,000 vendors that copy was a large part of publishing's time and memory.
+fn maps_are_sorted() -> bool {
+    static SORTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SORTED.get_or_init(|| {
+        let mut m = serde_json::Map::new();
+        m.insert("b".into(), Value::Null);
+        m.insert("a".into(), Value::Null);
+        m.keys().next().map(String::as_str) == Some("a")
+    })
 }
 
 fn sorted(v: Value) -> Value {

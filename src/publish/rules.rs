@@ -15,7 +15,6 @@ use std::path::Path;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Registry;
 use crate::render::views::{report_url, vendor_url};
-use crate::render::OutputFile;
 use crate::source::SiteSources;
 
 /// Same-origin everything, nothing inline, no framing. The pages carry no inline script or
@@ -105,7 +104,7 @@ pub fn is_fingerprinted(path: &str) -> bool {
 }
 
 pub fn headers(
-    files: &BTreeMap<String, OutputFile>,
+    files: &BTreeMap<String, usize>,
     sources: &SiteSources,
     diags: &mut Vec<Diagnostic>,
 ) -> RulesFile {
@@ -181,7 +180,7 @@ pub fn headers(
 
 pub fn redirects(
     reg: &Registry,
-    files: &BTreeMap<String, OutputFile>,
+    files: &BTreeMap<String, usize>,
     sources: &SiteSources,
     diags: &mut Vec<Diagnostic>,
 ) -> RulesFile {
@@ -321,7 +320,7 @@ fn forms(alias: &str) -> Vec<String> {
 }
 
 /// Whether Pages would serve a file of the site at `path` (so a redirect would hide it).
-fn serves(files: &BTreeMap<String, OutputFile>, path: &str) -> bool {
+fn serves(files: &BTreeMap<String, usize>, path: &str) -> bool {
     let rel = path.trim_start_matches('/');
     let folder = rel.trim_end_matches('/');
     files.contains_key(rel) || files.contains_key(&format!("{folder}/index.html"))

@@ -6,8 +6,10 @@ pub mod memo;
 mod pages;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use minijinja::{context, Environment, UndefinedBehavior, Value};
 use rayon::prelude::*;
@@ -47,13 +49,35 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// Renders the whole site. Template errors are diagnostics against the template file.
+/// Why a render stopped: mistakes in the theme (diagnostics), or the sink could not take a file.
+#[derive(Debug)]
+pub enum RenderError {
+    Diagnostics(Vec<Diagnostic>),
+    Output(std::io::Error),
+}
+
+/// Renders the whole site into memory, sorted by path. Template errors are diagnostics
+/// against the template file.
 pub fn render(
     reg: &Registry,
     der: &Derived,
     sources: &SiteSources,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_pages(reg, der, sources, None).map(|r| r.files)
+    let files = Mutex::new(Vec::new());
+    let sink = |f: OutputFile| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    };
+    match render_each(reg, der, sources, &sink) {
+        Ok(_) => {}
+        Err(RenderError::Diagnostics(d)) => return Err(d),
+        Err(RenderError::Output(_)) => unreachable!("collecting in memory cannot fail"),
+    }
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    let taken: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    files.extend(static_files(sources, &taken));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
 /// What an incremental render produced.
@@ -76,15 +100,108 @@ pub fn render_incremental(
     sources: &SiteSources,
     previous: &memo::PageKeys,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    render_pages(reg, der, sources, Some(previous))
+    let files = Mutex::new(Vec::new());
+    let sink = |f: OutputFile| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    };
+    let core = match render_core(reg, der, sources, &sink, None, Some(previous)) {
+        Ok(core) => core,
+        Err(RenderError::Diagnostics(d)) => return Err(d),
+        Err(RenderError::Output(_)) => unreachable!("collecting in memory cannot fail"),
+    };
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    let taken: BTreeSet<String> = files
+        .iter()
+        .map(|f| f.path.clone())
+        .chain(core.reused.iter().cloned())
+        .collect();
+    files.extend(static_files(sources, &taken));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut reused = core.reused;
+    reused.sort();
+    Ok(Rendered {
+        files,
+        reused,
+        keys: core.keys,
+    })
 }
 
-fn render_pages(
+/// Files from `static/`, copied as they are, except where the site generates a file at the
+/// same path (`taken`): a generated file always wins a clash.
+pub fn static_files<'a>(
+    sources: &'a SiteSources,
+    taken: &'a BTreeSet<String>,
+) -> impl Iterator<Item = OutputFile> + 'a {
+    sources
+        .static_files
+        .iter()
+        .filter(|(path, _)| !taken.contains(*path))
+        .map(|(path, bytes)| OutputFile {
+            path: path.clone(),
+            bytes: bytes.clone(),
+        })
+}
+
+/// Lets a rebuild keep a vendor's page and pack from the previous build when nothing they are
+/// made from changed (implemented by `cache::PageReuse`). Keys are fingerprints of a vendor's
+/// inputs (`cache::vendor_keys`).
+pub trait PageCache: Sync {
+    /// True when `path` was rendered from inputs with fingerprint `key` and its file is still
+    /// as that build wrote it.
+    fn reusable(&self, path: &str, key: u64) -> bool;
+    /// Keeps `path` as it is instead of rendering it.
+    fn keep(&self, path: &str, key: u64) -> std::io::Result<()>;
+    /// `path` was rendered now, from inputs with fingerprint `key`.
+    fn rendered(&self, path: &str, key: u64);
+}
+
+/// Renders every page, the sitemap and the theme's assets, handing each file to `sink` as soon
+/// as it is rendered (from several threads, in no particular order), so the site never has to
+/// fit in memory at once. Files from `static/` are the caller's ([`static_files`]): published
+/// files may take their paths.
+/// Returns how many files were produced. After an error some files may already have gone to
+/// the sink: the caller discards them (see `output::Writer`).
+pub fn render_each(
     reg: &Registry,
     der: &Derived,
     sources: &SiteSources,
+    sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
+) -> Result<usize, RenderError> {
+    render_each_cached(reg, der, sources, sink, None)
+}
+
+/// [`render_each`], keeping vendor pages that `cache` says are still right: `keys[vi]` is
+/// the fingerprint of vendor `vi`'s inputs.
+pub fn render_each_cached(
+    reg: &Registry,
+    der: &Derived,
+    sources: &SiteSources,
+    sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
+    cache: Option<(&[u64], &dyn PageCache)>,
+) -> Result<usize, RenderError> {
+    render_core(reg, der, sources, sink, cache, None).map(|c| c.count)
+}
+
+/// What [`render_core`] did besides handing files to its sink.
+struct Core {
+    count: usize,
+    /// Pages skipped because their key matched the previous render's (`serve`).
+    reused: Vec<String>,
+    /// Every page's key, when keys are kept.
+    keys: memo::PageKeys,
+}
+
+/// The one render loop: pages (skipping vendor pages `cache` keeps, and pages whose
+/// [`memo`] key matches `previous`), then the sitemap and the theme's assets.
+fn render_core(
+    reg: &Registry,
+    der: &Derived,
+    sources: &SiteSources,
+    sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
+    cache: Option<(&[u64], &dyn PageCache)>,
     previous: Option<&memo::PageKeys>,
-) -> Result<Rendered, Vec<Diagnostic>> {
+) -> Result<Core, RenderError> {
     let theme_dir = PathBuf::from("themes")
         .join(&reg.config.theme)
         .join("templates");
@@ -122,7 +239,7 @@ fn render_pages(
         }
     }
     if !diags.is_empty() {
-        return Err(diags);
+        return Err(RenderError::Diagnostics(diags));
     }
 
     let (assets, stylesheet) = assets(sources);
@@ -133,97 +250,125 @@ fn render_pages(
         .map(|p| context! { url => format!("/{}/", p.slug), label => p.title.clone() })
         .collect();
     let site = context! {
-            title => reg.config.title.clone(),
-            description => reg.config.description.clone(),
-            base_url => reg.config.base_url.clone(),
-            language => reg.config.language.clone(),
-            stylesheet => stylesheet,
-            build_date => date.to_string(),
-            build_date_human => date.human(),
-            pages => pages_nav,
+        title => reg.config.title.clone(),
+        description => reg.config.description.clone(),
+        base_url => reg.config.base_url.clone(),
+        language => reg.config.language.clone(),
+        stylesheet => stylesheet,
+        build_date => date.to_string(),
+        build_date_human => date.human(),
+        pages => pages_nav,
     };
     let env_key = previous.map(|_| memo::environment_key(&sources.templates, &site));
     env.add_global("site", site);
+    let reused: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let keys: Mutex<memo::PageKeys> = Mutex::new(memo::PageKeys::new());
 
     let jobs = pages::plan(reg, der);
-    let rendered: Vec<Result<Page, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let key = env_key.map(|e| memo::page_key(e, job.template, &job.url, &job.title, &job.ctx));
-            if let (Some(k), Some(prev)) = (key, previous) {
-                if prev.get(&job.path) == Some(&k) {
-                    return Ok(Page::Reused(job.path.clone(), k));
-                }
-            }
-            let tmpl = env.get_template(job.template).map_err(|e| template_error(&theme_dir, sources, &e))?;
-            let ctx = context! { page_url => job.url.clone(), page_title => job.title.clone(), ..job.ctx.clone() };
-            let html = tmpl.render(ctx).map_err(|e| template_error(&theme_dir, sources, &e))?;
-            Ok(Page::Rendered(OutputFile { path: job.path.clone(), bytes: html.into_bytes() }, key))
-        })
-        .collect();
-    let mut files = Vec::with_capacity(rendered.len() + assets.len() + 1);
-    let (mut reused, mut keys) = (Vec::new(), memo::PageKeys::new());
-    for r in rendered {
-        match r {
-            Ok(Page::Rendered(f, key)) => {
-                if let Some(k) = key {
-                    keys.insert(f.path.clone(), k);
-                }
-                files.push(f);
-            }
-            Ok(Page::Reused(path, k)) => {
-                keys.insert(path.clone(), k);
-                reused.push(path);
-            }
-            Err(d) => diags.push(d),
+    // Errors are kept with their page's position so the report does not depend on which
+    // thread got there first; after a failed write nothing more is rendered.
+    let errors: Mutex<Vec<(usize, Diagnostic)>> = Mutex::new(Vec::new());
+    let write_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
+    let failed_write = AtomicBool::new(false);
+    let count = AtomicUsize::new(0);
+    let emit = |f: OutputFile| {
+        if failed_write.load(Ordering::Relaxed) {
+            return;
         }
+        count.fetch_add(1, Ordering::Relaxed);
+        if let Err(e) = sink(f) {
+            failed_write.store(true, Ordering::Relaxed);
+            write_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(e);
+        }
+    };
+    jobs.par_iter().enumerate().for_each(|(ji, job)| {
+        if failed_write.load(Ordering::Relaxed) {
+            return;
+        }
+        let cached = match (cache, job.vendor) {
+            (Some((keys, pc)), Some(vi)) => Some((keys[vi], pc)),
+            _ => None,
+        };
+        if let Some((key, pc)) = cached {
+            if job.pages.iter().all(|p| pc.reusable(&p.path, key)) {
+                for p in &job.pages {
+                    count.fetch_add(1, Ordering::Relaxed);
+                    if let Err(e) = pc.keep(&p.path, key) {
+                        failed_write.store(true, Ordering::Relaxed);
+                        write_error.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
+                    }
+                }
+                return;
+            }
+        }
+        let ctxs = (job.ctx)();
+        for (page, ctx) in job.pages.iter().zip(ctxs) {
+            if let (Some(e), Some(prev)) = (env_key, previous) {
+                let k = memo::page_key(e, page.template, &page.url, &page.title, &ctx);
+                keys.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(page.path.clone(), k);
+                if prev.get(&page.path) == Some(&k) {
+                    reused
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(page.path.clone());
+                    continue;
+                }
+            }
+            let rendered = env
+                .get_template(page.template)
+                .and_then(|tmpl| tmpl.render(context! { page_url => page.url.clone(), page_title => page.title.clone(), ..ctx }));
+            match rendered {
+                Ok(html) => {
+                    if let Some((key, pc)) = cached {
+                        pc.rendered(&page.path, key);
+                    }
+                    emit(OutputFile { path: page.path.clone(), bytes: html.into_bytes() })
+                }
+                Err(e) => errors.lock().unwrap_or_else(|e| e.into_inner()).push((ji, template_error(&theme_dir, sources, &e))),
+            }
+        }
+    });
+    if let Some(e) = write_error.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        return Err(RenderError::Output(e));
     }
-    if !diags.is_empty() {
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    if !errors.is_empty() {
+        errors.sort_by_key(|(ji, _)| *ji);
+        let mut diags: Vec<Diagnostic> = errors.into_iter().map(|(_, d)| d).collect();
         diags.dedup_by(|a, b| a.short() == b.short());
-        return Err(diags);
+        return Err(RenderError::Diagnostics(diags));
     }
     let urls: Vec<String> = jobs
         .iter()
+        .flat_map(|j| &j.pages)
         // The 404 page and tombstones of removed vendors are not pages to index.
-        .filter(|j| j.url != "/404.html" && j.template != "tombstone.html")
-        .map(|j| j.url.clone())
+        .filter(|p| p.url != "/404.html" && p.template != "tombstone.html")
+        .map(|p| p.url.clone())
         .collect();
     let sitemap = env
         .get_template("sitemap.xml")
         .and_then(|t| t.render(context! { urls => urls }))
-        .map_err(|e| vec![template_error(&theme_dir, sources, &e)])?;
-    files.push(OutputFile {
+        .map_err(|e| RenderError::Diagnostics(vec![template_error(&theme_dir, sources, &e)]))?;
+    emit(OutputFile {
         path: "sitemap.xml".into(),
         bytes: sitemap.into_bytes(),
     });
-    files.extend(assets);
-    // Files from `static/` are copied as they are; a generated page always wins a clash.
-    let taken: std::collections::BTreeSet<String> = files
-        .iter()
-        .map(|f| f.path.clone())
-        .chain(reused.iter().cloned())
-        .collect();
-    for (path, bytes) in &sources.static_files {
-        if !taken.contains(path) {
-            files.push(OutputFile {
-                path: path.clone(),
-                bytes: bytes.clone(),
-            });
-        }
+    for f in assets {
+        emit(f);
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Rendered {
-        files,
-        reused,
-        keys,
+    if let Some(e) = write_error.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        return Err(RenderError::Output(e));
+    }
+    Ok(Core {
+        count: count.into_inner(),
+        reused: reused.into_inner().unwrap_or_else(|e| e.into_inner()),
+        keys: keys.into_inner().unwrap_or_else(|e| e.into_inner()),
     })
-}
-
-/// One page of an incremental render: rendered now (with its key, when keys are kept), or
-/// unchanged since the previous render.
-enum Page {
-    Rendered(OutputFile, Option<memo::PageKey>),
-    Reused(String, memo::PageKey),
 }
 
 /// The theme's static files under `/assets/`; stylesheets get a content hash in their name so
@@ -258,20 +403,26 @@ fn html_formatter(
 ) -> Result<(), minijinja::Error> {
     match (state.auto_escape(), value.as_str()) {
         (minijinja::AutoEscape::Html, Some(s)) if !value.is_safe() => {
-            let mut escaped = String::with_capacity(s.len() + 8);
-            for c in s.chars() {
-                match c {
-                    '&' => escaped.push_str("&amp;"),
-                    '<' => escaped.push_str("&lt;"),
-                    '>' => escaped.push_str("&gt;"),
-                    '"' => escaped.push_str("&quot;"),
-                    '\'' => escaped.push_str("&#39;"),
-                    c => escaped.push(c),
-                }
-            }
-            out.write_str(&escaped).map_err(|_| {
+            // Copies runs of ordinary text whole; the five characters are ASCII, so a byte
+            // scan never splits a UTF-8 sequence.
+            let fail = |_| {
                 minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "could not write output")
-            })
+            };
+            let mut last = 0;
+            for (i, b) in s.bytes().enumerate() {
+                let entity = match b {
+                    b'&' => "&amp;",
+                    b'<' => "&lt;",
+                    b'>' => "&gt;",
+                    b'"' => "&quot;",
+                    b'\'' => "&#39;",
+                    _ => continue,
+                };
+                out.write_str(&s[last..i]).map_err(fail)?;
+                out.write_str(entity).map_err(fail)?;
+                last = i + 1;
+            }
+            out.write_str(&s[last..]).map_err(fail)
         }
         _ => minijinja::escape_formatter(out, state, value),
     }

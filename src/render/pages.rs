@@ -1,6 +1,8 @@
 //! The page plan: which pages exist, at which URL, with which template and view. One
 //! function per section of the site; each returns jobs that `render` turns into HTML.
 
+use std::sync::Arc;
+
 use minijinja::value::Serde;
 use minijinja::{context, Value};
 use serde::Serialize;
@@ -10,55 +12,112 @@ use super::views::*;
 use crate::derive::{mean_score, Derived, ReportStatus};
 use crate::model::Registry;
 
-/// One page to render: output path (relative, `/`-separated), template, URL and context.
-pub struct Job {
+/// Where one page goes: output path (relative, `/`-separated), URL, template and title.
+pub struct PageMeta {
     pub path: String,
     pub url: String,
     pub template: &'static str,
     pub title: String,
-    pub ctx: Value,
 }
 
-fn job(url: String, template: &'static str, title: impl Into<String>, ctx: Value) -> Job {
+/// A unit of rendering work: one or more pages whose contexts are built together (a vendor
+/// page and its procurement pack share one view). Contexts are built when the job runs, so
+/// only the pages being rendered hold their views in memory, whatever the registry's size.
+pub struct Job<'a> {
+    pub pages: Vec<PageMeta>,
+    /// The vendor whose page and pack these are: such pages depend only on that vendor, its
+    /// reports and site-wide inputs, which lets a rebuild keep them (see `cache`).
+    pub vendor: Option<usize>,
+    /// One context per page, in `pages` order.
+    pub ctx: Box<dyn Fn() -> Vec<Value> + Send + Sync + 'a>,
+}
+
+fn meta(url: String, template: &'static str, title: impl Into<String>) -> PageMeta {
     let path = if url == "/404.html" {
         "404.html".to_string()
     } else {
         format!("{}index.html", url.trim_start_matches('/'))
     };
-    Job {
+    PageMeta {
         path,
         url,
         template,
         title: title.into(),
-        ctx,
     }
 }
 
+/// A job for one page whose context is already built.
+fn job(url: String, template: &'static str, title: impl Into<String>, ctx: Value) -> Job<'static> {
+    Job {
+        vendor: None,
+        pages: vec![meta(url, template, title)],
+        ctx: Box::new(move || vec![ctx.clone()]),
+    }
+}
+
+/// Values many pages show, converted to template values once and shared (cloning a `Value`
+/// is a reference-count increment): re-serializing a vendor row for every certification,
+/// framework and entry page that lists it was the render's main cost at scale.
+struct Shared {
+    /// `vendor_row` of every vendor, as template values.
+    rows: Vec<Value>,
+    /// Every vendor's dimension scores, `None` when not yet scored.
+    scores: Vec<Option<Vec<u8>>>,
+    questions: Value,
+    methodology: Value,
+    /// Report slug by lower-cased ID, for "earlier reports" links.
+    report_slugs: std::collections::HashMap<String, String>,
+}
+
 /// Every page of the site, in a fixed order.
-pub fn plan(reg: &Registry, der: &Derived) -> Vec<Job> {
-    // Built once and shared (cheap Arc clones) by every page that lists vendors.
+pub fn plan<'a>(reg: &'a Registry, der: &'a Derived) -> Vec<Job<'a>> {
     let rows: Vec<VendorRow> = (0..reg.vendors.len())
         .map(|i| vendor_row(reg, der, i))
         .collect();
-    let rows_value = Value::from(Serde(&rows));
+    let shared = Arc::new(Shared {
+        rows: rows.iter().map(|r| Value::from(Serde(r))).collect(),
+        scores: reg
+            .vendors
+            .iter()
+            .map(|v| {
+                v.scores
+                    .as_ref()
+                    .map(|s| s.iter().map(|x| x.value).collect())
+            })
+            .collect(),
+        questions: questions(reg),
+        methodology: methodology(reg),
+        report_slugs: reg
+            .reports
+            .iter()
+            .map(|r| (r.id.to_ascii_lowercase(), r.slug.clone()))
+            .collect(),
+    });
+    let rows_value = Value::from(shared.rows.clone());
     let mut jobs = Vec::new();
     jobs.push(home(reg, der, &rows));
-    jobs.push(job("/vendor/".into(), "vendors.html", "Vendors", context! { vendors => rows_value.clone(), scored => rows.iter().filter(|r| r.composite.is_some()).count() }));
+    jobs.push(job("/vendor/".into(), "vendors.html", "Vendors", context! { vendors => rows_value, scored => rows.iter().filter(|r| r.composite.is_some()).count() }));
     for vi in 0..reg.vendors.len() {
-        let v = Value::from(Serde(vendor_view(reg, der, vi)));
         let name = &reg.vendors[vi].name;
-        jobs.push(job(
-            vendor_url(&reg.vendors[vi].slug),
-            "vendor.html",
-            name.clone(),
-            context! { vendor => v.clone() },
-        ));
-        jobs.push(job(
-            format!("/vendor/{}/pack/", reg.vendors[vi].slug),
-            "pack.html",
-            format!("{name}: procurement pack"),
-            context! { vendor => v, questions => questions(reg), methodology => methodology(reg) },
-        ));
+        let shared = Arc::clone(&shared);
+        jobs.push(Job {
+            vendor: Some(vi),
+            pages: vec![
+                meta(vendor_url(&reg.vendors[vi].slug), "vendor.html", name.clone()),
+                meta(
+                    format!("/vendor/{}/pack/", reg.vendors[vi].slug),
+                    "pack.html",
+                    format!("{name}: procurement pack"),
+                ),
+            ],
+            ctx: Box::new(move || {
+                let v = Value::from(Serde(vendor_view(reg, der, vi)));
+                vec![
+                    context! { vendor => v.clone() },
+                    context! { vendor => v, questions => shared.questions.clone(), methodology => shared.methodology.clone() },
+                ]
+            }),
+        });
     }
     for v in &reg.removed_vendors {
         let removal = v.removed.as_ref().expect("removed vendors carry a removal");
@@ -71,11 +130,11 @@ pub fn plan(reg: &Registry, der: &Derived) -> Vec<Job> {
     }
     jobs.push(certifications_index(reg, der));
     for ci in 0..reg.certifications.len() {
-        jobs.push(certification(reg, der, ci));
+        jobs.push(certification(reg, der, ci, &shared));
     }
     jobs.push(job("/framework/".into(), "frameworks.html", "Frameworks", context! { frameworks => Value::from(Serde(reg.frameworks.iter().map(|f| FrameworkSummary { name: f.name.clone(), short_name: f.short_name.clone(), url: framework_url(&f.slug), version: f.version.clone(), publisher: f.publisher.clone(), description: f.description.clone(), entries: f.entries.len() }).collect::<Vec<_>>())) }));
     for fi in 0..reg.frameworks.len() {
-        jobs.extend(framework(reg, der, fi));
+        jobs.extend(framework(reg, fi, &shared));
     }
     let register: Vec<ReportRow> = (0..reg.reports.len())
         .map(|ri| report_row(reg, der, ri))
@@ -87,16 +146,20 @@ pub fn plan(reg: &Registry, der: &Derived) -> Vec<Job> {
         context! { reports => Value::from(Serde(&register)) },
     ));
     for ri in 0..reg.reports.len() {
-        jobs.push(report(reg, der, ri));
+        jobs.push(report(reg, der, ri, &shared));
     }
     jobs.push(job(
         "/methodology/".into(),
         "methodology.html",
         "Methodology",
-        context! { methodology => methodology(reg) },
+        context! { methodology => shared.methodology.clone() },
     ));
     for p in &reg.pages {
-        jobs.push(job(format!("/{}/", p.slug), "page.html", p.title.clone(), context! { page => context! { title => p.title.clone(), description => p.description.clone(), body_html => Value::from_safe_string(markdown::to_html(&p.body, 1)) } }));
+        jobs.push(Job {
+            vendor: None,
+            pages: vec![meta(format!("/{}/", p.slug), "page.html", p.title.clone())],
+            ctx: Box::new(move || vec![context! { page => context! { title => p.title.clone(), description => p.description.clone(), body_html => Value::from_safe_string(markdown::to_html(&p.body, 1)) } }]),
+        });
     }
     jobs.push(job(
         "/404.html".into(),
@@ -118,7 +181,7 @@ struct FrameworkSummary {
     entries: usize,
 }
 
-fn home(reg: &Registry, der: &Derived, rows: &[VendorRow]) -> Job {
+fn home(reg: &Registry, der: &Derived, rows: &[VendorRow]) -> Job<'static> {
     let mut ranked: Vec<&VendorRow> = rows.iter().filter(|r| r.composite.is_some()).collect();
     ranked.sort_by(|a, b| {
         b.composite
@@ -177,7 +240,7 @@ struct CertRow {
     reports: usize,
 }
 
-fn certifications_index(reg: &Registry, der: &Derived) -> Job {
+fn certifications_index(reg: &Registry, der: &Derived) -> Job<'static> {
     let mut rows: Vec<CertRow> = reg
         .certifications
         .iter()
@@ -201,51 +264,63 @@ fn certifications_index(reg: &Registry, der: &Derived) -> Job {
     )
 }
 
-fn certification(reg: &Registry, der: &Derived, ci: usize) -> Job {
+fn certification<'a>(
+    reg: &'a Registry,
+    der: &'a Derived,
+    ci: usize,
+    shared: &Arc<Shared>,
+) -> Job<'a> {
     let c = &reg.certifications[ci];
-    let mut holders = Vec::new();
-    for vi in &der.holders_by_cert[ci] {
-        let v = &reg.vendors[*vi];
-        for h in v.holdings.iter().filter(|h| h.certification == ci) {
-            holders.push(context! {
-                vendor => Value::from(Serde(vendor_row(reg, der, *vi))),
-                level => h.level.map(|l| c.levels[l].name.clone()),
-                scope => h.scope.clone(),
-                issued => h.issued.map(|d| d.human()),
-                valid_until => h.valid_until.map(|d| d.human()),
-                as_of => h.as_of.map(|d| d.human()),
-                lapsed => h.lapsed,
-            });
-        }
+    let shared = Arc::clone(shared);
+    Job {
+        vendor: None,
+        pages: vec![meta(
+            cert_url(&c.slug),
+            "certification.html",
+            c.name.clone(),
+        )],
+        ctx: Box::new(move || {
+            let mut holders = Vec::new();
+            for vi in &der.holders_by_cert[ci] {
+                let v = &reg.vendors[*vi];
+                for h in v.holdings.iter().filter(|h| h.certification == ci) {
+                    holders.push(context! {
+                        vendor => shared.rows[*vi].clone(),
+                        level => h.level.map(|l| c.levels[l].name.clone()),
+                        scope => h.scope.clone(),
+                        issued => h.issued.map(|d| d.human()),
+                        valid_until => h.valid_until.map(|d| d.human()),
+                        as_of => h.as_of.map(|d| d.human()),
+                        lapsed => h.lapsed,
+                    });
+                }
+            }
+            let reports: Vec<ReportRow> = der.reports_by_cert[ci]
+                .iter()
+                .map(|ri| report_row(reg, der, *ri))
+                .collect();
+            let levels: Vec<Pair> = c
+                .levels
+                .iter()
+                .map(|l| Pair {
+                    label: l.name.clone(),
+                    value: l.description.clone(),
+                })
+                .collect();
+            vec![context! {
+                cert => context! { name => c.name.clone(), short_name => c.short_name.clone(), kind => c.kind_label.clone(), issuer => c.issuer.clone(), region => c.region.clone(), url => c.url.clone(), levels => Value::from(Serde(levels)), body_html => Value::from_safe_string(markdown::to_html(&c.body, 1)) },
+                holders => holders,
+                reports => Value::from(Serde(reports)),
+            }]
+        }),
     }
-    let reports: Vec<ReportRow> = der.reports_by_cert[ci]
-        .iter()
-        .map(|ri| report_row(reg, der, *ri))
-        .collect();
-    let levels: Vec<Pair> = c
-        .levels
-        .iter()
-        .map(|l| Pair {
-            label: l.name.clone(),
-            value: l.description.clone(),
-        })
-        .collect();
-    job(
-        cert_url(&c.slug),
-        "certification.html",
-        c.name.clone(),
-        context! {
-            cert => context! { name => c.name.clone(), short_name => c.short_name.clone(), kind => c.kind_label.clone(), issuer => c.issuer.clone(), region => c.region.clone(), url => c.url.clone(), levels => Value::from(Serde(levels)), body_html => Value::from_safe_string(markdown::to_html(&c.body, 1)) },
-            holders => holders,
-            reports => Value::from(Serde(reports)),
-        },
-    )
 }
 
-fn framework(reg: &Registry, der: &Derived, fi: usize) -> Vec<Job> {
+/// A framework's page (entries and the vendor matrix) and one page per entry.
+fn framework<'a>(reg: &'a Registry, fi: usize, shared: &Arc<Shared>) -> Vec<Job<'a>> {
     let f = &reg.frameworks[fi];
     let cfg = &reg.config;
-    let dim_names = |dims: &[usize]| {
+    let dim_names = move |dims: &[usize]| {
         dims.iter()
             .map(|d| cfg.dimensions[*d].name.clone())
             .collect::<Vec<_>>()
@@ -255,98 +330,140 @@ fn framework(reg: &Registry, der: &Derived, fi: usize) -> Vec<Job> {
         .iter()
         .map(|e| context! { id => e.id.clone(), title => e.title.clone(), description => e.description.clone(), url => format!("/framework/{}/{}/", f.slug, e.slug), dimensions => dim_names(&e.dimensions), categories => e.categories.iter().map(|c| context! { id => c.id.clone(), title => c.title.clone() }).collect::<Vec<_>>() })
         .collect();
-    // The matrix: one row per vendor, one cell per entry = mean of the vendor's scores on the
-    // entry's mapped dimensions, coloured by the band that mean falls in.
-    let matrix: Vec<Value> = reg
-        .vendors
-        .iter()
-        .enumerate()
-        .map(|(vi, v)| {
-            let values: Option<Vec<u8>> = v.scores.as_ref().map(|s| s.iter().map(|x| x.value).collect());
-            let cells: Vec<Value> = f
-                .entries
-                .iter()
-                .map(|e| {
-                    let m = values.as_ref().and_then(|vals| mean_score(vals, &e.dimensions));
-                    context! { id => e.id.clone(), mean => m.map(|m| format!("{m:.1}")), band => m.map(|m| Value::from(Serde(band_of(reg, m)))) }
-                })
-                .collect();
-            context! { vendor => Value::from(Serde(vendor_row(reg, der, vi))), cells => cells }
-        })
-        .collect();
     let info = context! { name => f.name.clone(), short_name => f.short_name.clone(), slug => f.slug.clone(), url => framework_url(&f.slug), source_url => f.url.clone(), version => f.version.clone(), publisher => f.publisher.clone(), description => f.description.clone(), entry_label => f.entry_label.clone() };
-    let mut jobs = vec![job(
-        framework_url(&f.slug),
-        "framework.html",
-        f.name.clone(),
-        context! { framework => info.clone(), entries => entries.clone(), matrix => matrix },
-    )];
-    for (ei, e) in f.entries.iter().enumerate() {
-        let vendors: Vec<Value> = reg
-            .vendors
+    // Cells coloured by band: one template value per band, shared by every cell in it.
+    let bands: Arc<Vec<Value>> = Arc::new(
+        cfg.bands
             .iter()
-            .enumerate()
-            .map(|(vi, v)| {
-                let values: Option<Vec<u8>> = v.scores.as_ref().map(|s| s.iter().map(|x| x.value).collect());
-                let m = values.as_ref().and_then(|vals| mean_score(vals, &e.dimensions));
-                context! {
-                    vendor => Value::from(Serde(vendor_row(reg, der, vi))),
-                    scores => e.dimensions.iter().map(|d| values.as_ref().map(|vals| vals[*d])).collect::<Vec<_>>(),
-                    mean => m.map(|m| format!("{m:.1}")),
-                    band => m.map(|m| Value::from(Serde(band_of(reg, m)))),
-                }
+            .map(|b| {
+                Value::from(Serde(KeyName {
+                    key: b.key.clone(),
+                    name: b.name.clone(),
+                }))
             })
-            .collect();
-        jobs.push(job(
-            format!("/framework/{}/{}/", f.slug, e.slug),
-            "entry.html",
-            format!("{} {}", e.id, e.title),
-            context! { framework => info.clone(), entry => entries[ei].clone(), dimensions => dim_names(&e.dimensions), vendors => vendors },
-        ));
+            .collect(),
+    );
+    let mean_of = move |scores: &Option<Vec<u8>>, dims: &[usize]| -> (Value, Value) {
+        match scores.as_ref().and_then(|vals| mean_score(vals, dims)) {
+            Some(m) => (
+                Value::from(format!("{m:.1}")),
+                bands[crate::derive::band_for(m, &reg.config.bands)].clone(),
+            ),
+            None => (Value::from(()), Value::from(())),
+        }
+    };
+    let mut jobs = Vec::new();
+    {
+        // The matrix: one row per vendor, one cell per entry = mean of the vendor's scores on
+        // the entry's mapped dimensions, coloured by the band that mean falls in.
+        let (shared, entries, info, mean_of) = (
+            Arc::clone(shared),
+            entries.clone(),
+            info.clone(),
+            mean_of.clone(),
+        );
+        jobs.push(Job {
+            vendor: None,
+            pages: vec![meta(framework_url(&f.slug), "framework.html", f.name.clone())],
+            ctx: Box::new(move || {
+                let matrix: Vec<Value> = (0..reg.vendors.len())
+                    .map(|vi| {
+                        let cells: Vec<Value> = f
+                            .entries
+                            .iter()
+                            .map(|e| {
+                                let (mean, band) = mean_of(&shared.scores[vi], &e.dimensions);
+                                context! { id => e.id.clone(), mean => mean, band => band }
+                            })
+                            .collect();
+                        context! { vendor => shared.rows[vi].clone(), cells => cells }
+                    })
+                    .collect();
+                vec![context! { framework => info.clone(), entries => entries.clone(), matrix => matrix }]
+            }),
+        });
+    }
+    for (ei, e) in f.entries.iter().enumerate() {
+        let (shared, entry, info, mean_of) = (
+            Arc::clone(shared),
+            entries[ei].clone(),
+            info.clone(),
+            mean_of.clone(),
+        );
+        jobs.push(Job {
+            vendor: None,
+            pages: vec![meta(
+                format!("/framework/{}/{}/", f.slug, e.slug),
+                "entry.html",
+                format!("{} {}", e.id, e.title),
+            )],
+            ctx: Box::new(move || {
+                let vendors: Vec<Value> = (0..reg.vendors.len())
+                    .map(|vi| {
+                        let values = &shared.scores[vi];
+                        let (mean, band) = mean_of(values, &e.dimensions);
+                        context! {
+                            vendor => shared.rows[vi].clone(),
+                            scores => e.dimensions.iter().map(|d| values.as_ref().map(|vals| vals[*d])).collect::<Vec<_>>(),
+                            mean => mean,
+                            band => band,
+                        }
+                    })
+                    .collect();
+                vec![context! { framework => info.clone(), entry => entry.clone(), dimensions => dim_names(&e.dimensions), vendors => vendors }]
+            }),
+        });
     }
     jobs
 }
 
-fn report(reg: &Registry, der: &Derived, ri: usize) -> Job {
+fn report<'a>(reg: &'a Registry, der: &'a Derived, ri: usize, shared: &Arc<Shared>) -> Job<'a> {
     let r = &reg.reports[ri];
-    let c = &reg.certifications[r.certification];
-    let earlier: Vec<Link> = r
-        .earlier_reports
-        .iter()
-        .map(|id| {
-            let found = reg.reports.iter().find(|x| x.id.eq_ignore_ascii_case(id));
-            Link {
-                url: found.map(|x| report_url(&x.slug)).unwrap_or_default(),
-                label: id.clone(),
-            }
-        })
-        .collect();
-    let services: Vec<Value> = r
-        .services
-        .iter()
-        .map(|s| context! { category => s.category.clone(), items => s.items.clone() })
-        .collect();
-    job(
-        report_url(&r.slug),
-        "report.html",
-        format!("Verification report {}", r.id),
-        context! {
-            report => Value::from(Serde(report_row(reg, der, ri))),
-            scheme_name => c.name.clone(),
-            scheme_version => r.scheme_version.clone(),
-            level_description => r.level.map(|l| c.levels[l].description.clone()),
-            declaring_entity => r.declaring_entity.clone(),
-            monitoring_body => r.monitoring_body.clone(),
-            monitoring_body_url => r.monitoring_body_url.clone(),
-            earlier_reports => Value::from(Serde(earlier)),
-            source => r.source.clone(),
-            source_url => r.source_url.clone(),
-            controls => r.controls_examined.clone(),
-            services => services,
-            service_count => r.services.iter().map(|s| s.items.len()).sum::<usize>(),
-            body_html => Value::from_safe_string(markdown::to_html(&r.body, 1)),
-        },
-    )
+    let shared = Arc::clone(shared);
+    Job {
+        vendor: None,
+        pages: vec![meta(
+            report_url(&r.slug),
+            "report.html",
+            format!("Verification report {}", r.id),
+        )],
+        ctx: Box::new(move || {
+            let c = &reg.certifications[r.certification];
+            let earlier: Vec<Link> = r
+                .earlier_reports
+                .iter()
+                .map(|id| Link {
+                    url: shared
+                        .report_slugs
+                        .get(&id.to_ascii_lowercase())
+                        .map(|slug| report_url(slug))
+                        .unwrap_or_default(),
+                    label: id.clone(),
+                })
+                .collect();
+            let services: Vec<Value> = r
+                .services
+                .iter()
+                .map(|s| context! { category => s.category.clone(), items => s.items.clone() })
+                .collect();
+            vec![context! {
+                report => Value::from(Serde(report_row(reg, der, ri))),
+                scheme_name => c.name.clone(),
+                scheme_version => r.scheme_version.clone(),
+                level_description => r.level.map(|l| c.levels[l].description.clone()),
+                declaring_entity => r.declaring_entity.clone(),
+                monitoring_body => r.monitoring_body.clone(),
+                monitoring_body_url => r.monitoring_body_url.clone(),
+                earlier_reports => Value::from(Serde(earlier)),
+                source => r.source.clone(),
+                source_url => r.source_url.clone(),
+                controls => r.controls_examined.clone(),
+                services => services,
+                service_count => r.services.iter().map(|s| s.items.len()).sum::<usize>(),
+                body_html => Value::from_safe_string(markdown::to_html(&r.body, 1)),
+            }]
+        }),
+    }
 }
 
 fn questions(reg: &Registry) -> Value {
