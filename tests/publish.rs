@@ -287,7 +287,8 @@ fn a_schema_rejects_what_it_should() {
     for (pointer, bad) in [
         ("/reports/0/status", Value::from("lapsed")),
         ("/reports/0/valid_through", Value::from("2026-12")),
-        ("/schema_version", Value::from("2.0")),
+        ("/schema_version", Value::from("1.0")),
+        ("/schema_version", Value::from("3.0")),
     ] {
         let mut doc = good.clone();
         *doc.pointer_mut(pointer).unwrap() = bad;
@@ -407,5 +408,43 @@ fn pages_link_the_downloads() {
         trustatlas::links::check(&files).is_empty(),
         "{:#?}",
         trustatlas::links::check(&files)
+    );
+}
+
+/// `vendors.json` is an index: each entry points at a full record that the build publishes,
+/// and the full detail (facts, rationales, incidents, sources) stays out of it, so it stays
+/// under Pages' 25 MiB per-file limit as the registry grows.
+#[test]
+fn vendors_json_is_an_index_of_the_full_records() {
+    let files = fixture_files();
+    let index: Value = serde_json::from_str(file(&files, "api/vendors.json")).unwrap();
+    for v in index["vendors"].as_array().unwrap() {
+        let slug = v["slug"].as_str().unwrap();
+        let json = v["json"].as_str().unwrap();
+        let path = &json[json.find("/api/").unwrap() + 1..];
+        assert_eq!(path, format!("api/vendors/{slug}.json"));
+        let full: Value = serde_json::from_str(file(&files, path)).unwrap();
+        assert_eq!(full["vendor"]["composites"], v["composites"], "{slug}");
+        for key in ["facts", "incidents", "sources", "description", "status"] {
+            assert!(v.get(key).is_none(), "{slug} has {key} in the index");
+        }
+        if let Some(scores) = v["scores"].as_object() {
+            for (dim, score) in scores {
+                assert_eq!(
+                    full["vendor"]["scores"][dim]["score"], *score,
+                    "{slug} {dim}"
+                );
+            }
+        }
+    }
+    let schema: Value =
+        serde_json::from_str(file(&files, "api/schema/vendors.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&index));
+    let mut full_entry = index.clone();
+    full_entry["vendors"][0]["facts"] = serde_json::json!({});
+    assert!(
+        !validator.is_valid(&full_entry),
+        "full records are not index entries"
     );
 }

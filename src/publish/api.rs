@@ -13,36 +13,45 @@ use crate::model::{FactValue, Registry, Vendor};
 use crate::render::views::vendor_url;
 
 use super::api_reference::{certifications, framework, register};
-use super::{abs, compact_json, compact_json_file, json_file, Out, SCHEMA_VERSION};
+use super::{abs, compact_json_file, json_file, Out, SCHEMA_VERSION};
 
 /// Every JSON file of the API, keyed by output path.
 pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
-    // One file per vendor: built and serialized in parallel, like the pages. Only each
-    // vendor's one-line JSON is kept, for vendors.json: holding every vendor's structure
-    // until the end cost hundreds of MiB at 10,000 vendors.
-    let compact: Vec<std::sync::OnceLock<String>> = (0..reg.vendors.len())
-        .map(|_| std::sync::OnceLock::new())
-        .collect();
+    // One file per vendor, in full: built and serialized in parallel, like the pages.
+    out.par_extend((0..reg.vendors.len()).into_par_iter().map(|vi| {
+        let v = vendor(reg, der, vi);
+        let doc = Envelope::new(reg, der, "vendor", VendorDoc::Listed { vendor: &v });
+        json_file(&format!("api/vendors/{}.json", v.slug), &doc)
+    }));
     let removed: Vec<RemovedJson> = reg
         .removed_vendors
         .iter()
         .map(|v| removed(reg, v))
         .collect();
-    out.par_extend((0..reg.vendors.len()).into_par_iter().map(|vi| {
-        let v = vendor(reg, der, vi);
-        let _ = compact[vi].set(compact_json(&v));
-        let doc = Envelope::new(reg, der, "vendor", VendorDoc::Listed { vendor: &v });
-        json_file(&format!("api/vendors/{}.json", v.slug), &doc)
-    }));
-    let compact: Vec<String> = compact
-        .into_iter()
-        .map(|c| c.into_inner().unwrap_or_default())
-        .collect();
     for v in &removed {
         let doc = Envelope::new(reg, der, "vendor", VendorDoc::Removed { vendor: v });
         out.push(json_file(&format!("api/vendors/{}.json", v.slug), &doc));
     }
-    out.push(vendors_file(reg, der, compact, &removed));
+    // The index: a few hundred bytes per vendor, pointing at the full records above. Every
+    // vendor in full in one file passed Cloudflare Pages' 25 MiB per-file limit at about
+    // 3,000 vendors; the index stays under it well past 10,000.
+    let vendors: Vec<IndexJson> = (0..reg.vendors.len())
+        .into_par_iter()
+        .map(|vi| index_entry(reg, der, vi))
+        .collect();
+    out.push(compact_json_file(
+        "api/vendors.json",
+        &Envelope::new(
+            reg,
+            der,
+            "vendors",
+            VendorsDoc {
+                methodology: methodology(reg),
+                vendors: &vendors,
+                removed_vendors: &removed,
+            },
+        ),
+    ));
     out.push(json_file(
         "api/certifications.json",
         &Envelope::new(reg, der, "certifications", certifications(reg, der)),
@@ -57,58 +66,6 @@ pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
             &format!("api/frameworks/{}.json", f.framework.slug),
             &Envelope::new(reg, der, "framework", f),
         ));
-    }
-}
-
-/// `api/vendors.json`, every vendor in full, on one line. Serializing it as one tree held
-/// the whole registry as JSON values at once (gigabytes at 10,000 vendors), so each vendor is
-/// serialized on its own, in parallel, and the array is spliced into the envelope. `vendors`
-/// sorts last among the envelope's keys, so the envelope ends with it; the bytes are those of
-/// serializing the whole document (the slow path below, taken if that ever changes).
-fn vendors_file(
-    reg: &Registry,
-    der: &Derived,
-    compact: Vec<String>,
-    removed: &[RemovedJson],
-) -> crate::render::OutputFile {
-    fn doc<'a>(
-        reg: &Registry,
-        der: &Derived,
-        vendors: &'a [VendorJson],
-        removed: &'a [RemovedJson],
-    ) -> Envelope<VendorsDoc<'a>> {
-        Envelope::new(
-            reg,
-            der,
-            "vendors",
-            VendorsDoc {
-                methodology: methodology(reg),
-                vendors,
-                removed_vendors: removed,
-            },
-        )
-    }
-    let empty = compact_json(&doc(reg, der, &[], removed));
-    let Some(head) = empty.strip_suffix(r#""vendors":[]}"#) else {
-        let vendors: Vec<VendorJson> = (0..reg.vendors.len())
-            .map(|vi| vendor(reg, der, vi))
-            .collect();
-        return compact_json_file("api/vendors.json", &doc(reg, der, &vendors, removed));
-    };
-    let mut text =
-        String::with_capacity(head.len() + compact.iter().map(|i| i.len() + 1).sum::<usize>() + 16);
-    text.push_str(head);
-    text.push_str(r#""vendors":["#);
-    for (i, item) in compact.into_iter().enumerate() {
-        if i > 0 {
-            text.push(',');
-        }
-        text.push_str(&item);
-    }
-    text.push_str("]}\n");
-    crate::render::OutputFile {
-        path: "api/vendors.json".into(),
-        bytes: text.into_bytes(),
     }
 }
 
@@ -148,7 +105,7 @@ impl<T: Serialize> Envelope<T> {
 #[derive(Serialize)]
 struct VendorsDoc<'a> {
     methodology: Methodology,
-    vendors: &'a [VendorJson],
+    vendors: &'a [IndexJson],
     removed_vendors: &'a [RemovedJson],
 }
 
@@ -230,6 +187,29 @@ fn methodology(reg: &Registry) -> Methodology {
             })
             .collect(),
     }
+}
+
+/// A listed vendor in `vendors.json`: what a list or a comparison needs, and where the full
+/// record is (`json`).
+#[derive(Serialize)]
+struct IndexJson {
+    slug: String,
+    name: String,
+    /// The vendor's page.
+    url: String,
+    /// Its full record, `/api/vendors/<slug>.json`.
+    json: String,
+    category: String,
+    hq_country: Option<String>,
+    hq_city: Option<String>,
+    rating: Option<String>,
+    /// Dimension key → score; `null` when the vendor is not yet scored.
+    scores: Option<BTreeMap<String, u8>>,
+    /// Profile key → composite; `null` when the vendor is not yet scored.
+    composites: Option<BTreeMap<String, CompositeJson>>,
+    /// Slugs of the certifications held, each once.
+    certifications: Vec<String>,
+    reports: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -382,21 +362,7 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
             })
             .collect()
     });
-    let composites = der.composites[vi].as_ref().map(|cs| {
-        cfg.profiles
-            .iter()
-            .zip(cs)
-            .map(|(p, c)| {
-                (
-                    p.key.clone(),
-                    CompositeJson {
-                        value: c.value(),
-                        band: cfg.bands[c.band].key.clone(),
-                    },
-                )
-            })
-            .collect()
-    });
+    let composites = composites(reg, der, vi);
     VendorJson {
         slug: v.slug.clone(),
         status: "listed",
@@ -420,10 +386,7 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
         scores,
         composites,
         certifications: v.holdings.iter().map(|h| holding(reg, h)).collect(),
-        reports: der.reports_by_vendor[vi]
-            .iter()
-            .map(|ri| reg.reports[*ri].id.clone())
-            .collect(),
+        reports: reports(reg, der, vi),
         incidents: v
             .incidents
             .iter()
@@ -445,6 +408,66 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
             })
             .collect(),
     }
+}
+
+fn index_entry(reg: &Registry, der: &Derived, vi: usize) -> IndexJson {
+    let v = &reg.vendors[vi];
+    let cfg = &reg.config;
+    let mut certifications: Vec<String> = Vec::new();
+    for h in &v.holdings {
+        let slug = &reg.certifications[h.certification].slug;
+        if !certifications.contains(slug) {
+            certifications.push(slug.clone());
+        }
+    }
+    IndexJson {
+        slug: v.slug.clone(),
+        name: v.name.clone(),
+        url: abs(reg, &vendor_url(&v.slug)),
+        json: abs(reg, &format!("/api/vendors/{}.json", v.slug)),
+        category: cfg.categories[v.category].key.clone(),
+        hq_country: v.hq_country.clone(),
+        hq_city: v.hq_city.clone(),
+        rating: v.rating.map(|r| cfg.ratings[r].key.clone()),
+        scores: v.scores.as_ref().map(|scores| {
+            cfg.dimensions
+                .iter()
+                .zip(scores)
+                .map(|(d, s)| (d.key.clone(), s.value))
+                .collect()
+        }),
+        composites: composites(reg, der, vi),
+        certifications,
+        reports: reports(reg, der, vi),
+    }
+}
+
+/// Profile key → composite and band; `None` when the vendor is not yet scored.
+fn composites(reg: &Registry, der: &Derived, vi: usize) -> Option<BTreeMap<String, CompositeJson>> {
+    let cfg = &reg.config;
+    der.composites[vi].as_ref().map(|cs| {
+        cfg.profiles
+            .iter()
+            .zip(cs)
+            .map(|(p, c)| {
+                (
+                    p.key.clone(),
+                    CompositeJson {
+                        value: c.value(),
+                        band: cfg.bands[c.band].key.clone(),
+                    },
+                )
+            })
+            .collect()
+    })
+}
+
+/// The vendor's report IDs, newest first.
+fn reports(reg: &Registry, der: &Derived, vi: usize) -> Vec<String> {
+    der.reports_by_vendor[vi]
+        .iter()
+        .map(|ri| reg.reports[*ri].id.clone())
+        .collect()
 }
 
 fn holding(reg: &Registry, h: &crate::model::Holding) -> HoldingJson {

@@ -36,7 +36,9 @@ pub use rules::CONTENT_SECURITY_POLICY;
 
 /// The version of the open-data format (JSON files and schemas, CSV columns). The major part
 /// changes when a field is removed or changes meaning; the minor part when one is added.
-pub const SCHEMA_VERSION: &str = "1.0";
+/// 2.0: `vendors.json` became an index pointing at the full per-vendor records (it had every
+/// vendor in full, past Pages' 25 MiB per-file limit at about 3,000 vendors).
+pub const SCHEMA_VERSION: &str = "2.0";
 
 /// Where publishing puts its files: kept in memory ([`publish`]), or handed to a streaming
 /// build's sink as soon as each is made, keeping only its path and size for the checks (the
@@ -214,17 +216,12 @@ fn json_file(path: &str, value: &impl Serialize) -> OutputFile {
     text_file(path, text)
 }
 
-/// The same, on one line: for files that grow with the registry (`vendors.json` holds every
-/// vendor in full), where indentation would double the size against Pages' 25 MiB limit.
+/// The same, on one line: for files that grow with the registry (`vendors.json` lists every
+/// vendor), where indentation would double the size against Pages' 25 MiB limit.
 fn compact_json_file(path: &str, value: &impl Serialize) -> OutputFile {
-    let mut text = compact_json(value);
+    let mut text = serde_json::to_string(&sorted_value(value)).expect("values serialize");
     text.push('\n');
     text_file(path, text)
-}
-
-/// One line of JSON with sorted keys, without the trailing newline.
-fn compact_json(value: &impl Serialize) -> String {
-    serde_json::to_string(&sorted_value(value)).expect("values serialize")
 }
 
 /// `value` as a JSON tree with every object's keys in sorted order.
