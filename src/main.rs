@@ -79,6 +79,14 @@ enum Command {
         /// Print how long each stage of every rebuild took.
         #[arg(long)]
         timings: bool,
+        /// Also answer requests for this host name (repeatable; `*` answers any). By
+        /// default only localhost and this machine's addresses are answered, so a web page
+        /// cannot read the server through DNS rebinding.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_hosts: Vec<String>,
+        /// Milliseconds a client may take to send its request head (tests use a short one).
+        #[arg(long, hide = true, default_value_t = 10_000)]
+        head_timeout_ms: u64,
     },
     /// Build without writing, then check links, anchors, dates and citations. Exit 0 when
     /// clean, 1 on content errors (or warnings with --strict), 2 on usage or I/O errors.
@@ -165,6 +173,8 @@ fn main() -> ExitCode {
             poll,
             max_files,
             timings,
+            allow_hosts,
+            head_timeout_ms,
         } => serve(ServeOptions {
             root,
             bind,
@@ -173,6 +183,11 @@ fn main() -> ExitCode {
             poll,
             max_files,
             timings,
+            allow_hosts,
+            limits: serve::listen::Limits {
+                head_timeout: std::time::Duration::from_millis(head_timeout_ms),
+                ..Default::default()
+            },
             color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }),
     }
