@@ -84,9 +84,6 @@ enum Command {
         /// cannot read the server through DNS rebinding.
         #[arg(long = "allow-host", value_name = "NAME")]
         allow_hosts: Vec<String>,
-        /// Milliseconds a client may take to send its request head (tests use a short one).
-        #[arg(long, hide = true, default_value_t = 10_000)]
-        head_timeout_ms: u64,
     },
     /// Build without writing, then check links, anchors, dates and citations. Exit 0 when
     /// clean, 1 on content errors (or warnings with --strict), 2 on usage or I/O errors.
@@ -174,7 +171,6 @@ fn main() -> ExitCode {
             max_files,
             timings,
             allow_hosts,
-            head_timeout_ms,
         } => serve(ServeOptions {
             root,
             bind,
@@ -184,10 +180,7 @@ fn main() -> ExitCode {
             max_files,
             timings,
             allow_hosts,
-            limits: serve::listen::Limits {
-                head_timeout: std::time::Duration::from_millis(head_timeout_ms),
-                ..Default::default()
-            },
+            limits: serve::listen::Limits::from_env(),
             color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }),
     }

@@ -80,6 +80,21 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// The defaults, with the head timeout taken from `TRUSTATLAS_SERVE_HEAD_TIMEOUT_MS` when
+    /// set: the hostile-client tests use a short one instead of waiting 10 s.
+    pub fn from_env() -> Limits {
+        let mut limits = Limits::default();
+        if let Some(ms) = std::env::var("TRUSTATLAS_SERVE_HEAD_TIMEOUT_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            limits.head_timeout = Duration::from_millis(ms.max(1));
+        }
+        limits
+    }
+}
+
 /// Answers one judged request on a worker thread; owns the connection (an event stream
 /// keeps it).
 pub type Handler = dyn Fn(Head, TcpStream) + Send + Sync;
