@@ -5,8 +5,8 @@
 //! `data:` line per event, each flushed. A stream holds no thread, only its socket; the hub
 //! keeps at most [`MAX_STREAMS`] of them, apart from the connections being answered. A client
 //! that went away is noticed on the next write (a comment every [`PING_EVERY`] makes sure
-//! that happens) and dropped; writes time out (the caller sets it), so a page that stops
-//! reading cannot stall the others.
+//! that happens) and dropped, as is one whose socket is full: streams are non-blocking, so a
+//! page that stops reading cannot stall the others.
 
 use std::io::Write;
 use std::net::TcpStream;
@@ -30,18 +30,16 @@ pub trait Stream: Write + Send {
     }
 }
 
+/// The server hands streams over non-blocking: a page whose socket is full (it stopped
+/// reading) fails the write and is dropped, instead of stalling the broadcast to the others.
 impl Stream for TcpStream {
     fn closed(&mut self) -> bool {
         // The page never sends anything on this connection, so readable means end of file
         // or an error.
-        if self.set_nonblocking(true).is_err() {
-            return true;
-        }
-        let gone = match self.peek(&mut [0u8]) {
+        match self.peek(&mut [0u8]) {
             Ok(n) => n == 0,
             Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
-        };
-        gone || self.set_nonblocking(false).is_err()
+        }
     }
 }
 

@@ -38,10 +38,6 @@ use overlay::DevState;
 use site::{Asset, Site};
 use watch::ChangeSet;
 
-/// How long one event written to a page's stream may take before the page is dropped: a
-/// page that stops reading must not stall the reload of the others.
-const STREAM_WRITE_TIMEOUT: Duration = Duration::from_secs(2);
-
 /// `serve`'s flags, validated by the CLI.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -382,8 +378,11 @@ fn handle(shared: &Shared, head: Head, stream: TcpStream, write_timeout: Duratio
     let path = head.target.split('?').next().unwrap_or("");
     let dev = read(&shared.dev);
     if path == http::LIVERELOAD_PATH && head.method == "GET" {
-        let _ = stream.set_write_timeout(Some(STREAM_WRITE_TIMEOUT));
+        // Non-blocking, so that a page that stops reading is dropped, not waited for (see
+        // `livereload`); a fresh socket takes the short first message at once.
+        let _ = stream.set_nonblocking(true);
         if let Err(stream) = shared.hub.add(stream, &dev.state.to_string()) {
+            let _ = stream.set_nonblocking(false);
             let busy = Refusal::busy("open pages");
             let headers = [(
                 "Content-Type".to_string(),
