@@ -551,30 +551,5 @@ fn http_date(t: SystemTime) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_imf_fixdate() {
-        let t = UNIX_EPOCH + Duration::from_secs(1_795_305_600 + 3_723);
-        assert_eq!(http_date(t), "Sun, 22 Nov 2026 01:02:03 GMT");
-        assert_eq!(http_date(UNIX_EPOCH), "Thu, 01 Jan 1970 00:00:00 GMT");
-    }
-
-    #[test]
-    fn heads_carry_no_split_lines_and_own_their_framing() {
-        let headers = vec![
-            ("X-Ok".to_string(), "1".to_string()),
-            ("X-Bad".to_string(), "a\r\nSet-Cookie: x=1".to_string()),
-            ("Content-Length".to_string(), "999".to_string()),
-            ("Connection".to_string(), "keep-alive".to_string()),
-        ];
-        let text = String::from_utf8(response_head(304, &headers, None)).unwrap();
-        assert!(text.starts_with("HTTP/1.1 304 Not Modified\r\nX-Ok: 1\r\nDate: "));
-        assert!(!text.contains("Set-Cookie") && !text.contains("999"));
-        assert!(!text.contains("Content-Length"));
-        assert!(text.ends_with("\r\nConnection: close\r\n\r\n"));
-        let text = String::from_utf8(response_head(200, &[], Some(5))).unwrap();
-        assert!(text.contains("\r\nContent-Length: 5\r\n"));
-    }
-}
+#[path = "listen_tests.rs"]
+mod tests;
