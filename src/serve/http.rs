@@ -5,7 +5,10 @@
 //! what works locally works deployed: `_redirects` first, then `/x/` → `x/index.html`,
 //! `/x` → 308 `/x/`, `/x/index.html` → 308 `/x/`, `/x.html` → 308 `/x`, a missing page gets
 //! the nearest `404.html` with status 404, every response gets the default headers and the
-//! site's `_headers`. Files come only from the in-memory site, never from the disk, and any
+//! site's `_headers`. One default is left out on purpose: Pages' `Access-Control-Allow-Origin:
+//! *`, right for the published open data but not for a server on the editor's machine, whose
+//! pages and error overlay (lines of local files) no other origin may read. Files come only
+//! from the in-memory site, never from the disk, and any
 //! request path that tries to climb out (`..`, `%2e%2e`, backslashes, NUL, `//`) is refused
 //! before lookup.
 
