@@ -49,6 +49,13 @@ const WAKER: Token = Token(1);
 /// refusal instead of a reset (closing with unread input sends RST on most systems).
 const LINGER: Duration = Duration::from_millis(500);
 
+/// Most bytes read from one connection per readiness event, so one fast client cannot keep
+/// the event loop from the others (each new arrival raises a new event).
+const READ_BURST: usize = 256 * 1024;
+
+/// Most connections accepted per readiness event, for the same reason.
+const ACCEPT_BURST: usize = 64;
+
 /// The bounds every connection lives within.
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -72,7 +79,7 @@ impl Default for Limits {
         Limits {
             head_bytes: 64 * 1024,
             head_timeout: Duration::from_secs(10),
-            write_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(10),
             connections: 512,
             workers: 4,
             queue: 64,
@@ -229,7 +236,7 @@ impl EventLoop {
                 .conns
                 .values()
                 .map(|c| c.deadline.saturating_duration_since(now))
-                .chain(self.backlog.then_some(Duration::from_millis(100)))
+                .chain(self.backlog.then_some(Duration::from_millis(10)))
                 .min();
             if let Err(e) = self.poll.poll(&mut events, timeout) {
                 if e.kind() == io::ErrorKind::Interrupted {
@@ -254,7 +261,7 @@ impl EventLoop {
 
     fn accept(&mut self) {
         self.backlog = false;
-        loop {
+        for _ in 0..ACCEPT_BURST {
             match self.listener.accept() {
                 Ok((mut stream, _)) => {
                     if self.conns.len() >= self.limits.connections {
@@ -290,6 +297,8 @@ impl EventLoop {
                 }
             }
         }
+        // More may be waiting: serve the others first, then come back.
+        self.backlog = true;
     }
 
     fn ready(&mut self, token: Token) {
@@ -379,6 +388,7 @@ impl EventLoop {
 /// looks for the end of the head.
 fn read_head(conn: &mut Pending, limit: usize) -> Step {
     let mut chunk = [0u8; 4096];
+    // Bounded by `limit`: past it the head is refused.
     loop {
         match conn.stream.read(&mut chunk) {
             Ok(0) => return Step::Close,
@@ -406,13 +416,20 @@ fn read_head(conn: &mut Pending, limit: usize) -> Step {
     }
 }
 
-/// Discards input from a refused connection until the client closes it.
+/// Discards input from a refused connection until the client closes it (at most
+/// [`READ_BURST`] bytes per event; the linger deadline ends it in any case).
 fn drain(conn: &mut Pending) -> Step {
     let mut chunk = [0u8; 16 * 1024];
+    let mut read = 0;
     loop {
         match conn.stream.read(&mut chunk) {
             Ok(0) => return Step::Close,
-            Ok(_) => {}
+            Ok(n) => {
+                read += n;
+                if read >= READ_BURST {
+                    return Step::Wait;
+                }
+            }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Step::Wait,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(_) => return Step::Close,
