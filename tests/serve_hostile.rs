@@ -331,3 +331,61 @@ fn event_streams_are_capped_and_cost_no_threads() {
     streams.push(Events::open(&addr).0);
     assert_alive(&mut server);
 }
+
+/// The corpus under `tests/serve_bad/` (see its README): one request per folder, the status
+/// line and body it must get.
+#[test]
+fn the_request_corpus() {
+    let (mut server, _site) = start_hostile();
+    let addr = server.addr.clone();
+    let port = addr.rsplit(':').next().unwrap().to_string();
+    let fill = |s: &str| s.replace("{host}", &addr).replace("{port}", &port);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/serve_bad");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 20, "the corpus is there");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let raw = std::fs::read(case.join("request.http")).unwrap();
+        // Text gets its placeholders filled (and CRLF lines unless AS_IS); binary is sent
+        // as it is.
+        let bytes = match String::from_utf8(raw) {
+            Ok(text) if case.join("AS_IS").exists() => fill(&text).into_bytes(),
+            Ok(text) => fill(&text).replace('\n', "\r\n").into_bytes(),
+            Err(e) => e.into_bytes(),
+        };
+        let mut s = TcpStream::connect(&addr).unwrap();
+        s.set_read_timeout(Some(PROMPT)).unwrap();
+        s.write_all(&bytes).unwrap();
+        let mut answer = Vec::new();
+        if let Err(e) = s.read_to_end(&mut answer) {
+            failures.push(format!("{name}: no answer: {e}"));
+            continue;
+        }
+        let r = parse_reply(&answer);
+        let status_line = r.head.lines().next().unwrap_or("").to_string();
+        let want = std::fs::read_to_string(case.join("expected.txt")).unwrap();
+        if status_line != want.trim_end() {
+            failures.push(format!(
+                "{name}: got {status_line:?}, want {:?}",
+                want.trim_end()
+            ));
+        }
+        if let Ok(body) = std::fs::read_to_string(case.join("body.txt")) {
+            if r.body != fill(&body) {
+                failures.push(format!("{name}: body {:?}, want {:?}", r.body, fill(&body)));
+            }
+        }
+        let head = r.head.to_ascii_lowercase();
+        if head.contains("access-control-") || !head.contains("\r\nconnection: close") {
+            failures.push(format!("{name}: headers {:?}", r.head));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_alive(&mut server);
+}

@@ -63,6 +63,16 @@ impl Refusal {
         )
     }
 
+    /// The first byte cannot start a request line: most often a browser speaking TLS to
+    /// `https://` on this plain-HTTP port. Said at once, not after the head timeout.
+    pub fn not_http() -> Refusal {
+        Refusal::new(
+            400,
+            "400 Bad Request: this is not an HTTP request. The dev server speaks plain \
+             http://, not https://.",
+        )
+    }
+
     /// The head did not arrive in time.
     pub fn timeout() -> Refusal {
         Refusal::new(408, "408 Request Timeout: the request head took too long.")
@@ -185,7 +195,8 @@ pub fn judge(head: &Head, hosts: &Hosts) -> Result<(), Refusal> {
     Ok(())
 }
 
-fn is_token(b: u8) -> bool {
+/// Whether `b` may appear in a method or header name (RFC 9110 `tchar`).
+pub fn is_token(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 

@@ -393,6 +393,9 @@ fn read_head(conn: &mut Pending, limit: usize) -> Step {
         match conn.stream.read(&mut chunk) {
             Ok(0) => return Step::Close,
             Ok(n) => {
+                if conn.buf.is_empty() && !head::is_token(chunk[0]) {
+                    return Step::Refuse(Refusal::not_http());
+                }
                 let from = conn.buf.len().saturating_sub(3);
                 conn.buf.extend_from_slice(&chunk[..n]);
                 if let Some(end) = head::end_of_head(&conn.buf[from..]) {
