@@ -214,12 +214,14 @@ pub struct Hosts {
 }
 
 impl Hosts {
-    /// `allowed` holds host names (no port); `*` allows every host.
+    /// `allowed` holds host names; a port given with one is ignored (any port is answered);
+    /// `*` allows every host.
     pub fn new(bound: SocketAddr, allowed: &[String]) -> Hosts {
         Hosts {
             bound,
             names: allowed
                 .iter()
+                .map(|n| split_host(n).map_or(n.as_str(), |(name, _)| name))
                 .map(|n| n.trim_end_matches('.').to_ascii_lowercase())
                 .collect(),
             any: allowed.iter().any(|n| n == "*"),
@@ -459,6 +461,11 @@ mod tests {
         let named = Hosts::new("127.0.0.1:1111".parse().unwrap(), &["Dev.Example".into()]);
         assert!(named.allows("dev.example") && named.allows("dev.example:8443"));
         assert!(!named.allows("other.example:1111"));
+        let with_port = Hosts::new(
+            "127.0.0.1:1111".parse().unwrap(),
+            &["dev.example:8443".into()],
+        );
+        assert!(with_port.allows("dev.example:9000"));
         let any = Hosts::new("127.0.0.1:1111".parse().unwrap(), &["*".into()]);
         assert!(any.allows("evil.example"));
     }
