@@ -79,6 +79,11 @@ enum Command {
         /// Print how long each stage of every rebuild took.
         #[arg(long)]
         timings: bool,
+        /// Also answer requests for this host name (repeatable; `*` answers any). By
+        /// default only localhost and this machine's addresses are answered, so a web page
+        /// cannot read the server through DNS rebinding.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_hosts: Vec<String>,
     },
     /// Build without writing, then check links, anchors, dates and citations. Exit 0 when
     /// clean, 1 on content errors (or warnings with --strict), 2 on usage or I/O errors.
@@ -165,6 +170,7 @@ fn main() -> ExitCode {
             poll,
             max_files,
             timings,
+            allow_hosts,
         } => serve(ServeOptions {
             root,
             bind,
@@ -173,6 +179,8 @@ fn main() -> ExitCode {
             poll,
             max_files,
             timings,
+            allow_hosts,
+            limits: serve::listen::Limits::from_env(),
             color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }),
     }

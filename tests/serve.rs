@@ -2,179 +2,16 @@
 //! editor and a browser drive it: a page and its reload stream open, a vendor file saved
 //! (through a temporary file and a rename, as editors do), broken, fixed.
 
+mod serve_support;
+
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// Generous: a debug build on a loaded 2-core CI machine. The whole test takes about a second.
-const WAIT: Duration = Duration::from_secs(20);
-
-const VENDOR: &str = "content/vendors/alibaba-cloud.md";
-
-/// The server process, stopped (and reaped) however the test ends.
-struct Server {
-    child: Child,
-    addr: String,
-    _stderr: mpsc::Receiver<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// A copy of the bundled registry in a temporary folder.
-fn site_copy() -> tempfile::TempDir {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let tmp = tempfile::tempdir().unwrap();
-    fs::copy(repo.join("site.toml"), tmp.path().join("site.toml")).unwrap();
-    for dir in ["content", "themes"] {
-        copy_dir(&repo.join(dir), &tmp.path().join(dir));
-    }
-    tmp
-}
-
-fn start(root: &Path) -> Server {
-    start_with(root, &[])
-}
-
-fn start_with(root: &Path, flags: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trustatlas"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(root)
-        .args(flags)
-        .env("SOURCE_DATE_EPOCH", "1795305600")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start trustatlas serve");
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in stdout.lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    // Keep stderr drained (diagnostics go there) so the server never blocks on it.
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    let (etx, erx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in stderr.lines().map_while(Result::ok) {
-            let _ = etx.send(line);
-        }
-    });
-    let line = rx.recv_timeout(WAIT).expect("serve prints its URL");
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no URL in {line:?}"));
-    let addr = url
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
-    assert!(
-        addr.starts_with("127.0.0.1:"),
-        "binds to loopback by default: {addr}"
-    );
-    Server {
-        child,
-        addr,
-        _stderr: erx,
-    }
-}
-
-struct Reply {
-    status: u16,
-    head: String,
-    body: String,
-}
-
-/// One request over a fresh connection, the request target sent exactly as given.
-fn request(addr: &str, method: &str, target: &str) -> Reply {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(WAIT)).unwrap();
-    write!(
-        s,
-        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no status in {head:?}"));
-    Reply {
-        status,
-        head: head.to_string(),
-        body: body.to_string(),
-    }
-}
-
-fn get(addr: &str, target: &str) -> Reply {
-    request(addr, "GET", target)
-}
-
-/// An open `/__livereload` stream, as a page's `EventSource` holds it.
-struct Events {
-    lines: BufReader<TcpStream>,
-}
-
-impl Events {
-    fn open(addr: &str) -> (Events, String) {
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(WAIT)).unwrap();
-        write!(
-            s,
-            "GET /__livereload HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        .unwrap();
-        let mut ev = Events {
-            lines: BufReader::new(s),
-        };
-        let mut status = String::new();
-        ev.lines.read_line(&mut status).unwrap();
-        assert!(status.starts_with("HTTP/1.1 200"), "{status}");
-        let first = ev.next_data();
-        (ev, first)
-    }
-
-    /// The data of the next message (comments and other fields skipped).
-    fn next_data(&mut self) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            assert!(Instant::now() < deadline, "no reload event in time");
-            let mut line = String::new();
-            let n = self.lines.read_line(&mut line).expect("reload stream read");
-            assert!(n > 0, "reload stream closed");
-            if let Some(d) = line.strip_prefix("data: ") {
-                return d.trim_end().to_string();
-            }
-        }
-    }
-}
+use serve_support::{
+    get, request, send, site_copy, start, start_with, Events, Server, VENDOR, WAIT,
+};
 
 /// Saves like VS Code or JetBrains: write a temporary file beside it, rename it over.
 fn save(root: &Path, rel: &str, text: &str) {
@@ -402,8 +239,19 @@ fn polling_and_the_sites_own_headers_and_redirects() {
         "/vendor/*\n  X-Robots-Tag: noindex\n",
     )
     .unwrap();
-    let server = start_with(root, &["--poll"]);
+    let server = start_with(root, &["--poll", "--allow-host", "dev.example"]);
     let addr = server.addr.clone();
+    // Only hosts it was told to answer (issue 9, DNS rebinding): a name given with
+    // --allow-host, on any port; not another name.
+    let port = addr.rsplit(':').next().unwrap();
+    let named = send(&addr, "GET / HTTP/1.1\r\nHost: dev.example\r\n\r\n");
+    assert_eq!(named.status, 200, "{}", named.head);
+    let foreign = send(
+        &addr,
+        &format!("GET / HTTP/1.1\r\nHost: other.example:{port}\r\n\r\n"),
+    );
+    assert_eq!(foreign.status, 403, "{}", foreign.head);
+    assert!(foreign.body.contains("--allow-host"), "{}", foreign.body);
     let r = get(&addr, "/old-vendor?utm=x");
     assert_eq!(r.status, 301, "{}", r.body);
     assert!(

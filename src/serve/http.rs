@@ -5,7 +5,10 @@
 //! what works locally works deployed: `_redirects` first, then `/x/` → `x/index.html`,
 //! `/x` → 308 `/x/`, `/x/index.html` → 308 `/x/`, `/x.html` → 308 `/x`, a missing page gets
 //! the nearest `404.html` with status 404, every response gets the default headers and the
-//! site's `_headers`. Files come only from the in-memory site, never from the disk, and any
+//! site's `_headers`. One default is left out on purpose: Pages' `Access-Control-Allow-Origin:
+//! *`, right for the published open data but not for a server on the editor's machine, whose
+//! pages and error overlay (lines of local files) no other origin may read. Files come only
+//! from the in-memory site, never from the disk, and any
 //! request path that tries to climb out (`..`, `%2e%2e`, backslashes, NUL, `//`) is refused
 //! before lookup.
 
@@ -96,8 +99,6 @@ pub fn respond(site: &Site, req: &Request, dev: &dyn Injector) -> Response {
         resp.headers
             .push(("X-Content-Type-Options".into(), "nosniff".into()));
     }
-    resp.headers
-        .push(("Access-Control-Allow-Origin".into(), "*".into()));
     resp.headers.push((
         "Referrer-Policy".into(),
         "strict-origin-when-cross-origin".into(),
@@ -226,7 +227,7 @@ fn serve_asset(
     } else {
         asset.etag().to_string()
     };
-    let mut headers = vec![("Content-Type".to_string(), ctype.to_string())];
+    let mut headers = vec![("Content-Type".to_string(), ctype)];
     if status == 200 {
         headers.push(("ETag".into(), etag.clone()));
         headers.push(("Cache-Control".into(), REVALIDATE.into()));
@@ -295,43 +296,48 @@ fn encode_path(path: &str) -> String {
     out
 }
 
-/// Content type by extension; Pages sends `charset=utf-8` for text.
-pub fn content_type(path: &str) -> &'static str {
+/// Content type by extension, from `mime_guess`'s table (the same shared-mime-info / IANA
+/// data as the `mime` package Pages types its assets with), with `charset=utf-8` added to
+/// every textual type as Pages does. Where `mime_guess` still has a pre-registration name,
+/// the registered one wins: `font/woff` (RFC 8081), `text/javascript` for `.mjs` (RFC 9239),
+/// `application/xml` (RFC 7303; `text/xml` is its older alias) and JSON for source maps.
+pub fn content_type(path: &str) -> String {
     let ext = path
         .rsplit('/')
         .next()
         .and_then(|name| name.rsplit_once('.'))
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json; charset=utf-8",
-        "webmanifest" => "application/manifest+json; charset=utf-8",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "md" => "text/markdown; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
+    let mime = match ext.as_str() {
+        "xml" => "application/xml",
+        "map" => "application/json",
+        "mjs" => "text/javascript",
         "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
         "otf" => "font/otf",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        "zip" => "application/zip",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "mp3" => "audio/mpeg",
-        _ => "application/octet-stream",
+        "" => "application/octet-stream",
+        e => mime_guess::from_ext(e)
+            .first_raw()
+            .unwrap_or("application/octet-stream"),
+    };
+    if is_text(mime) {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
     }
+}
+
+/// Types whose bytes are text, so a charset applies: `text/*`, JSON, XML, JavaScript and
+/// their `+json`/`+xml` kin (Atom, web manifests). Not `image/svg+xml`, which Pages sends
+/// bare and which carries its encoding in the XML declaration.
+fn is_text(mime: &str) -> bool {
+    let Some((top, sub)) = mime.split_once('/') else {
+        return false;
+    };
+    top == "text"
+        || (top == "application"
+            && (matches!(sub, "json" | "xml" | "javascript")
+                || sub.ends_with("+json")
+                || sub.ends_with("+xml")))
 }
 
 #[cfg(test)]

@@ -148,11 +148,61 @@ fn content_types_and_default_headers() {
         let r = get(&s, url);
         assert_eq!(r.header("Content-Type"), Some(ctype), "{url}");
         assert_eq!(r.header("X-Content-Type-Options"), Some("nosniff"));
-        assert_eq!(r.header("Access-Control-Allow-Origin"), Some("*"));
+        // No CORS header: another origin's page must not read the dev server (issue 9).
+        assert_eq!(r.header("Access-Control-Allow-Origin"), None);
         assert_eq!(
             r.header("Cache-Control"),
             Some("public, max-age=0, must-revalidate")
         );
+    }
+}
+
+/// Every kind of file the site emits (and the usual static ones) keeps the type the old hand
+/// table gave it, or gets a better one (`.ics` was `application/octet-stream`).
+#[test]
+fn content_type_table() {
+    for (path, want) in [
+        ("/index.html", "text/html; charset=utf-8"),
+        ("/a.HTM", "text/html; charset=utf-8"),
+        ("/assets/style.0123456789.css", "text/css; charset=utf-8"),
+        ("/a.js", "text/javascript; charset=utf-8"),
+        ("/a.mjs", "text/javascript; charset=utf-8"),
+        ("/api/vendors.json", "application/json; charset=utf-8"),
+        ("/a.js.map", "application/json; charset=utf-8"),
+        (
+            "/site.webmanifest",
+            "application/manifest+json; charset=utf-8",
+        ),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/feed.xml", "application/xml; charset=utf-8"),
+        ("/feed.atom", "application/atom+xml; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/vendors.csv", "text/csv; charset=utf-8"),
+        ("/notes.md", "text/markdown; charset=utf-8"),
+        ("/calendar.ics", "text/calendar; charset=utf-8"),
+        ("/logo.svg", "image/svg+xml"),
+        ("/a.png", "image/png"),
+        ("/a.JPG", "image/jpeg"),
+        ("/a.jpeg", "image/jpeg"),
+        ("/a.gif", "image/gif"),
+        ("/a.webp", "image/webp"),
+        ("/a.avif", "image/avif"),
+        ("/favicon.ico", "image/x-icon"),
+        ("/f.woff", "font/woff"),
+        ("/f.woff2", "font/woff2"),
+        ("/f.ttf", "font/ttf"),
+        ("/f.otf", "font/otf"),
+        ("/a.pdf", "application/pdf"),
+        ("/a.wasm", "application/wasm"),
+        ("/a.zip", "application/zip"),
+        ("/a.mp4", "video/mp4"),
+        ("/a.webm", "video/webm"),
+        ("/a.mp3", "audio/mpeg"),
+        ("/LICENSE", "application/octet-stream"),
+        ("/a.unknownext", "application/octet-stream"),
+        ("/dir.d/file", "application/octet-stream"),
+    ] {
+        assert_eq!(content_type(path), want, "{path}");
     }
 }
 
@@ -201,7 +251,7 @@ fn head_and_other_methods() {
         },
         &Dev,
     );
-    // The body is kept so the server can send its length; tiny_http leaves it out for HEAD.
+    // The body is kept so the server can send its length; `listen::respond` leaves it out for HEAD.
     assert_eq!(head.status, 200);
     let post = respond(
         &s,

@@ -9,9 +9,12 @@
 //!
 //! The site lives only in memory (`serve` never writes `public/`); the last good build keeps
 //! being served while a build fails. One thread owns the session (watch events, Ctrl-C,
-//! pings), a few worker threads answer requests, and each open page holds one event stream.
+//! pings); [`listen`] reads requests under limits and a few worker threads answer them; each
+//! open page holds one event stream, which costs a socket but no thread.
 
+pub mod head;
 pub mod http;
+pub mod listen;
 pub mod livereload;
 pub mod overlay;
 pub mod rules;
@@ -19,26 +22,21 @@ pub mod site;
 pub mod watch;
 
 use std::collections::HashMap;
-use std::io::Cursor;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, RwLock};
-use std::thread;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::build::{build_site_incremental, BuildOptions, BuildResult};
 use crate::diagnostic;
 use crate::render::memo::PageKeys;
+use head::{Head, Hosts, Refusal};
 use http::Injector;
 use overlay::DevState;
 use site::{Asset, Site};
 use watch::ChangeSet;
-
-/// Threads answering requests. Event streams do not occupy them (tiny_http's own
-/// connection threads carry those), so a handful is plenty for a few browsers.
-const WORKERS: usize = 4;
 
 /// `serve`'s flags, validated by the CLI.
 #[derive(Debug, Clone)]
@@ -57,6 +55,10 @@ pub struct ServeOptions {
     pub timings: bool,
     /// Overrides `[deploy] max_files`, as `build --max-files` does.
     pub max_files: Option<u32>,
+    /// Host names answered besides localhost and this machine's addresses (`*`: any).
+    pub allow_hosts: Vec<String>,
+    /// Sizes, timeouts and thread counts of the HTTP front.
+    pub limits: listen::Limits,
 }
 
 /// What the request threads read; swapped whole after each build.
@@ -83,13 +85,9 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     }
     // Listen and watch before the first build: a taken port is reported at once, and a
     // save during the first build is not lost (it triggers a rebuild right after).
-    let server = tiny_http::Server::http(SocketAddr::new(opts.bind, opts.port))
+    let listener = listen::Listener::bind(SocketAddr::new(opts.bind, opts.port))
         .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
-    let server = Arc::new(server);
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or("the server has no IP address")?;
+    let addr = listener.local_addr();
     let url = format!("http://{addr}/");
     let (tx, rx) = mpsc::channel();
     let files_tx = tx.clone();
@@ -110,16 +108,14 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     eprintln!("building {} ...", root.display());
     let mut session = Session::new(root.clone(), &opts);
     session.rebuild(&ChangeSet::default());
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let (server, shared) = (server.clone(), session.shared.clone());
-            thread::spawn(move || {
-                while let Ok(req) = server.recv() {
-                    handle(&shared, req);
-                }
-            })
-        })
-        .collect();
+    let shared = session.shared.clone();
+    let write_timeout = opts.limits.write_timeout;
+    let handler: Arc<listen::Handler> =
+        Arc::new(move |head, stream| handle(&shared, head, stream, write_timeout));
+    let hosts = Hosts::new(addr, &opts.allow_hosts);
+    let running = listener
+        .serve(opts.limits.clone(), hosts, handler)
+        .map_err(|e| format!("cannot serve on {addr}: {e}"))?;
 
     println!("Serving {} at {url}", root.display());
     if !opts.bind.is_loopback() {
@@ -127,6 +123,9 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
             "  note: bound to {}, so other machines on the network can reach it",
             opts.bind
         );
+        if opts.bind.is_unspecified() {
+            println!("  note: it answers requests for any IP address of this machine; for a host name, add --allow-host NAME");
+        }
     }
     println!("Watching site.toml, content/, themes/ and static/. Press Ctrl-C to stop.");
     if opts.open {
@@ -159,13 +158,8 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
 
     println!("\nStopping.");
     drop(watcher);
+    running.stop();
     session.shared.hub.close_all();
-    for _ in 0..WORKERS {
-        server.unblock();
-    }
-    for w in workers {
-        let _ = w.join();
-    }
     Ok(())
 }
 
@@ -379,38 +373,41 @@ fn read<T: ?Sized>(lock: &RwLock<Arc<T>>) -> Arc<T> {
     lock.read().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
-/// Bytes shared with the site, handed to tiny_http without copying.
-struct SharedBytes(Arc<Vec<u8>>);
-
-impl AsRef<[u8]> for SharedBytes {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-/// Answers one request on a worker thread.
-fn handle(shared: &Shared, req: tiny_http::Request) {
-    let method = req.method().as_str().to_string();
-    let url = req.url().to_string();
-    let path = url.split('?').next().unwrap_or("");
+/// Answers one judged request on a worker thread: the event stream, or a file of the site.
+fn handle(shared: &Shared, head: Head, stream: TcpStream, write_timeout: Duration) {
+    let path = head.target.split('?').next().unwrap_or("");
     let dev = read(&shared.dev);
-    if path == http::LIVERELOAD_PATH && method == "GET" {
-        shared.hub.add(req.into_writer(), &dev.state.to_string());
+    if path == http::LIVERELOAD_PATH && head.method == "GET" {
+        // Non-blocking, so that a page that stops reading is dropped, not waited for (see
+        // `livereload`); a fresh socket takes the short first message at once.
+        let _ = stream.set_nonblocking(true);
+        if let Err(stream) = shared.hub.add(stream, &dev.state.to_string()) {
+            let _ = stream.set_nonblocking(false);
+            let busy = Refusal::busy("open pages");
+            let headers = [(
+                "Content-Type".to_string(),
+                "text/plain; charset=utf-8".to_string(),
+            )];
+            let text = format!("{}\n", busy.text);
+            let _ = listen::respond(
+                stream,
+                busy.status,
+                &headers,
+                text.as_bytes(),
+                false,
+                write_timeout,
+            );
+        }
         return;
     }
-    let if_none_match = req
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("If-None-Match"))
-        .map(|h| h.value.as_str().to_string());
     let site = read(&shared.site);
     let resp = if shared.has_site.load(Ordering::SeqCst) || dev.dev_asset(path).is_some() {
         http::respond(
             &site,
             &http::Request {
-                method: &method,
-                url: &url,
-                if_none_match: if_none_match.as_deref(),
+                method: &head.method,
+                url: &head.target,
+                if_none_match: head.header("If-None-Match"),
             },
             &*dev,
         )
@@ -424,37 +421,15 @@ fn handle(shared: &Shared, req: tiny_http::Request) {
             body: http::Body::Owned(dev.standalone_page().into_bytes()),
         }
     };
-    let headers: Vec<tiny_http::Header> = resp
-        .headers
-        .iter()
-        .filter_map(|(k, v)| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).ok())
-        .collect();
-    let status = tiny_http::StatusCode(resp.status);
-    let result = match resp.body {
-        http::Body::Shared(b) => {
-            let len = b.len();
-            req.respond(tiny_http::Response::new(
-                status,
-                headers,
-                Cursor::new(SharedBytes(b)),
-                Some(len),
-                None,
-            ))
-        }
-        body => {
-            let bytes = body.as_slice().to_vec();
-            let len = bytes.len();
-            req.respond(tiny_http::Response::new(
-                status,
-                headers,
-                Cursor::new(bytes),
-                Some(len),
-                None,
-            ))
-        }
-    };
     // A browser that went away mid-response is not the server's problem.
-    let _ = result;
+    let _ = listen::respond(
+        stream,
+        resp.status,
+        &resp.headers,
+        resp.body.as_slice(),
+        head.method == "HEAD",
+        write_timeout,
+    );
 }
 
 /// Opens `url` in the default browser, best effort.
