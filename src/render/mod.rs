@@ -264,7 +264,11 @@ fn render_core(
     let reused: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let keys: Mutex<memo::PageKeys> = Mutex::new(memo::PageKeys::new());
 
-    let jobs = pages::plan(reg, der);
+    let jobs = pages::plan(
+        reg,
+        der,
+        markdown::Reserved::from_templates(&sources.templates),
+    );
     // Errors are kept with their page's position so the report does not depend on which
     // thread got there first; after a failed write nothing more is rendered.
     let errors: Mutex<Vec<(usize, Diagnostic)>> = Mutex::new(Vec::new());

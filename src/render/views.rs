@@ -287,7 +287,12 @@ pub fn report_row(reg: &Registry, der: &Derived, ri: usize) -> ReportRow {
     }
 }
 
-pub fn vendor_view(reg: &Registry, der: &Derived, vi: usize) -> VendorView {
+pub fn vendor_view(
+    reg: &Registry,
+    der: &Derived,
+    vi: usize,
+    reserved: &markdown::Reserved,
+) -> VendorView {
     let v = &reg.vendors[vi];
     let cfg = &reg.config;
     let identity: Vec<Pair> = [
@@ -445,7 +450,9 @@ pub fn vendor_view(reg: &Registry, der: &Derived, vi: usize) -> VendorView {
         legal_entities: v.legal_entities.clone(),
         website: v.website.clone(),
         profile_source: v.profile_source.clone(),
-        summary_html: minijinja::Value::from_safe_string(markdown::to_html(&v.body, 2)),
+        summary_html: minijinja::Value::from_safe_string(markdown::to_html_avoiding(
+            &v.body, 2, reserved,
+        )),
         rating_reason: v.rating_reason.clone(),
         facts,
         scored: v.scores.is_some(),
