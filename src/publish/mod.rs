@@ -28,6 +28,7 @@ use crate::model::Registry;
 use crate::render::OutputFile;
 use crate::source::SiteSources;
 
+pub use csv::starts_formula;
 pub use limits::{
     DEFAULT_MAX_FILES, MAX_DYNAMIC_REDIRECTS, MAX_FILES_CEILING, MAX_FILE_BYTES, MAX_HEADER_LINE,
     MAX_HEADER_RULES, MAX_REDIRECT_LINE, MAX_STATIC_REDIRECTS,
