@@ -11,11 +11,14 @@ use publish_support::*;
 use trustatlas::model::Registry;
 use trustatlas::render::OutputFile;
 
-/// Each hostile value, tagged so a test can find where it went.
+/// How every hostile value ends, so a check can tell where one ends inside a text run.
+const END: &str = "«end»";
+
+/// Each hostile value, tagged so a test can find where it went; it ends with [`END`].
 fn hostile(tag: &str) -> String {
     format!(
         "=HYPERLINK(\"http://evil.example\",\"{tag}\") \u{0}\u{7}\u{1b}[31m\u{b}\u{c}\u{7f}]]> \
-         </script><script>alert(1)</script>\" onmouseover=\"alert(2)\" 'q' a,b;c\\d\r\nline2\r\u{202E}dlrow {}",
+         </script><script>alert(1)</script>\" onmouseover=\"alert(2)\" 'q' a,b;c\\d\r\nline2\r{} \u{202E}dlrow {END}",
         "é".repeat(300)
     )
 }
@@ -281,5 +284,200 @@ fn no_page_runs_the_strings_as_markup() {
     assert!(
         vendor.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&quot;alert(2)&quot;"),
         "the name is shown, escaped"
+    );
+}
+
+/// Elements whose content is a bidi paragraph of its own (or not shown), so an unterminated
+/// U+202E inside cannot reach past them.
+const BLOCKS: &[&str] = &[
+    "html",
+    "head",
+    "title",
+    "body",
+    "header",
+    "footer",
+    "main",
+    "nav",
+    "section",
+    "article",
+    "div",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "figure",
+    "figcaption",
+    "blockquote",
+    "pre",
+    "svg",
+    "desc",
+    "text",
+    "g",
+];
+
+const VOID: &[&str] = &[
+    "meta", "link", "br", "img", "hr", "input", "rect", "path", "source",
+];
+
+/// One open element: its name, whether it isolates its content (`<bdi>`, a `dir` attribute),
+/// and whether text has come after a bidi control inside it.
+struct Open {
+    name: String,
+    isolates: bool,
+}
+
+/// Every text run with a U+202E in `html` that is not isolated: neither inside a `<bdi>` or
+/// an element with `dir` below its nearest block, nor the last text of that block (so there
+/// is nothing after it to reverse). A small tokenizer is enough for our own templates' output.
+fn unisolated_bidi(html: &str) -> Vec<String> {
+    let mut stack: Vec<Open> = Vec::new();
+    // Texts with a control waiting to see whether more text follows in their block, with the
+    // stack depth of that block.
+    let mut pending: Vec<(usize, String)> = Vec::new();
+    let mut bad = Vec::new();
+    let mut rest = html;
+    while !rest.is_empty() {
+        let (text, tail) = rest.split_at(rest.find('<').unwrap_or(rest.len()));
+        rest = tail;
+        if !text.trim().is_empty() {
+            let block = stack
+                .iter()
+                .rposition(|o| BLOCKS.contains(&o.name.as_str()))
+                .unwrap_or(0);
+            // Text after a pending control in the same block: the control reverses it.
+            for (depth, t) in pending.drain(..) {
+                if depth == block {
+                    bad.push(t);
+                }
+            }
+            let isolated = stack[block..].iter().any(|o| o.isolates);
+            if text.contains('\u{202E}') && !isolated {
+                let shown: String = text.chars().take(60).collect();
+                // Every hostile value ends with [`END`]: what follows it in the same text
+                // run is the template's, and the control would reverse it.
+                let after = text.rsplit(END).next().unwrap_or("");
+                if text.contains(END) && !after.trim().is_empty() {
+                    bad.push(format!("{shown} … then {:?}", after.trim()));
+                } else {
+                    pending.push((block, shown));
+                }
+            }
+        }
+        if rest.is_empty() {
+            break;
+        }
+        if rest.starts_with("<!--") {
+            rest = &rest[rest.find("-->").expect("a comment ends") + 3..];
+            continue;
+        }
+        let end = rest.find('>').expect("a tag ends");
+        let tag = &rest[1..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('!') || tag.starts_with('?') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            let name = name.trim().to_ascii_lowercase();
+            if let Some(i) = stack.iter().rposition(|o| o.name == name) {
+                let block = stack
+                    .iter()
+                    .rposition(|o| BLOCKS.contains(&o.name.as_str()))
+                    .unwrap_or(0);
+                if i <= block {
+                    // The block ends: nothing more can follow a pending control in it.
+                    pending.retain(|(d, _)| *d < i);
+                }
+                stack.truncate(i);
+            }
+            continue;
+        }
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if VOID.contains(&name.as_str()) || tag.ends_with('/') {
+            continue;
+        }
+        let isolates = name == "bdi" || tag.contains(" dir=\"");
+        if name == "script" || name == "style" {
+            let close = format!("</{name}>");
+            rest = &rest[rest.find(&close).expect("closed") + close.len()..];
+            continue;
+        }
+        stack.push(Open { name, isolates });
+    }
+    bad
+}
+
+#[test]
+fn user_text_is_isolated_so_a_bidi_control_cannot_reorder_the_page() {
+    let files = hostile_files();
+    let mut bad = Vec::new();
+    for f in with_ext(&files, ".html") {
+        let html = text(f);
+        // <title> and attribute values cannot hold markup; the checks are for shown text.
+        let body = &html[html.find("<body").expect("a body")..];
+        for t in unisolated_bidi(body) {
+            bad.push(format!("{}: {t:?}", f.path));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "text that follows an unisolated U+202E:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_isolation_check_finds_what_it_should() {
+    let rlo = "\u{202E}x";
+    assert_eq!(
+        unisolated_bidi(&format!("<p>a {rlo}, b</p>")).len(),
+        0,
+        "one text run"
+    );
+    assert_eq!(unisolated_bidi(&format!("<p><a>{rlo}</a>, b</p>")).len(), 1);
+    assert_eq!(
+        unisolated_bidi(&format!("<p><bdi>{rlo}</bdi>, b</p>")).len(),
+        0
+    );
+    assert_eq!(
+        unisolated_bidi(&format!("<p><a dir=\"auto\">{rlo}</a> b</p>")).len(),
+        0
+    );
+    assert_eq!(
+        unisolated_bidi(&format!("<p>a <a>{rlo}</a></p><p>b</p>")).len(),
+        0
+    );
+    assert_eq!(
+        unisolated_bidi(&format!("<td><a>{rlo}</a><span>b</span></td>")).len(),
+        1
+    );
+    assert_eq!(
+        unisolated_bidi(&format!("<p>a {rlo}{END}, b</p>")).len(),
+        1,
+        "b is not the value's"
+    );
+    assert_eq!(
+        unisolated_bidi(&format!("<p>a <bdi>{rlo}{END}</bdi>, b</p>")).len(),
+        0
     );
 }

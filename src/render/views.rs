@@ -44,6 +44,9 @@ pub struct VendorRow {
     pub name: String,
     pub description: String,
     pub hq: String,
+    /// City and country, each shown isolated (`<bdi>`), so a right-to-left or unterminated
+    /// bidirectional text in one cannot reorder the other.
+    pub hq_parts: Vec<String>,
     pub category: String,
     pub composite: Option<CompositeView>,
     pub rating: Option<KeyName>,
@@ -103,6 +106,7 @@ pub fn vendor_row(reg: &Registry, der: &Derived, vi: usize) -> VendorRow {
         name: v.name.clone(),
         description: v.description.clone(),
         hq: hq(v),
+        hq_parts: v.hq_city.iter().chain(&v.hq_country).cloned().collect(),
         category: reg.config.categories[v.category].name.clone(),
         composite: default_composite(reg, der, vi),
         rating: v.rating.map(|r| KeyName {
