@@ -481,3 +481,50 @@ fn the_isolation_check_finds_what_it_should() {
         0
     );
 }
+
+/// The ids of the elements of a page, in order.
+fn ids(html: &str) -> Vec<&str> {
+    html.split(" id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').expect("a closed attribute")])
+        .collect()
+}
+
+#[test]
+fn body_headings_never_take_an_id_the_template_uses() {
+    let dir = fixture_copy();
+    let vendor = dir.path().join("content/vendors/example-cloud.md");
+    let old = std::fs::read_to_string(&vendor).unwrap();
+    // Headings named like the vendor page's own sections and the pack's (`p-summary`), a
+    // computed one (`facts-<section>`), and the page's `main`.
+    let body = "# Summary\n\n# Scores\n\n# Facts data_handling\n\n# P summary\n\n# Main\n\n# Summary {#summary-title}\n";
+    std::fs::write(&vendor, format!("{old}{body}")).unwrap();
+    let report = dir.path().join("content/reports/fx-2024-001.md");
+    let old = std::fs::read_to_string(&report).unwrap();
+    std::fs::write(
+        &report,
+        format!("{old}\n# Findings title\n\n# Controls title\n"),
+    )
+    .unwrap();
+    let files = ok_files(build(dir.path(), None, None));
+    let mut seen_body = 0;
+    for f in with_ext(&files, ".html") {
+        let html = text(f);
+        let mut all = ids(html);
+        let n = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!(
+            all.len(),
+            n,
+            "{}: a duplicate id in {:?}",
+            f.path,
+            ids(html)
+        );
+        seen_body += html.matches("body-facts-data-handling").count();
+    }
+    assert!(
+        seen_body > 0,
+        "the computed id's prefix moved the body heading"
+    );
+}
