@@ -6,7 +6,8 @@
 //! Errors: a certificate shown as held after its validity ended (`E0305`), a date of a past
 //! event (verification, approval, issue, incident) after the build date (`E0300`).
 //! Warnings: facts no `[[sources]]` row cites (`W0100`, one per vendor), a source not
-//! re-verified for over a year (`W0101`), a report whose validity ends soon (`W0102`).
+//! re-verified for over a year (`W0101`), a report whose validity ends soon (`W0102`), a value
+//! that a spreadsheet would read as a formula (`W0103`, see [`formula_values`]).
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -130,6 +131,74 @@ pub fn audit(reg: &Registry, today: Day, text: &dyn Fn(&Path) -> String) -> Vec<
                 )),
             );
         }
+    }
+    out.extend(formula_values(reg, text));
+    out
+}
+
+/// Warnings (`W0103`) for values that go into a CSV download and begin like a spreadsheet
+/// formula (`=`, `+`, `-`, `@`, tab, CR): the CSV writer neutralises them with a leading `'`
+/// (OWASP "CSV Injection"), so a spreadsheet shows them changed. Self-contained: the model
+/// keeps no span for these fields, so the value is located by its first quoted occurrence in
+/// the file's text, or the warning points at the file.
+fn formula_values(reg: &Registry, text: &dyn Fn(&Path) -> String) -> Vec<Diagnostic> {
+    let mut fields: Vec<(&Path, &str, &str)> = Vec::new();
+    for v in &reg.vendors {
+        fields.push((&v.file, "name", &v.name));
+        fields.extend(
+            v.hq_country
+                .as_deref()
+                .map(|s| (v.file.as_path(), "hq_country", s)),
+        );
+        fields.extend(
+            v.hq_city
+                .as_deref()
+                .map(|s| (v.file.as_path(), "hq_city", s)),
+        );
+    }
+    for c in &reg.certifications {
+        fields.push((&c.file, "name", &c.name));
+    }
+    for r in &reg.reports {
+        fields.push((&r.file, "id", &r.id));
+        fields.extend(
+            r.scheme_version
+                .as_deref()
+                .map(|s| (r.file.as_path(), "scheme_version", s)),
+        );
+        fields.push((&r.file, "declaring_entity", &r.declaring_entity));
+        fields.push((&r.file, "monitoring_body", &r.monitoring_body));
+    }
+    let mut out = Vec::new();
+    for (file, field, value) in fields {
+        if !crate::publish::starts_formula(value) {
+            continue;
+        }
+        let t = text(file);
+        // The value as written up to its first character TOML may escape, after its quote.
+        let plain = &value[..value.find(['"', '\\', '\t', '\r']).unwrap_or(value.len())];
+        let span = ["\"", "'"]
+            .iter()
+            .find_map(|q| t.find(&format!("{q}{plain}")))
+            .map(|at| at + 1..at + 1 + plain.len().max(1));
+        let first = value
+            .chars()
+            .next()
+            .unwrap_or(' ')
+            .escape_debug()
+            .to_string();
+        out.push(
+            Diagnostic::warning(
+                Code::CsvFormula,
+                file,
+                &t,
+                span,
+                format!("`{field}` starts with `{first}`, which a spreadsheet reads as a formula"),
+            )
+            .with_help(Some(format!(
+                "the CSV downloads show it as text, with a `'` in front; if `{field}` does not need to start with `{first}`, reword it"
+            ))),
+        );
     }
     out
 }

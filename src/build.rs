@@ -1,7 +1,7 @@
 //! The pipeline driver shared by every command: source → model → derive → render. It stops
 //! before writing; `output` (for `build`) or the dev server (for `serve`) takes the files.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -257,11 +257,8 @@ fn run_with(
                 publish_started = Instant::now();
                 match rendered {
                     Ok(_) => {
-                        let mut index = index.into_inner().unwrap_or_else(|e| e.into_inner());
-                        let pages: BTreeSet<String> = index.keys().cloned().collect();
-                        let statics: Vec<OutputFile> =
-                            render::static_files(&sources, &pages).collect();
-                        index.extend(statics.iter().map(|f| (f.path.clone(), f.bytes.len())));
+                        let index = index.into_inner().unwrap_or_else(|e| e.into_inner());
+                        // Published and static files go to the sink through `out`.
                         let mut out = publish::Out::streaming(sink);
                         match publish::publish_index(
                             reg,
@@ -272,21 +269,8 @@ fn run_with(
                             &mut out,
                         ) {
                             Ok(()) => {
-                                let published = out.sizes();
-                                let taken: BTreeSet<&str> =
-                                    published.iter().map(|(p, _)| *p).collect();
-                                let statics: Vec<OutputFile> = statics
-                                    .into_iter()
-                                    .filter(|f| !taken.contains(f.path.as_str()))
-                                    .collect();
-                                result.file_count = pages.len() + statics.len() + published.len();
+                                result.file_count = index.len() + out.sizes().len();
                                 result.output_error = out.take_error();
-                                for f in statics {
-                                    if result.output_error.is_some() {
-                                        break;
-                                    }
-                                    result.output_error = sink(f).err();
-                                }
                             }
                             Err(d) => diags.extend(d),
                         }

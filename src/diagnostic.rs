@@ -63,6 +63,8 @@ pub enum Code {
     StaleSource,
     /// Warning: a verification report whose validity ends soon.
     ReportExpiring,
+    /// Warning: a value in a CSV download that starts like a spreadsheet formula.
+    CsvFormula,
 }
 
 impl Code {
@@ -89,6 +91,7 @@ impl Code {
         Code::UncitedFact,
         Code::StaleSource,
         Code::ReportExpiring,
+        Code::CsvFormula,
     ];
 
     /// The short code printed as `error[E0103]`.
@@ -115,6 +118,7 @@ impl Code {
             Code::UncitedFact => "W0100",
             Code::StaleSource => "W0101",
             Code::ReportExpiring => "W0102",
+            Code::CsvFormula => "W0103",
         }
     }
 }

@@ -50,19 +50,21 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Text of the element content with tags removed and whitespace collapsed, for assertions
-/// about what a reader sees.
+/// about what a reader sees. `<bdi>` (which isolates user text inline) adds no space.
 fn visible_text(html: &str) -> String {
     let mut out = String::new();
-    let mut in_tag = false;
+    let mut tag: Option<String> = None;
     for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
+        match (c, tag.as_mut()) {
+            ('<', None) => tag = Some(String::new()),
+            ('>', Some(t)) => {
+                if !matches!(t.as_str(), "bdi" | "/bdi") {
+                    out.push(' ');
+                }
+                tag = None;
             }
-            _ if !in_tag => out.push(c),
-            _ => {}
+            (c, Some(t)) => t.push(c),
+            (c, None) => out.push(c),
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -194,6 +194,24 @@ const CASES: &[Case] = &[
         expect: &["static/_redirects:4:1: error[E0501]: `/vendor/old-example/` is already redirected (_redirects line 4); Pages would ignore this rule"],
     },
     Case {
+        name: "a static file at a page's path",
+        setup: |r| write(r, "static/vendor/example-cloud/index.html", "<p>mine</p>\n"),
+        max_files: None,
+        expect: &["static/vendor/example-cloud/index.html:1:1: error[E0201]: `static/vendor/example-cloud/index.html` has the path of a file the site generates (`/vendor/example-cloud/index.html`), which would replace it"],
+    },
+    Case {
+        name: "a static file at an open-data path",
+        setup: |r| write(r, "static/api/vendors.json", "{}\n"),
+        max_files: None,
+        expect: &["static/api/vendors.json:1:1: error[E0201]: `static/api/vendors.json` has the path of a file the site generates"],
+    },
+    Case {
+        name: "a static file at the sitemap's path",
+        setup: |r| write(r, "static/sitemap.xml", "<urlset/>\n"),
+        max_files: None,
+        expect: &["static/sitemap.xml:1:1: error[E0201]"],
+    },
+    Case {
         name: "a header line before any path",
         setup: |r| write(r, "static/_headers", "  X-Orphan: yes\n"),
         max_files: None,
@@ -220,6 +238,51 @@ fn each_limit_and_rule_mistake_fails_the_build_with_a_clear_message() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The files of a streaming build (`build`'s path), sorted.
+fn streamed(root: &Path) -> (Vec<trustatlas::render::OutputFile>, Vec<String>) {
+    let files = std::sync::Mutex::new(Vec::new());
+    let sink = |f| {
+        files.lock().unwrap().push(f);
+        Ok(())
+    };
+    let opts = trustatlas::build::BuildOptions::new(root, build_date());
+    let r = trustatlas::build::build_site_streaming(&opts, &sink);
+    let mut files = files.into_inner().unwrap();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    (files, errors(&r))
+}
+
+#[test]
+fn static_files_join_the_output_the_same_way_in_both_builds() {
+    let dir = fixture_copy();
+    write(dir.path(), "static/logo.svg", "<svg/>\n");
+    write(
+        dir.path(),
+        "static/robots.txt",
+        "User-agent: *\nDisallow: /\n",
+    );
+    let files = ok_files(build(dir.path(), None, None));
+    assert_eq!(file(&files, "logo.svg"), "<svg/>\n");
+    assert_eq!(file(&files, "robots.txt"), "User-agent: *\nDisallow: /\n");
+    assert!(
+        file(&files, "_headers").contains("Content-Security-Policy"),
+        "generated, merged"
+    );
+    let (stream, errs) = streamed(dir.path());
+    assert_eq!(errs, Vec::<String>::new());
+    assert_eq!(stream, files);
+
+    write(dir.path(), "static/index.html", "<p>mine</p>\n");
+    let full = errors(&build(dir.path(), None, None));
+    let (_, errs) = streamed(dir.path());
+    assert_eq!(errs, full);
+    assert!(
+        errs.iter()
+            .any(|e| e.starts_with("static/index.html:1:1: error[E0201]")),
+        "{errs:?}"
+    );
 }
 
 #[test]

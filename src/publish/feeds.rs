@@ -5,6 +5,10 @@
 //! expiry warning period and expired; vendors' facts verified and re-verified (the dates in
 //! their sources tables); vendors removed. Every entry has a stable ID derived from what it is
 //! about, so a feed reader shows each change once however often the site is rebuilt.
+//!
+//! Every text and attribute value goes through [`xml_chars`]: XML 1.0 forbids the control
+//! characters below U+0020 other than tab, LF and CR even as `&#7;`, and one of them makes
+//! the whole feed unreadable. The loader rejects them; the writer does not depend on it.
 
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
@@ -140,7 +144,7 @@ fn atom(reg: &Registry, der: &Derived) -> Vec<u8> {
         w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
         w.create_element("feed")
             .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"))
-            .with_attribute(("xml:lang", reg.config.language.as_str()))
+            .with_attribute(("xml:lang", xml_chars(&reg.config.language).as_ref()))
             .write_inner_content(|w| {
                 text(w, "id", &abs(reg, "/feed.xml"))?;
                 text(w, "title", &title)?;
@@ -173,16 +177,29 @@ fn atom(reg: &Registry, der: &Derived) -> Vec<u8> {
     bytes
 }
 
+/// `value` with every character XML 1.0 does not allow (C0 controls other than tab, LF and
+/// CR; U+FFFE and U+FFFF) replaced by U+FFFD, the replacement character.
+pub fn xml_chars(value: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    };
+    if value.contains(bad) {
+        value.replace(bad, "\u{FFFD}").into()
+    } else {
+        value.into()
+    }
+}
+
 fn text(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> std::io::Result<()> {
     w.create_element(name)
-        .write_text_content(BytesText::new(value))?;
+        .write_text_content(BytesText::new(&xml_chars(value)))?;
     Ok(())
 }
 
 fn link(w: &mut Writer<Vec<u8>>, rel: &str, href: &str) -> std::io::Result<()> {
     w.create_element("link")
         .with_attribute(("rel", rel))
-        .with_attribute(("href", href))
+        .with_attribute(("href", xml_chars(href).as_ref()))
         .write_empty()?;
     Ok(())
 }

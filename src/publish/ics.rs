@@ -83,16 +83,24 @@ fn compact(day: crate::date::Day) -> String {
     format!("{y:04}{m:02}{d:02}")
 }
 
-/// TEXT escaping (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines.
+/// TEXT escaping (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines (a CRLF or a
+/// lone CR is one line break). TEXT allows no other control character but tab (§3.1, `CONTROL`),
+/// so each becomes U+FFFD: the loader rejects them, the writer does not depend on it.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '\\' => out.push_str("\\\\"),
             ';' => out.push_str("\\;"),
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push_str("\\n");
+            }
+            '\t' => out.push(c),
+            c if c < ' ' || c == '\u{7f}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -124,6 +132,10 @@ mod tests {
     #[test]
     fn escapes_text_values() {
         assert_eq!(escape("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
+        assert_eq!(
+            escape("a\r\nb\rc\u{7}\u{1b}d\te\u{7f}"),
+            "a\\nb\\nc\u{FFFD}\u{FFFD}d\te\u{FFFD}"
+        );
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //!
 //! Runs after `render`, on the files in memory: adds the open data (JSON API and its JSON
 //! Schemas, CSV downloads, the Atom feed, the iCalendar file of expiry dates, OSCAL catalogs
-//! and the cross-walk mapping), `robots.txt`, the generated `_headers` and `_redirects`, and
-//! then checks the whole output against Cloudflare Pages' limits. Pure, like `render`: the
+//! and the cross-walk mapping), `robots.txt`, the site's `static/` files (`statics.rs`
+//! decides clashes), the generated `_headers` and `_redirects`, and then checks the whole
+//! output against Cloudflare Pages' limits. Pure, like `render`: the
 //! same registry and build date give the same bytes.
 
 mod api;
@@ -15,6 +16,7 @@ mod limits;
 mod oscal;
 mod rules;
 mod schema;
+mod statics;
 
 use std::collections::BTreeMap;
 
@@ -28,6 +30,7 @@ use crate::model::Registry;
 use crate::render::OutputFile;
 use crate::source::SiteSources;
 
+pub use csv::starts_formula;
 pub use limits::{
     DEFAULT_MAX_FILES, MAX_DYNAMIC_REDIRECTS, MAX_FILES_CEILING, MAX_FILE_BYTES, MAX_HEADER_LINE,
     MAX_HEADER_RULES, MAX_REDIRECT_LINE, MAX_STATIC_REDIRECTS,
@@ -129,20 +132,16 @@ pub fn publish(
         .collect();
     let mut out = Out::collecting();
     publish_index(reg, der, sources, max_files, &index, &mut out)?;
-    // Generated files win over static files at the same path, as rendered pages do.
-    let mut by_path: BTreeMap<String, OutputFile> =
-        files.drain(..).map(|f| (f.path.clone(), f)).collect();
-    for f in out.files {
-        by_path.insert(f.path.clone(), f);
-    }
-    files.extend(by_path.into_values());
+    // No published path is a rendered one (`statics::merge` refuses a static file at either).
+    files.extend(out.files);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(())
 }
 
 /// [`publish`] for a build that does not keep its pages in memory (`build_site_streaming`):
-/// `index` holds the path and size of every other file of the site (pages, assets, static
-/// files); the published files go to `out` and replace any file of the index at the same
-/// path. The checks only need paths and sizes, so the result is the same as [`publish`]'s.
+/// `index` holds the path and size of every rendered file (pages, sitemap, theme assets); the
+/// published files and the site's static files go to `out`. The checks only need paths and
+/// sizes, so the result is the same as [`publish`]'s.
 pub fn publish_index(
     reg: &Registry,
     der: &Derived,
@@ -157,7 +156,7 @@ pub fn publish_index(
     feeds::files(reg, der, out);
     oscal::files(reg, der, out);
     // A publisher's own static/robots.txt wins; otherwise point crawlers at the sitemap.
-    if !index.contains_key("robots.txt") {
+    if !sources.static_files.contains_key("robots.txt") {
         out.push(text_file(
             "robots.txt",
             format!(
@@ -170,7 +169,11 @@ pub fn publish_index(
     for (path, size) in out.sizes() {
         sizes.insert(path.to_string(), size);
     }
-    let mut diags = Vec::new();
+    let (statics, mut diags) = statics::merge(sources, &sizes);
+    for f in statics {
+        sizes.insert(f.path.clone(), f.bytes.len());
+        out.push(f);
+    }
     let headers = rules::headers(&sizes, sources, &mut diags);
     let redirects = rules::redirects(reg, &sizes, sources, &mut diags);
     limits::check_files(

@@ -1,12 +1,13 @@
 //! Pages in memory: the page plan rendered through the theme's minijinja templates, in
-//! parallel, plus the sitemap and the theme's and site's static files.
+//! parallel, plus the sitemap and the theme's assets (the site's `static/` files are
+//! `publish`'s, which decides what a clash with a generated file means).
 
 mod markdown;
 pub mod memo;
 mod pages;
 pub mod views;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -74,8 +75,6 @@ pub fn render(
         Err(RenderError::Output(_)) => unreachable!("collecting in memory cannot fail"),
     }
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    let taken: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
-    files.extend(static_files(sources, &taken));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -83,7 +82,7 @@ pub fn render(
 /// What an incremental render produced.
 pub struct Rendered {
     /// Every file whose bytes were produced by this render (pages whose key changed, the
-    /// sitemap, assets and static files), sorted by path.
+    /// sitemap and assets), sorted by path.
     pub files: Vec<OutputFile>,
     /// Pages whose key matched `previous`: their bytes are those of the earlier render.
     pub reused: Vec<String>,
@@ -111,12 +110,6 @@ pub fn render_incremental(
         Err(RenderError::Output(_)) => unreachable!("collecting in memory cannot fail"),
     };
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    let taken: BTreeSet<String> = files
-        .iter()
-        .map(|f| f.path.clone())
-        .chain(core.reused.iter().cloned())
-        .collect();
-    files.extend(static_files(sources, &taken));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut reused = core.reused;
     reused.sort();
@@ -125,22 +118,6 @@ pub fn render_incremental(
         reused,
         keys: core.keys,
     })
-}
-
-/// Files from `static/`, copied as they are, except where the site generates a file at the
-/// same path (`taken`): a generated file always wins a clash.
-pub fn static_files<'a>(
-    sources: &'a SiteSources,
-    taken: &'a BTreeSet<String>,
-) -> impl Iterator<Item = OutputFile> + 'a {
-    sources
-        .static_files
-        .iter()
-        .filter(|(path, _)| !taken.contains(*path))
-        .map(|(path, bytes)| OutputFile {
-            path: path.clone(),
-            bytes: bytes.clone(),
-        })
 }
 
 /// Lets a rebuild keep a vendor's page and pack from the previous build when nothing they are
@@ -158,8 +135,7 @@ pub trait PageCache: Sync {
 
 /// Renders every page, the sitemap and the theme's assets, handing each file to `sink` as soon
 /// as it is rendered (from several threads, in no particular order), so the site never has to
-/// fit in memory at once. Files from `static/` are the caller's ([`static_files`]): published
-/// files may take their paths.
+/// fit in memory at once. Files from `static/` are `publish`'s.
 /// Returns how many files were produced. After an error some files may already have gone to
 /// the sink: the caller discards them (see `output::Writer`).
 pub fn render_each(
@@ -264,7 +240,11 @@ fn render_core(
     let reused: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let keys: Mutex<memo::PageKeys> = Mutex::new(memo::PageKeys::new());
 
-    let jobs = pages::plan(reg, der);
+    let jobs = pages::plan(
+        reg,
+        der,
+        markdown::Reserved::from_templates(&sources.templates),
+    );
     // Errors are kept with their page's position so the report does not depend on which
     // thread got there first; after a failed write nothing more is rendered.
     let errors: Mutex<Vec<(usize, Diagnostic)>> = Mutex::new(Vec::new());

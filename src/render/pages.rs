@@ -67,10 +67,12 @@ struct Shared {
     methodology: Value,
     /// Report slug by lower-cased ID, for "earlier reports" links.
     report_slugs: std::collections::HashMap<String, String>,
+    /// The templates' ids, which body headings must not take.
+    reserved: markdown::Reserved,
 }
 
-/// Every page of the site, in a fixed order.
-pub fn plan<'a>(reg: &'a Registry, der: &'a Derived) -> Vec<Job<'a>> {
+/// Every page of the site, in a fixed order. `reserved` holds the ids the templates use.
+pub fn plan<'a>(reg: &'a Registry, der: &'a Derived, reserved: markdown::Reserved) -> Vec<Job<'a>> {
     let rows: Vec<VendorRow> = (0..reg.vendors.len())
         .map(|i| vendor_row(reg, der, i))
         .collect();
@@ -92,6 +94,7 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived) -> Vec<Job<'a>> {
             .iter()
             .map(|r| (r.id.to_ascii_lowercase(), r.slug.clone()))
             .collect(),
+        reserved,
     });
     let rows_value = Value::from(shared.rows.clone());
     let mut jobs = Vec::new();
@@ -111,7 +114,7 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived) -> Vec<Job<'a>> {
                 ),
             ],
             ctx: Box::new(move || {
-                let v = Value::from(Serde(vendor_view(reg, der, vi)));
+                let v = Value::from(Serde(vendor_view(reg, der, vi, &shared.reserved)));
                 vec![
                     context! { vendor => v.clone() },
                     context! { vendor => v, questions => shared.questions.clone(), methodology => shared.methodology.clone() },
@@ -155,10 +158,11 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived) -> Vec<Job<'a>> {
         context! { methodology => shared.methodology.clone() },
     ));
     for p in &reg.pages {
+        let shared = Arc::clone(&shared);
         jobs.push(Job {
             vendor: None,
             pages: vec![meta(format!("/{}/", p.slug), "page.html", p.title.clone())],
-            ctx: Box::new(move || vec![context! { page => context! { title => p.title.clone(), description => p.description.clone(), body_html => Value::from_safe_string(markdown::to_html(&p.body, 1)) } }]),
+            ctx: Box::new(move || vec![context! { page => context! { title => p.title.clone(), description => p.description.clone(), body_html => Value::from_safe_string(markdown::to_html_avoiding(&p.body, 1, &shared.reserved)) } }]),
         });
     }
     jobs.push(job(
@@ -308,7 +312,7 @@ fn certification<'a>(
                 })
                 .collect();
             vec![context! {
-                cert => context! { name => c.name.clone(), short_name => c.short_name.clone(), kind => c.kind_label.clone(), issuer => c.issuer.clone(), region => c.region.clone(), url => c.url.clone(), levels => Value::from(Serde(levels)), body_html => Value::from_safe_string(markdown::to_html(&c.body, 1)) },
+                cert => context! { name => c.name.clone(), short_name => c.short_name.clone(), kind => c.kind_label.clone(), issuer => c.issuer.clone(), region => c.region.clone(), url => c.url.clone(), levels => Value::from(Serde(levels)), body_html => Value::from_safe_string(markdown::to_html_avoiding(&c.body, 1, &shared.reserved)) },
                 holders => holders,
                 reports => Value::from(Serde(reports)),
             }]
@@ -460,7 +464,7 @@ fn report<'a>(reg: &'a Registry, der: &'a Derived, ri: usize, shared: &Arc<Share
                 controls => r.controls_examined.clone(),
                 services => services,
                 service_count => r.services.iter().map(|s| s.items.len()).sum::<usize>(),
-                body_html => Value::from_safe_string(markdown::to_html(&r.body, 1)),
+                body_html => Value::from_safe_string(markdown::to_html_avoiding(&r.body, 1, &shared.reserved)),
             }]
         }),
     }

@@ -44,6 +44,9 @@ pub struct VendorRow {
     pub name: String,
     pub description: String,
     pub hq: String,
+    /// City and country, each shown isolated (`<bdi>`), so a right-to-left or unterminated
+    /// bidirectional text in one cannot reorder the other.
+    pub hq_parts: Vec<String>,
     pub category: String,
     pub composite: Option<CompositeView>,
     pub rating: Option<KeyName>,
@@ -103,6 +106,7 @@ pub fn vendor_row(reg: &Registry, der: &Derived, vi: usize) -> VendorRow {
         name: v.name.clone(),
         description: v.description.clone(),
         hq: hq(v),
+        hq_parts: v.hq_city.iter().chain(&v.hq_country).cloned().collect(),
         category: reg.config.categories[v.category].name.clone(),
         composite: default_composite(reg, der, vi),
         rating: v.rating.map(|r| KeyName {
@@ -287,7 +291,12 @@ pub fn report_row(reg: &Registry, der: &Derived, ri: usize) -> ReportRow {
     }
 }
 
-pub fn vendor_view(reg: &Registry, der: &Derived, vi: usize) -> VendorView {
+pub fn vendor_view(
+    reg: &Registry,
+    der: &Derived,
+    vi: usize,
+    reserved: &markdown::Reserved,
+) -> VendorView {
     let v = &reg.vendors[vi];
     let cfg = &reg.config;
     let identity: Vec<Pair> = [
@@ -445,7 +454,9 @@ pub fn vendor_view(reg: &Registry, der: &Derived, vi: usize) -> VendorView {
         legal_entities: v.legal_entities.clone(),
         website: v.website.clone(),
         profile_source: v.profile_source.clone(),
-        summary_html: minijinja::Value::from_safe_string(markdown::to_html(&v.body, 2)),
+        summary_html: minijinja::Value::from_safe_string(markdown::to_html_avoiding(
+            &v.body, 2, reserved,
+        )),
         rating_reason: v.rating_reason.clone(),
         facts,
         scored: v.scores.is_some(),
