@@ -1,0 +1,505 @@
+//! The human form of diagnostics: rustc-style (codespan-reporting), bounded so that what is
+//! printed, and the memory and time it takes, stay linear in the input however many problems
+//! it has or however long its lines are.
+//!
+//! - each file's text is fetched and indexed once, and codespan is shown only the window of
+//!   the one line a diagnostic points at (never the whole file), so a diagnostic costs the
+//!   same in a 7 MB file as in a 7 line one;
+//! - a source line longer than [`SNIPPET_CHARS`] is cut around the column with `…`, and a
+//!   message, expectation or help longer than [`MESSAGE_CHARS`] is cut in the middle;
+//! - the same problem (code, message, expectation and help) repeated in one file is shown
+//!   once, with the places of the others;
+//! - at most [`MAX_PER_FILE`] problems are shown per file, then one line says how many more
+//!   there are (`check --format json` lists them all);
+//! - control characters and bidirectional controls from content never reach the terminal
+//!   as they are ([`escape`]): an ESC in a vendor file cannot recolour or rewrite the screen.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::{Error as FilesError, Files, Location};
+use codespan_reporting::term;
+
+use crate::diagnostic::{floor_char_boundary, Diagnostic, Severity, TextIndex};
+
+/// Problems shown in full per file; the rest are counted in one line.
+pub const MAX_PER_FILE: usize = 20;
+/// Characters of a source line shown around the column.
+pub const SNIPPET_CHARS: usize = 120;
+/// Characters of a message, expectation or help shown before it is cut in the middle.
+pub const MESSAGE_CHARS: usize = 300;
+/// Places of a repeated problem listed by line and column.
+const PLACES_LISTED: usize = 8;
+/// Characters of the snippet window before the column, when the line is cut.
+const BEFORE_COLUMN: usize = SNIPPET_CHARS / 3;
+
+/// Renders diagnostics the way rustc does (code, file:line:col, the line, a caret, help),
+/// using the sources they point into. `sources` is asked once per file. `color` only when
+/// writing to a terminal.
+pub fn render(
+    diags: &[Diagnostic],
+    sources: &dyn Fn(&Path) -> Option<String>,
+    color: bool,
+) -> String {
+    let mut buf = if color {
+        term::termcolor::Buffer::ansi()
+    } else {
+        term::termcolor::Buffer::no_color()
+    };
+    let config = term::Config::default();
+    for (file, diags) in by_file(diags) {
+        let text = sources(file).unwrap_or_default();
+        let index = TextIndex::new(&text);
+        let groups = repeats(&diags);
+        for group in groups.iter().take(MAX_PER_FILE) {
+            let first = group[0];
+            let snippet = Snippet::new(first, &index);
+            let label = Label::primary((), snippet.span.clone()).with_message(
+                first
+                    .expected
+                    .as_deref()
+                    .map(|e| format!("expected {}", bounded(e)))
+                    .unwrap_or_default(),
+            );
+            let mut notes = Vec::new();
+            if let Some(help) = &first.help {
+                notes.push(format!("help: {}", bounded(help)));
+            }
+            if group.len() > 1 {
+                notes.push(same_elsewhere(&group[1..]));
+            }
+            let cs = match first.severity {
+                Severity::Error => CsDiagnostic::error(),
+                Severity::Warning => CsDiagnostic::warning(),
+            }
+            .with_code(first.code.as_str())
+            .with_message(bounded(&first.message))
+            .with_labels(vec![label])
+            .with_notes(notes);
+            let _ = term::emit_to_write_style(&mut buf, &config, &snippet, &cs);
+        }
+        let hidden: Vec<&Diagnostic> = groups
+            .iter()
+            .skip(MAX_PER_FILE)
+            .flatten()
+            .copied()
+            .collect();
+        if !hidden.is_empty() {
+            let line = format!(
+                "... and {} in {} (`check --format json` lists every one)\n\n",
+                more(&hidden),
+                escape(&first_file(&diags))
+            );
+            let _ = std::io::Write::write_all(&mut buf, line.as_bytes());
+        }
+    }
+    String::from_utf8_lossy(buf.as_slice()).into_owned()
+}
+
+/// The diagnostics of each file, files in the order they first appear, each file's in order.
+fn by_file(diags: &[Diagnostic]) -> Vec<(&Path, Vec<&Diagnostic>)> {
+    let mut out: Vec<(&Path, Vec<&Diagnostic>)> = Vec::new();
+    let mut at: HashMap<&Path, usize> = HashMap::new();
+    for d in diags {
+        let i = *at.entry(d.file.as_path()).or_insert_with(|| {
+            out.push((d.file.as_path(), Vec::new()));
+            out.len() - 1
+        });
+        out[i].1.push(d);
+    }
+    out
+}
+
+/// Diagnostics of one file grouped by what they say: a group is one problem written at
+/// several places.
+fn repeats<'a>(diags: &[&'a Diagnostic]) -> Vec<Vec<&'a Diagnostic>> {
+    type Key<'k> = (
+        Severity,
+        &'static str,
+        &'k str,
+        Option<&'k str>,
+        Option<&'k str>,
+    );
+    let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
+    let mut at: HashMap<Key, usize> = HashMap::new();
+    for d in diags {
+        let key = (
+            d.severity,
+            d.code.as_str(),
+            d.message.as_str(),
+            d.expected.as_deref(),
+            d.help.as_deref(),
+        );
+        let i = *at.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[i].push(d);
+    }
+    groups
+}
+
+/// `the same at 3 more places: 12:5, 14:5, 20:1`.
+fn same_elsewhere(rest: &[&Diagnostic]) -> String {
+    let mut places: Vec<String> = rest
+        .iter()
+        .take(PLACES_LISTED)
+        .map(|d| format!("{}:{}", d.line, d.column))
+        .collect();
+    if rest.len() > PLACES_LISTED {
+        places.push(format!(
+            "and {} more",
+            thousands(rest.len() - PLACES_LISTED)
+        ));
+    }
+    let n = rest.len();
+    format!(
+        "note: the same at {} more place{}: {}",
+        thousands(n),
+        if n == 1 { "" } else { "s" },
+        places.join(", ")
+    )
+}
+
+/// `4,990 more errors and 2 more warnings`.
+fn more(hidden: &[&Diagnostic]) -> String {
+    let errors = hidden
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = hidden.len() - errors;
+    let part = |n: usize, what: &str| {
+        format!(
+            "{} more {what}{}",
+            thousands(n),
+            if n == 1 { "" } else { "s" }
+        )
+    };
+    match (errors, warnings) {
+        (e, 0) => part(e, "error"),
+        (0, w) => part(w, "warning"),
+        (e, w) => format!("{} and {}", part(e, "error"), part(w, "warning")),
+    }
+}
+
+fn first_file(diags: &[&Diagnostic]) -> String {
+    diags.first().map(|d| d.file_str()).unwrap_or_default()
+}
+
+/// `4990` → `4,990`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Content text made safe for a terminal and cut to [`MESSAGE_CHARS`].
+fn bounded(s: &str) -> String {
+    escape(&cut_middle(s, MESSAGE_CHARS)).into_owned()
+}
+
+/// `s` itself, or its first and last characters around `…` when it is longer than `max`.
+fn cut_middle(s: &str, max: usize) -> Cow<'_, str> {
+    let Some((head_end, _)) = s.char_indices().nth(max) else {
+        return Cow::Borrowed(s);
+    };
+    let keep = max / 2;
+    let head = &s[..s.char_indices().nth(keep).map_or(head_end, |(i, _)| i)];
+    let tail_start = s
+        .char_indices()
+        .rev()
+        .nth(keep.saturating_sub(1))
+        .map_or(s.len(), |(i, _)| i);
+    let tail = &s[tail_start.max(head.len())..];
+    Cow::Owned(format!("{head}…{tail}"))
+}
+
+/// Characters that a terminal acts on, or that reorder the text around them, written as
+/// `\u{1b}`; everything else as it is. Tabs and line breaks stay. This is the one place the
+/// human form escapes content: every message, expectation, help, file name and source
+/// snippet goes through it.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        push_escaped(&mut out, c);
+    }
+    Cow::Owned(out)
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    if needs_escape(c) {
+        out.push_str(&format!("\\u{{{:x}}}", c as u32));
+    } else {
+        out.push(c);
+    }
+}
+
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
+        )
+}
+
+/// The one line a diagnostic points at, as codespan sees it: at most [`SNIPPET_CHARS`]
+/// characters around the column, escaped, with the diagnostic's own line and column.
+struct Snippet {
+    name: String,
+    line: usize,
+    column: usize,
+    text: String,
+    /// The marked span inside `text`.
+    span: Range<usize>,
+}
+
+impl Snippet {
+    fn new(d: &Diagnostic, index: &TextIndex) -> Self {
+        let text = index.text();
+        let span = d.span.clone().unwrap_or(0..0);
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
+        let line = index.line_range(start);
+        // The window: up to BEFORE_COLUMN characters before the start, the rest after it,
+        // found by walking from the start so that a long line is never scanned whole.
+        let from = text[line.start..start]
+            .char_indices()
+            .rev()
+            .nth(BEFORE_COLUMN - 1)
+            .map_or(line.start, |(i, _)| line.start + i);
+        let taken_before = text[from..start].chars().count();
+        let to = text[start..line.end]
+            .char_indices()
+            .nth(SNIPPET_CHARS - taken_before)
+            .map_or(line.end, |(i, _)| start + i);
+        let mut out = String::new();
+        if from > line.start {
+            out.push('…');
+        }
+        let mut mark = out.len()..out.len();
+        for (i, c) in text[from..to].char_indices() {
+            if from + i == start {
+                mark.start = out.len();
+            }
+            if from + i == end.min(to) {
+                mark.end = out.len();
+            }
+            push_escaped(&mut out, c);
+        }
+        if start == to {
+            mark.start = out.len();
+        }
+        if end >= to {
+            mark.end = out.len();
+        }
+        if to < line.end {
+            out.push('…');
+        }
+        Snippet {
+            name: escape(&d.file_str()).into_owned(),
+            line: d.line,
+            column: d.column,
+            text: out,
+            span: mark.start..mark.end.max(mark.start),
+        }
+    }
+}
+
+impl<'a> Files<'a> for Snippet {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, _: ()) -> Result<&'a str, FilesError> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, _: ()) -> Result<&'a str, FilesError> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'a self, _: (), _: usize) -> Result<usize, FilesError> {
+        Ok(0)
+    }
+
+    fn line_number(&'a self, _: (), line_index: usize) -> Result<usize, FilesError> {
+        Ok(self.line + line_index)
+    }
+
+    fn location(&'a self, _: (), _: usize) -> Result<Location, FilesError> {
+        Ok(Location {
+            line_number: self.line,
+            column_number: self.column,
+        })
+    }
+
+    fn line_range(&'a self, _: (), line_index: usize) -> Result<Range<usize>, FilesError> {
+        match line_index {
+            0 => Ok(0..self.text.len()),
+            given => Err(FilesError::LineTooLarge { given, max: 0 }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Code;
+
+    fn at(text: &str, needle: &str, message: &str) -> Diagnostic {
+        let start = text.find(needle).unwrap();
+        Diagnostic::error(
+            Code::UnknownReference,
+            Path::new("content/vendors/a.md"),
+            text,
+            Some(start..start + needle.len()),
+            message,
+        )
+    }
+
+    fn show(diags: &[Diagnostic], text: &str) -> String {
+        render(diags, &|_| Some(text.to_string()), false)
+    }
+
+    #[test]
+    fn short_lines_render_as_rustc_does() {
+        let text = "a = 1\ncategory = \"x\"\n";
+        let out = show(&[at(text, "\"x\"", "unknown category `x`")], text);
+        assert_eq!(
+            out,
+            "error[E0200]: unknown category `x`\n  ┌─ content/vendors/a.md:2:12\n  │\n2 │ category = \"x\"\n  │            ^^^\n\n"
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let value = "v".repeat(1_000_000);
+        let text = format!("a = 1\ncategory = \"{value}\" # tail\n");
+        let d = at(&text, "\"v", &format!("unknown category `{value}`"));
+        let out = show(&[d], &text);
+        assert!(
+            out.len() < 2 * (SNIPPET_CHARS + MESSAGE_CHARS) + 400,
+            "{out}"
+        );
+        assert!(out.contains("content/vendors/a.md:2:12"), "{out}");
+        assert!(out.contains("2 │ category = \"vvv"), "{out}");
+        assert!(out.contains("v…\n"), "{out}");
+        assert!(out.contains("unknown category `vvv"), "{out}");
+        assert!(out.contains("v…v"), "{out}");
+        // A column far into a long line: the window starts before it, marked by `…`.
+        let text = format!("k = \"{value}\" bad\n");
+        let out = show(&[at(&text, "bad", "bad")], &text);
+        assert!(out.contains("│ …vvvv"), "{out}");
+        assert!(out.contains("\" bad\n"), "{out}");
+        assert!(out.contains("^^^"), "{out}");
+    }
+
+    #[test]
+    fn repeats_are_grouped_and_each_file_is_capped() {
+        let mut text = String::new();
+        for i in 0..5_000 {
+            text.push_str(&format!("certification = \"u{i}\"\n"));
+        }
+        let mut diags: Vec<Diagnostic> = (0..5_000)
+            .map(|i| {
+                let needle = format!("\"u{i}\"\n");
+                at(&text, &needle, &format!("unknown certification `u{i}`"))
+            })
+            .collect();
+        diags.extend((0..3).map(|_| at(&text, "\"u7\"", "the same again")));
+        let out = show(&diags, &text);
+        assert_eq!(out.matches("error[E0200]").count(), MAX_PER_FILE, "{out}");
+        assert!(
+            out.contains(
+                "... and 4,983 more errors in content/vendors/a.md (`check --format json` lists every one)"
+            ),
+            "{out}"
+        );
+        assert!(out.len() < 20_000, "{} bytes", out.len());
+
+        let repeated: Vec<Diagnostic> = (0..12)
+            .map(|i| at(&text, &format!("\"u{i}\"\n"), "the same"))
+            .collect();
+        let out = show(&repeated, &text);
+        assert_eq!(out.matches("error[E0200]").count(), 1, "{out}");
+        assert!(
+            out.contains("= note: the same at 11 more places: 2:17, 3:17, 4:17, 5:17, 6:17, 7:17, 8:17, 9:17, and 3 more"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let text = "name = \"a\u{1b}[2Jb\u{7}\u{202e}c\r\"\nurl = 1\n";
+        let mut d = at(text, "\"a", "bad name `a\u{1b}[2Jb\u{7}\u{202e}c\r`");
+        d.help = Some("not \u{9b}31m this".into());
+        d.expected = Some("no \u{0}".into());
+        d.file = "content/vendors/\u{1b}]0;x\u{7}.md".into();
+        let out = show(&[d], text);
+        for c in ['\u{1b}', '\u{7}', '\u{202e}', '\r', '\u{9b}', '\u{0}'] {
+            assert!(!out.contains(c), "{c:?} in {out:?}");
+        }
+        assert!(
+            out.contains("bad name `a\\u{1b}[2Jb\\u{7}\\u{202e}c\\u{d}`"),
+            "{out}"
+        );
+        assert!(out.contains("name = \"a\\u{1b}[2Jb"), "{out}");
+        assert!(
+            out.contains("content/vendors/\\u{1b}]0;x\\u{7}.md"),
+            "{out}"
+        );
+        // The caret still starts under the quote and covers the escaped text.
+        let line = out.lines().find(|l| l.contains("^")).unwrap();
+        assert_eq!(
+            line.find('^'),
+            out.lines()
+                .find(|l| l.contains("name ="))
+                .unwrap()
+                .find('"')
+        );
+    }
+
+    #[test]
+    fn a_file_is_asked_for_once() {
+        let text = "a\nb\nc\n";
+        let diags: Vec<Diagnostic> = ["a", "b", "c"]
+            .iter()
+            .map(|n| at(text, n, &format!("bad {n}")))
+            .collect();
+        let asked = std::cell::Cell::new(0);
+        let out = render(
+            &diags,
+            &|_| {
+                asked.set(asked.get() + 1);
+                Some(text.to_string())
+            },
+            false,
+        );
+        assert_eq!(asked.get(), 1);
+        assert_eq!(out.matches("error[").count(), 3);
+    }
+
+    #[test]
+    fn numbers_get_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(4990), "4,990");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}
