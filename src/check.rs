@@ -293,6 +293,10 @@ fn link_diagnostics(
     let mut indexes: HashMap<usize, TextIndex> = HashMap::new();
     let mut ids: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut out = Vec::new();
+    let mut places: HashMap<&str, usize> = HashMap::new();
+    for (_, _, _, target, _) in found.keys() {
+        *places.entry(target).or_default() += 1;
+    }
     for ((file, start, end, target, reason), mut on) in found {
         on.sort();
         on.dedup();
@@ -300,11 +304,15 @@ fn link_diagnostics(
             .entry(file)
             .or_insert_with(|| TextIndex::new(&texts[file].1));
         let help = link_help(target, reason, on[0], &urls, &pages, &mut ids);
-        let where_ = match on.len() {
-            1 => format!("on /{}", on[0].trim_end_matches("index.html")),
-            n => format!(
-                "on {n} pages, e.g. /{}",
-                on[0].trim_end_matches("index.html")
+        let first = on[0].trim_end_matches("index.html");
+        // Pages are not traced back to the file that wrote their link, so a target written
+        // in several places says so rather than give each place every page.
+        let where_ = match (on.len(), places[target]) {
+            (1, 1) => format!("on /{first}"),
+            (n, 1) => format!("on {n} pages, e.g. /{first}"),
+            (n, k) => format!(
+                "written in {k} places, on {n} page{} in all, e.g. /{first}",
+                if n == 1 { "" } else { "s" }
             ),
         };
         out.push(

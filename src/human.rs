@@ -278,11 +278,15 @@ impl Snippet {
         let line = index.line_range(start);
         // The window: up to BEFORE_COLUMN characters before the start, the rest after it,
         // found by walking from the start so that a long line is never scanned whole.
-        let from = text[line.start..start]
-            .char_indices()
-            .rev()
-            .nth(BEFORE_COLUMN - 1)
-            .map_or(line.start, |(i, _)| line.start + i);
+        let fits = text[line.clone()].chars().nth(SNIPPET_CHARS).is_none();
+        let from = match fits {
+            true => line.start,
+            false => text[line.start..start]
+                .char_indices()
+                .rev()
+                .nth(BEFORE_COLUMN - 1)
+                .map_or(line.start, |(i, _)| line.start + i),
+        };
         let taken_before = text[from..start].chars().count();
         let to = text[start..line.end]
             .char_indices()
@@ -381,6 +385,9 @@ mod tests {
     fn short_lines_render_as_rustc_does() {
         let text = "a = 1\ncategory = \"x\"\n";
         let out = show(&[at(text, "\"x\"", "unknown category `x`")], text);
+        let long = format!("{} = \"x\"\n", "k".repeat(SNIPPET_CHARS - 6));
+        let whole = show(&[at(&long, "\"x\"", "m")], &long);
+        assert!(whole.contains(&format!("│ {}", long.trim_end())), "{whole}");
         assert_eq!(
             out,
             "error[E0200]: unknown category `x`\n  ┌─ content/vendors/a.md:2:12\n  │\n2 │ category = \"x\"\n  │            ^^^\n\n"
