@@ -276,6 +276,8 @@ impl Snippet {
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
         let line = index.line_range(start);
+        // A span may start at the `\r` of a `\r\n`: the caret goes at the end of the line.
+        let start = start.min(line.end);
         // The window: up to BEFORE_COLUMN characters before the start, the rest after it,
         // found by walking from the start so that a long line is never scanned whole.
         let fits = text[line.clone()].chars().nth(SNIPPET_CHARS).is_none();
@@ -288,10 +290,13 @@ impl Snippet {
                 .map_or(line.start, |(i, _)| line.start + i),
         };
         let taken_before = text[from..start].chars().count();
-        let to = text[start..line.end]
-            .char_indices()
-            .nth(SNIPPET_CHARS - taken_before)
-            .map_or(line.end, |(i, _)| start + i);
+        let to = match fits {
+            true => line.end,
+            false => text[start..line.end]
+                .char_indices()
+                .nth(SNIPPET_CHARS - taken_before)
+                .map_or(line.end, |(i, _)| start + i),
+        };
         let mut out = String::new();
         if from > line.start {
             out.push('…');
@@ -480,6 +485,47 @@ mod tests {
                 .unwrap()
                 .find('"')
         );
+    }
+
+    #[test]
+    fn a_span_at_a_crlf_is_shown_at_the_end_of_its_line() {
+        let text = "a = 1\r\nb = \"x\r\nc = 3\r\n";
+        let start = text.find("x\r").unwrap() + 1;
+        let d = Diagnostic::error(
+            Code::Syntax,
+            Path::new("a.toml"),
+            text,
+            Some(start..start + 2),
+            "unterminated string",
+        );
+        let out = show(&[d], text);
+        assert!(out.contains("2 │ b = \"x\n  │       ^"), "{out}");
+    }
+
+    #[test]
+    fn any_span_in_any_text_renders_without_panic() {
+        // A small deterministic generator: texts of CRLF, multi-byte, control and long
+        // lines, spans anywhere (also past the end and inside a character).
+        let pieces = ["a", "é", "\r\n", "\n", "\u{1b}", "\t", "\u{202e}", "漢", "\r"];
+        let mut seed: u64 = 7;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n.max(1)
+        };
+        for round in 0..300 {
+            let mut text = String::new();
+            for _ in 0..next(400) {
+                let p = pieces[next(pieces.len())];
+                text.push_str(&p.repeat(if next(10) == 0 { 200 } else { 1 }));
+            }
+            let start = next(text.len() + 3);
+            let end = start + next(300);
+            let mut d = Diagnostic::error(Code::Syntax, Path::new("f"), &text, None, "m");
+            d.span = Some(start..end);
+            let out = show(&[d], &text);
+            assert!(out.len() < 4 * SNIPPET_CHARS * 4 + 600, "round {round}: {out}");
+            assert!(!out.contains('\u{1b}') && !out.contains('\r'), "round {round}");
+        }
     }
 
     #[test]
