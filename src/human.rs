@@ -506,10 +506,14 @@ mod tests {
     fn any_span_in_any_text_renders_without_panic() {
         // A small deterministic generator: texts of CRLF, multi-byte, control and long
         // lines, spans anywhere (also past the end and inside a character).
-        let pieces = ["a", "é", "\r\n", "\n", "\u{1b}", "\t", "\u{202e}", "漢", "\r"];
+        let pieces = [
+            "a", "é", "\r\n", "\n", "\u{1b}", "\t", "\u{202e}", "漢", "\r",
+        ];
         let mut seed: u64 = 7;
         let mut next = |n: usize| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (seed >> 33) as usize % n.max(1)
         };
         for round in 0..300 {
@@ -523,8 +527,14 @@ mod tests {
             let mut d = Diagnostic::error(Code::Syntax, Path::new("f"), &text, None, "m");
             d.span = Some(start..end);
             let out = show(&[d], &text);
-            assert!(out.len() < 4 * SNIPPET_CHARS * 4 + 600, "round {round}: {out}");
-            assert!(!out.contains('\u{1b}') && !out.contains('\r'), "round {round}");
+            assert!(
+                out.len() < 4 * SNIPPET_CHARS * 4 + 600,
+                "round {round}: {out}"
+            );
+            assert!(
+                !out.contains('\u{1b}') && !out.contains('\r'),
+                "round {round}"
+            );
         }
     }
 

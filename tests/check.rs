@@ -275,3 +275,45 @@ fn many_problems_in_big_files_give_a_bounded_report() {
         o.stdout.len()
     );
 }
+
+/// docs/CONTENT.md describes every command the binary has (it once called `check`, `new`
+/// and `schema` planned) and every key of a report file (it left out `aliases`).
+#[test]
+fn the_content_guide_matches_the_binary() {
+    let doc = fs::read_to_string(repo().join("docs/CONTENT.md")).unwrap();
+    assert!(
+        !doc.contains("planned"),
+        "docs/CONTENT.md still calls something planned"
+    );
+    let help = stdout(&run(&["--help"], &repo()));
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 5, "{help}");
+    for c in commands {
+        assert!(
+            doc.contains(&format!("trustatlas {c}")),
+            "docs/CONTENT.md does not describe `trustatlas {c}`"
+        );
+    }
+    let reports = &doc[doc.find("### 3.4 Verification reports").unwrap()..];
+    let reports = &reports[..reports.find("\n### 3.5").unwrap()];
+    for key in [
+        "id",
+        "certification",
+        "vendor",
+        "approved",
+        "valid_until",
+        "aliases",
+    ] {
+        assert!(
+            reports.contains(&format!("| `{key}` |")),
+            "the report table has no `{key}`"
+        );
+    }
+}
