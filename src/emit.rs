@@ -121,11 +121,15 @@ pub fn github_annotations(diags: &[Diagnostic], text: &dyn Fn(&Path) -> Option<S
     out
 }
 
-/// Message text of a workflow command: `%`, CR and LF are percent-encoded.
+/// Message text of a workflow command: `%`, CR and LF are percent-encoded (the runner
+/// decodes them), and the other control and bidi characters escaped as in the human form, so
+/// the CI log never receives them raw.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::human::escape(&s).into_owned()
 }
 
 /// A property value additionally encodes `:` and `,`, which delimit properties.
@@ -161,6 +165,15 @@ mod tests {
             (3, 12, 3, 29)
         );
         assert_eq!(j[0].code, "E0200");
+    }
+
+    #[test]
+    fn annotations_escape_control_characters() {
+        let (mut d, text) = diag();
+        d.message = "bad \u{1b}[31m\u{202e}name\u{7}".into();
+        let a = github_annotations(&[d], &|_| Some(text.clone()));
+        assert!(a.contains("::bad \\u{1b}[31m\\u{202e}name\\u{7}%0Ahelp"), "{a}");
+        assert!(!a.contains('\u{1b}'));
     }
 
     #[test]

@@ -187,12 +187,16 @@ pub fn written_links(text: &str) -> Vec<(&str, std::ops::Range<usize>)> {
                     push(token(from, b" \t"));
                 }
             }
-            // A quoted value after `=`, `[` or `,`: TOML, or a quoted HTML attribute.
+            // A quoted value: of `href=`/`src=`, or after `=`, `[` or `,` when it starts like
+            // a site path (`/`, `#`), as a TOML value would.
             b'"' | b'\'' if quoted_value_follows(bytes, i) => {
                 let r = token(next, &[b]);
                 let end = r.end;
                 if bytes.get(end) == Some(&b) {
-                    push(r);
+                    let path_like = matches!(bytes.get(next), Some(b'/' | b'#'));
+                    if path_like || attribute_value(bytes, i) {
+                        push(r);
+                    }
                     i = end + 1;
                     continue;
                 }
@@ -228,12 +232,24 @@ fn quoted_value_follows(bytes: &[u8], i: usize) -> bool {
         .is_some_and(|b| matches!(b, b'=' | b'[' | b','))
 }
 
+/// The quote at `i` follows `href=` or `src=` (blanks allowed around the `=`).
+fn attribute_value(bytes: &[u8], i: usize) -> bool {
+    let before = bytes[..i].trim_ascii_end();
+    before
+        .strip_suffix(b"=")
+        .is_some_and(|b| names_link_attribute(b.trim_ascii_end()))
+}
+
 /// `=` at `i` ends ` href` or ` src` (any case) and is not followed by a quote.
 fn unquoted_attribute(bytes: &[u8], i: usize) -> bool {
     if matches!(bytes.get(i + 1), Some(b'"' | b'\'') | None) {
         return false;
     }
-    let before = &bytes[..i];
+    names_link_attribute(&bytes[..i])
+}
+
+/// `before` ends with ` href` or ` src`, in any case.
+fn names_link_attribute(before: &[u8]) -> bool {
     [&b"href"[..], &b"src"[..]].iter().any(|name| {
         before.len() > name.len()
             && before[before.len() - name.len()..].eq_ignore_ascii_case(name)
@@ -281,22 +297,11 @@ mod tests {
 
     #[test]
     fn written_links_are_links_not_words() {
-        let text = "+++\nwebsite = \"https://a.example\"\nurls = [\"/a/\", '/b/']\n+++\nSee [x](/c/ \"t\") and [y](</d e/>), a x b, <img src=x> <a HREF=/e/>e</a> <img src=\"/f/\">\n[r]: /g/\n  [s]:  <h>\nnot [t]: /i/\n";
+        let text = "+++\nwebsite = \"https://a.example\"\nname = \"x\"\nurls = [\"/a/\", '/b/']\n+++\nSee [x](/c/ \"t\") and [y](</d e/>), a x b, <img src=x> <a HREF=/e/>e</a> <img src=\"/f/\"> <img alt=\"x\" src = 'y'>\n[r]: /g/\n  [s]:  <h>\nnot [t]: /i/\n";
         let found: Vec<&str> = written_links(text).into_iter().map(|(t, _)| t).collect();
         assert_eq!(
             found,
-            [
-                "https://a.example",
-                "/a/",
-                "/b/",
-                "/c/",
-                "/d e/",
-                "x",
-                "/e/",
-                "/f/",
-                "/g/",
-                "h"
-            ]
+            ["/a/", "/b/", "/c/", "/d e/", "x", "/e/", "/f/", "y", "/g/", "h"]
         );
         for (t, r) in written_links(text) {
             assert_eq!(&text[r], t);
