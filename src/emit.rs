@@ -172,7 +172,10 @@ mod tests {
         let (mut d, text) = diag();
         d.message = "bad \u{1b}[31m\u{202e}name\u{7}".into();
         let a = github_annotations(&[d], &|_| Some(text.clone()));
-        assert!(a.contains("::bad \\u{1b}[31m\\u{202e}name\\u{7}%0Ahelp"), "{a}");
+        assert!(
+            a.contains("::bad \\u{1b}[31m\\u{202e}name\\u{7}%0Ahelp"),
+            "{a}"
+        );
         assert!(!a.contains('\u{1b}'));
     }
 
