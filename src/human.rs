@@ -6,7 +6,9 @@
 //!   the one line a diagnostic points at (never the whole file), so a diagnostic costs the
 //!   same in a 7 MB file as in a 7 line one;
 //! - a source line longer than [`SNIPPET_CHARS`] is cut around the column with `…`, and a
-//!   message, expectation or help longer than [`MESSAGE_CHARS`] is cut in the middle;
+//!   value quoted in a message (`` `...` ``) longer than [`QUOTE_CHARS`] is cut in the middle,
+//!   and so is a message, expectation or help longer than [`MESSAGE_CHARS`] (lists of
+//!   choices stay whole);
 //! - the same problem (code, message, expectation and help) repeated in one file is shown
 //!   once, with the places of the others;
 //! - at most [`MAX_PER_FILE`] problems are shown per file, then one line says how many more
@@ -30,7 +32,9 @@ pub const MAX_PER_FILE: usize = 20;
 /// Characters of a source line shown around the column.
 pub const SNIPPET_CHARS: usize = 120;
 /// Characters of a message, expectation or help shown before it is cut in the middle.
-pub const MESSAGE_CHARS: usize = 300;
+pub const MESSAGE_CHARS: usize = 1000;
+/// Characters of one value quoted in a message: content echoed back (a 7 MB `category`).
+pub const QUOTE_CHARS: usize = 80;
 /// Places of a repeated problem listed by line and column.
 const PLACES_LISTED: usize = 8;
 /// Characters of the snippet window before the column, when the line is cut.
@@ -68,8 +72,15 @@ pub fn render(
             if let Some(help) = &first.help {
                 notes.push(format!("help: {}", bounded(help)));
             }
-            if group.len() > 1 {
-                notes.push(same_elsewhere(&group[1..]));
+            // Other places only: the very same diagnostic twice is shown once.
+            let mut elsewhere: Vec<&Diagnostic> = group[1..]
+                .iter()
+                .filter(|d| (d.line, d.column) != (first.line, first.column))
+                .copied()
+                .collect();
+            elsewhere.dedup_by_key(|d| (d.line, d.column));
+            if !elsewhere.is_empty() {
+                notes.push(same_elsewhere(&elsewhere));
             }
             let cs = match first.severity {
                 Severity::Error => CsDiagnostic::error(),
@@ -202,9 +213,19 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-/// Content text made safe for a terminal and cut to [`MESSAGE_CHARS`].
+/// Content text made safe for a terminal: each quoted value cut to [`QUOTE_CHARS`], the
+/// whole to [`MESSAGE_CHARS`].
 fn bounded(s: &str) -> String {
-    escape(&cut_middle(s, MESSAGE_CHARS)).into_owned()
+    let quoted: String = s
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| match i % 2 {
+            1 => cut_middle(part, QUOTE_CHARS),
+            _ => Cow::Borrowed(part),
+        })
+        .collect::<Vec<_>>()
+        .join("`");
+    escape(&cut_middle(&quoted, MESSAGE_CHARS)).into_owned()
 }
 
 /// `s` itself, or its first and last characters around `…` when it is longer than `max`.
@@ -405,10 +426,7 @@ mod tests {
         let text = format!("a = 1\ncategory = \"{value}\" # tail\n");
         let d = at(&text, "\"v", &format!("unknown category `{value}`"));
         let out = show(&[d], &text);
-        assert!(
-            out.len() < 2 * (SNIPPET_CHARS + MESSAGE_CHARS) + 400,
-            "{out}"
-        );
+        assert!(out.len() < 2 * SNIPPET_CHARS + QUOTE_CHARS + 400, "{out}");
         assert!(out.contains("content/vendors/a.md:2:12"), "{out}");
         assert!(out.contains("2 │ category = \"vvv"), "{out}");
         assert!(out.contains("v…\n"), "{out}");
@@ -420,6 +438,25 @@ mod tests {
         assert!(out.contains("│ …vvvv"), "{out}");
         assert!(out.contains("\" bad\n"), "{out}");
         assert!(out.contains("^^^"), "{out}");
+    }
+
+    #[test]
+    fn quoted_values_are_cut_but_lists_of_choices_stay() {
+        let keys: Vec<String> = (0..40).map(|i| format!("`key_number_{i}`")).collect();
+        let list = format!("one of {}", keys.join(", "));
+        assert_eq!(bounded(&list), list);
+        let long = format!("unknown `{}` here", "y".repeat(500));
+        let cut = bounded(&long);
+        assert!(
+            cut.starts_with("unknown `yyy") && cut.ends_with("yyy` here"),
+            "{cut}"
+        );
+        assert_eq!(
+            cut.chars().count(),
+            "unknown `` here".len() + QUOTE_CHARS + 1
+        );
+        let huge = "z ".repeat(5_000);
+        assert_eq!(bounded(&huge).chars().count(), MESSAGE_CHARS + 1);
     }
 
     #[test]
@@ -450,6 +487,8 @@ mod tests {
             .collect();
         let out = show(&repeated, &text);
         assert_eq!(out.matches("error[E0200]").count(), 1, "{out}");
+        let twice = show(&[repeated[0].clone(), repeated[0].clone()], &text);
+        assert!(!twice.contains("note:"), "{twice}");
         assert!(
             out.contains("= note: the same at 11 more places: 2:17, 3:17, 4:17, 5:17, 6:17, 7:17, 8:17, 9:17, and 3 more"),
             "{out}"
