@@ -151,13 +151,30 @@ fn run_with(
     cache: Option<&dyn render::PageCache>,
     previous: Option<&PageKeys>,
 ) -> (BuildResult, Reuse) {
-    let mut reuse = Reuse::default();
-    let mut timings = Vec::new();
     let mut diags = Vec::new();
     let t = Instant::now();
-    let mut sources = source::load(&opts.root, &mut diags);
-    timings.push(("load", t.elapsed()));
+    let sources = source::load(&opts.root, &mut diags);
+    let timings = vec![("load", t.elapsed())];
+    run_from(opts, sources, diags, timings, sink, cache, previous)
+}
 
+/// Runs the pipeline on sources read earlier, as [`build_site`] does (for `check`, which
+/// builds the files that loaded once others had errors; see `check::partial_site`).
+pub fn build_site_from(opts: &BuildOptions, sources: SiteSources) -> BuildResult {
+    run_from(opts, sources, Vec::new(), Vec::new(), None, None, None).0
+}
+
+/// The pipeline after reading the sources.
+fn run_from(
+    opts: &BuildOptions,
+    mut sources: SiteSources,
+    mut diags: Vec<Diagnostic>,
+    mut timings: Vec<(&'static str, Duration)>,
+    sink: Option<Sink>,
+    cache: Option<&dyn render::PageCache>,
+    previous: Option<&PageKeys>,
+) -> (BuildResult, Reuse) {
+    let mut reuse = Reuse::default();
     let t = Instant::now();
     let registry = model::load(&sources, &mut diags).map(|mut r| {
         if let Some(b) = &opts.base_url {

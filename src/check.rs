@@ -3,13 +3,14 @@
 //! with the same diagnostics), then checks every internal link and `#anchor` of the rendered
 //! pages ([`links`]) and audits dates and citations against the build date ([`audit`]).
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::audit;
 use crate::build::{self, BuildOptions, BuildResult};
-use crate::diagnostic::{self, Code, Diagnostic, Severity};
+use crate::diagnostic::{self, Code, Diagnostic, Severity, TextIndex};
 use crate::links::{self, BrokenLink};
 use crate::render::OutputFile;
 use crate::source::SiteSources;
@@ -23,29 +24,43 @@ pub const RENDERED_PREFIX: &str = "public";
 /// What one `check` run found.
 pub struct Checked {
     pub build: BuildResult,
+    /// When some files had errors: the site built from the files that loaded, whose links
+    /// and dates were checked (see [`partial_site`]).
+    pub partial: Option<BuildResult>,
     /// The build's diagnostics plus broken links and audit findings, sorted by file and line.
     pub diagnostics: Vec<Diagnostic>,
-    /// Rendered pages checked for links (0 when the build failed before rendering).
+    /// Rendered pages checked for links (0 when nothing could be rendered).
     pub pages: usize,
 }
 
-/// Builds in memory and checks the result.
+/// Builds in memory and checks the result. When files have errors, the links and dates of
+/// the files that did load are still checked (every problem in one run), and nothing that
+/// follows from a failed file is reported a second time.
 pub fn check_site(opts: &BuildOptions) -> Checked {
     let result = build::build_site(opts);
     let mut diagnostics = result.diagnostics.clone();
+    let partial = if result.errors() > 0 {
+        partial_site(opts, &result)
+    } else {
+        None
+    };
+    let (site, dropped) = match &partial {
+        Some((site, dropped)) => (site, dropped.clone()),
+        None => (&result, BTreeSet::new()),
+    };
     let mut pages = 0;
-    if let Some(files) = &result.files {
+    if let Some(files) = &site.files {
         pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-        let theme = result
+        let theme = site
             .registry
             .as_ref()
             .map(|r| r.config.theme.as_str())
             .unwrap_or("default");
-        diagnostics.extend(link_diagnostics(files, &result.sources, theme));
+        diagnostics.extend(link_diagnostics(files, &site.sources, theme, &dropped));
     }
-    if let Some(reg) = &result.registry {
+    if let Some(reg) = &site.registry {
         // Indexed once: the audit asks for a file's text per vendor and report.
-        let by_path: BTreeMap<&Path, &str> = result
+        let by_path: BTreeMap<&Path, &str> = site
             .sources
             .content
             .values()
@@ -58,9 +73,69 @@ pub fn check_site(opts: &BuildOptions) -> Checked {
     diagnostic::sort(&mut diagnostics);
     Checked {
         build: result,
+        partial: partial.map(|(site, _)| site),
         diagnostics,
         pages,
     }
+}
+
+/// The site built from the content files that loaded, when others had errors: the files
+/// with errors are left out and treated as unreadable (so references to them are not
+/// reported), and the build is repeated. Its own diagnostics are never shown: the real ones
+/// were reported by the full build, and the others follow from leaving files out. A file
+/// that only fails once others are left out is left out too, a few rounds at most. `None`
+/// when the errors are outside content files (site.toml, the theme, the output as a whole)
+/// or the rest does not build. Also returns the stems of the files left out.
+fn partial_site(
+    opts: &BuildOptions,
+    full: &BuildResult,
+) -> Option<(BuildResult, BTreeSet<String>)> {
+    const ROUNDS: usize = 3;
+    let mut sources = full.sources.clone();
+    let mut failing = error_files(&full.diagnostics);
+    let mut dropped = BTreeSet::new();
+    for _ in 0..ROUNDS {
+        let mut left_out = false;
+        for (kind, files) in sources.content.iter_mut() {
+            let (out, kept): (Vec<_>, Vec<_>) =
+                files.drain(..).partition(|f| failing.contains(&f.path));
+            *files = kept;
+            for f in out {
+                left_out = true;
+                dropped.insert(f.stem().to_lowercase());
+                sources
+                    .unreadable
+                    .entry(kind.clone())
+                    .or_default()
+                    .push(f.stem().to_string());
+            }
+        }
+        if sources
+            .questions
+            .as_ref()
+            .is_some_and(|q| failing.contains(&q.path))
+        {
+            sources.questions = None;
+            left_out = true;
+        }
+        if !left_out {
+            return None;
+        }
+        let site = build::build_site_from(opts, sources.clone());
+        if site.errors() == 0 {
+            return Some((site, dropped));
+        }
+        failing = error_files(&site.diagnostics);
+    }
+    None
+}
+
+fn error_files(diags: &[Diagnostic]) -> BTreeSet<PathBuf> {
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.file.clone())
+        .collect()
 }
 
 impl Checked {
@@ -85,9 +160,10 @@ impl Checked {
     pub fn source_text(&self, path: &Path) -> Option<String> {
         // Rendered pages first: `BuildResult::source_text` matches templates by file name,
         // and `public/404.html` is not the template `404.html`.
+        let site = self.partial.as_ref().unwrap_or(&self.build);
         if let Ok(rel) = path.strip_prefix(RENDERED_PREFIX) {
             let rel = crate::source::slash(rel);
-            let page = self.build.files.as_ref().and_then(|files| {
+            let page = site.files.as_ref().and_then(|files| {
                 files
                     .iter()
                     .find(|f| f.path == rel)
@@ -97,7 +173,8 @@ impl Checked {
                 return page;
             }
         }
-        self.build.source_text(path)
+        site.source_text(path)
+            .or_else(|| self.build.source_text(path))
     }
 
     /// rustc-style diagnostics and the one-line summary.
@@ -123,11 +200,22 @@ impl Checked {
 }
 
 /// Broken links as diagnostics, each pointing where an editor can fix it: the first choice is
-/// the content file that spells the link out (a Markdown body, a front-matter URL), then the
-/// template that does, and only then the rendered page. A link broken on many pages (a
-/// template's) is one diagnostic naming how many pages carry it.
-fn link_diagnostics(files: &[OutputFile], sources: &SiteSources, theme: &str) -> Vec<Diagnostic> {
-    let broken = links::check(files);
+/// the content file that writes the link (a Markdown body, a front-matter URL), then the
+/// template that does, and only then the rendered page. Each place that writes a broken
+/// link is one diagnostic, naming how many pages carry it (a link of a template is on every
+/// page). Links to the pages of `dropped` files (left out for their errors, see
+/// [`partial_site`]) are not reported: they follow from those errors. Source files are
+/// scanned once for the links they write, so the cost is linear in the site.
+fn link_diagnostics(
+    files: &[OutputFile],
+    sources: &SiteSources,
+    theme: &str,
+    dropped: &BTreeSet<String>,
+) -> Vec<Diagnostic> {
+    let broken: Vec<BrokenLink> = links::check(files)
+        .into_iter()
+        .filter(|b| !leads_to_dropped(&b.target, dropped))
+        .collect();
     if broken.is_empty() {
         return Vec::new();
     }
@@ -140,126 +228,153 @@ fn link_diagnostics(files: &[OutputFile], sources: &SiteSources, theme: &str) ->
         .filter(|f| f.path.ends_with(".html"))
         .map(|f| format!("/{}", f.path.trim_end_matches("index.html")))
         .collect();
-    let mut texts: Vec<(PathBuf, &str)> = Vec::new();
+    let mut texts: Vec<(PathBuf, Cow<str>)> = Vec::new();
     if let Some(c) = &sources.config {
-        texts.push((c.path.clone(), &c.text));
+        texts.push((c.path.clone(), Cow::Borrowed(c.text.as_str())));
     }
     for f in sources.content.values().flatten().chain(&sources.questions) {
-        texts.push((f.path.clone(), &f.text));
+        texts.push((f.path.clone(), Cow::Borrowed(f.text.as_str())));
     }
-    let templates: Vec<(PathBuf, &str)> = sources
-        .templates
-        .iter()
-        .map(|(name, text)| {
-            (
-                Path::new("themes").join(theme).join("templates").join(name),
-                text.as_str(),
-            )
-        })
-        .collect();
+    let content_files = texts.len();
+    for (name, text) in &sources.templates {
+        let path = Path::new("themes").join(theme).join("templates").join(name);
+        texts.push((path, Cow::Borrowed(text.as_str())));
+    }
+    // Where each target is written, in content files and in templates; one pass per file.
+    let mut written: HashMap<String, (Vec<Place>, Vec<Place>)> = HashMap::new();
+    for (i, (_, text)) in texts.iter().enumerate() {
+        for (target, span) in links::written_links(text) {
+            let e = written.entry(target.to_string()).or_default();
+            let list = if i < content_files {
+                &mut e.0
+            } else {
+                &mut e.1
+            };
+            list.push((i, span));
+        }
+    }
 
     // Each distinct broken link is looked up once, however many pages carry it (a broken
-    // link in a template is on every page).
-    let mut by_target: BTreeMap<(String, &'static str), Vec<String>> = BTreeMap::new();
-    for b in broken {
+    // link in a template is on every page): (target, reason) → (page, offset on the page).
+    let mut by_target: BTreeMap<(&str, &'static str), Vec<(&str, usize)>> = BTreeMap::new();
+    for b in &broken {
         by_target
-            .entry((b.target, b.reason))
+            .entry((b.target.as_str(), b.reason))
             .or_default()
-            .push(b.page);
+            .push((b.page.as_str(), b.at));
     }
-    // (file, span, target, reason) → (file text, pages carrying the link).
-    type Key = (PathBuf, (usize, usize), String, &'static str);
-    let mut found: BTreeMap<Key, (String, Vec<String>)> = BTreeMap::new();
+    // Each place that writes a broken link (file, span, target, reason) → the pages that
+    // carry it; in file order.
+    type Key<'k> = (usize, usize, usize, &'k str, &'static str);
+    let mut found: BTreeMap<Key, Vec<&str>> = BTreeMap::new();
     for ((target, reason), on) in by_target {
-        let spelled_in = |set: &[(PathBuf, &'_ str)]| -> Vec<(PathBuf, Range<usize>, String)> {
-            set.iter()
-                .flat_map(|(path, text)| {
-                    occurrences(text, &target)
-                        .into_iter()
-                        .map(|span| (path.clone(), span, text.to_string()))
-                })
-                .collect()
+        let places = match written.get(target) {
+            Some((content, _)) if !content.is_empty() => content.clone(),
+            Some((_, templates)) if !templates.is_empty() => templates.clone(),
+            _ => {
+                // Only the generator writes it: point at the first page that carries it,
+                // where the link is.
+                let (page, at) = *on.iter().min().expect("one page at least");
+                let html = pages.get(page).copied().unwrap_or(b"");
+                let html = String::from_utf8_lossy(html).into_owned();
+                let at = at.min(html.len());
+                let end = html[at..].find('"').map_or(html.len(), |e| at + e);
+                texts.push((Path::new(RENDERED_PREFIX).join(page), Cow::Owned(html)));
+                vec![(texts.len() - 1, at..end)]
+            }
         };
-        let mut sites = spelled_in(&texts);
-        if sites.is_empty() {
-            sites = spelled_in(&templates);
-        }
-        if sites.is_empty() {
-            let page = on.iter().min().expect("one page at least");
-            let html = String::from_utf8_lossy(pages.get(page.as_str()).copied().unwrap_or(b""))
-                .into_owned();
-            let span = html
-                .find(&format!("=\"{target}\""))
-                .map(|i| i + 2..i + 2 + target.len())
-                .unwrap_or(0..0);
-            sites.push((Path::new(RENDERED_PREFIX).join(page), span, html));
-        }
-        for (path, span, text) in sites {
-            let key = (path, (span.start, span.end), target.clone(), reason);
+        for (file, span) in places {
             found
-                .entry(key)
-                .or_insert_with(|| (text, Vec::new()))
-                .1
-                .extend(on.iter().cloned());
+                .entry((file, span.start, span.end, target, reason))
+                .or_default()
+                .extend(on.iter().map(|(page, _)| *page));
         }
     }
-    found
-        .into_iter()
-        .map(|((file, span, target, reason), (text, mut on))| {
-            on.sort();
-            on.dedup();
-            let help = link_help(
-                &BrokenLink {
-                    page: on[0].clone(),
-                    target: target.clone(),
-                    reason,
-                },
-                &urls,
-                &pages,
-            );
-            let where_ = match on.len() {
-                1 => format!("on /{}", on[0].trim_end_matches("index.html")),
-                n => format!(
-                    "on {n} pages, e.g. /{}",
-                    on[0].trim_end_matches("index.html")
-                ),
-            };
-            Diagnostic::error(
+    let mut indexes: HashMap<usize, TextIndex> = HashMap::new();
+    let mut ids: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut out = Vec::new();
+    let mut places: HashMap<&str, usize> = HashMap::new();
+    for (_, _, _, target, _) in found.keys() {
+        *places.entry(target).or_default() += 1;
+    }
+    for ((file, start, end, target, reason), mut on) in found {
+        on.sort();
+        on.dedup();
+        let index = indexes
+            .entry(file)
+            .or_insert_with(|| TextIndex::new(&texts[file].1));
+        let help = link_help(target, reason, on[0], &urls, &pages, &mut ids);
+        let first = on[0].trim_end_matches("index.html");
+        // Pages are not traced back to the file that wrote their link, so a target written
+        // in several places says so rather than give each place every page.
+        let where_ = match (on.len(), places[target]) {
+            (1, 1) => format!("on /{first}"),
+            (n, 1) => format!("on {n} pages, e.g. /{first}"),
+            (n, k) => format!(
+                "written in {k} places, on {n} page{} in all, e.g. /{first}",
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+        out.push(
+            Diagnostic::error_at(
                 Code::BrokenLink,
-                &file,
-                &text,
-                Some(span.0..span.1),
+                &texts[file].0,
+                index,
+                Some(start..end),
                 format!("link `{target}` leads nowhere: {reason} ({where_})"),
             )
             .with_expected("a link to a page or #anchor of this site, starting with /")
-            .with_help(help)
-        })
-        .collect()
+            .with_help(help),
+        );
+    }
+    out
+}
+
+/// A text (by its index) and a byte range in it.
+type Place = (usize, Range<usize>);
+
+/// `/vendor/acme/` or `/vendor/acme/#scores` when `acme` was left out for its errors.
+fn leads_to_dropped(target: &str, dropped: &BTreeSet<String>) -> bool {
+    let path = target.split(['#', '?']).next().unwrap_or("");
+    path.starts_with('/')
+        && path
+            .split('/')
+            .any(|segment| dropped.contains(&segment.to_lowercase()))
 }
 
 /// "Did you mean" for a broken link: the closest page, or the closest anchor on the page.
-fn link_help(b: &BrokenLink, urls: &[String], pages: &BTreeMap<&str, &[u8]>) -> Option<String> {
-    let (path, anchor) = match b.target.split_once('#') {
+/// `ids` keeps the element ids of the pages already looked at.
+fn link_help(
+    target: &str,
+    reason: &str,
+    page_of_link: &str,
+    urls: &[String],
+    pages: &BTreeMap<&str, &[u8]>,
+    ids: &mut HashMap<String, BTreeSet<String>>,
+) -> Option<String> {
+    let (path, anchor) = match target.split_once('#') {
         Some((p, a)) => (p, Some(a)),
-        None => (b.target.as_str(), None),
+        None => (target, None),
     };
-    if b.reason.starts_with("relative") {
+    if reason.starts_with("relative") {
         return Some(
             "internal links start with `/` and end with `/`, e.g. `/vendor/acme-cloud/`".into(),
         );
     }
-    if b.reason.starts_with("missing trailing slash") {
+    if reason.starts_with("missing trailing slash") {
         return Some(format!("write `{path}/`"));
     }
     match anchor {
-        Some(a) if b.reason.contains("id") => {
+        Some(a) if reason.contains("id") => {
             let page = if path.is_empty() {
-                b.page.clone()
+                page_of_link.to_string()
             } else {
                 format!("{}index.html", path.trim_start_matches('/'))
             };
-            let html = String::from_utf8_lossy(pages.get(page.as_str()).copied()?).into_owned();
-            let ids = links::element_ids(&html);
+            let bytes = pages.get(page.as_str()).copied()?;
+            let ids = ids
+                .entry(page)
+                .or_insert_with(|| links::element_ids(&String::from_utf8_lossy(bytes)));
             suggest::did_you_mean(a, ids.iter().map(String::as_str))
                 .map(|id| format!("did you mean `{path}#{id}`?"))
         }
@@ -267,37 +382,16 @@ fn link_help(b: &BrokenLink, urls: &[String], pages: &BTreeMap<&str, &[u8]>) -> 
     }
 }
 
-/// Where `target` is written in `text` as a whole link: preceded by `(`, a quote, `<`, `=` or
-/// white space and followed by `)`, a quote, `>` or white space, so `/vendor/a/` is not found
-/// inside `/vendor/a/pack/` or `https://x.org/vendor/a/`.
-fn occurrences(text: &str, target: &str) -> Vec<Range<usize>> {
-    if target.is_empty() {
-        return Vec::new();
-    }
-    let before_ok = |c: Option<char>| c.is_none_or(|c| "(\"'<=[ \t\n".contains(c));
-    let after_ok = |c: Option<char>| c.is_none_or(|c| ")\"'> \t\r\n".contains(c));
-    text.match_indices(target)
-        .filter(|(i, m)| {
-            before_ok(text[..*i].chars().next_back())
-                && after_ok(text[i + m.len()..].chars().next())
-        })
-        .map(|(i, m)| i..i + m.len())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn occurrences_match_whole_links_only() {
-        let t =
-            "[a](/vendor/a/) and [b](/vendor/a/pack/) and https://x.org/vendor/a/ \"/vendor/a/\"";
-        let found: Vec<&str> = occurrences(t, "/vendor/a/")
-            .into_iter()
-            .map(|r| &t[r])
-            .collect();
-        assert_eq!(found.len(), 2);
-        assert_eq!(occurrences(t, "/vendor/a/")[0].start, 4);
+    fn links_to_left_out_files_are_not_reported() {
+        let dropped: BTreeSet<String> = ["acme".to_string()].into();
+        assert!(leads_to_dropped("/vendor/acme/", &dropped));
+        assert!(leads_to_dropped("/vendor/Acme/#scores", &dropped));
+        assert!(!leads_to_dropped("/vendor/acme-cloud/", &dropped));
+        assert!(!leads_to_dropped("acme", &dropped));
     }
 }

@@ -7,12 +7,8 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term;
-
 /// How bad a diagnostic is. Errors fail the build; warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
@@ -168,6 +164,33 @@ impl Diagnostic {
         }
     }
 
+    /// [`Diagnostic::error`] for a caller that reports many problems in one file: the line and
+    /// column come from the file's [`TextIndex`], so each costs the length of one line, not
+    /// of the file.
+    pub fn error_at(
+        code: Code,
+        file: &Path,
+        index: &TextIndex,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
+        let (line, column) = span
+            .as_ref()
+            .map(|s| index.line_col(s.start))
+            .unwrap_or((1, 1));
+        Diagnostic {
+            line,
+            column,
+            ..Diagnostic::error(code, file, "", None, message)
+        }
+        .with_span(span)
+    }
+
+    fn with_span(mut self, span: Option<Range<usize>>) -> Self {
+        self.span = span;
+        self
+    }
+
     /// A warning at `span`: reported, but only fails `check --strict`.
     pub fn warning(
         code: Code,
@@ -227,7 +250,60 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+/// The line starts of one file, computed once, so that locating the n-th diagnostic in a
+/// file does not scan the file again (thousands of diagnostics in one large file stay
+/// linear in its size).
+pub struct TextIndex<'a> {
+    text: &'a str,
+    /// Byte offset of the start of every line; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl<'a> TextIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        TextIndex { text, starts }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// 0-based index of the line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// Byte range of the line holding `offset`, without its `\n` or `\r\n`.
+    pub fn line_range(&self, offset: usize) -> Range<usize> {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let i = self.line_of(offset);
+        let start = self.starts[i];
+        let end = self
+            .starts
+            .get(i + 1)
+            .map(|&next| next - 1)
+            .unwrap_or(self.text.len());
+        let end = if self.text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        start..end.max(start)
+    }
+
+    /// Same result as [`line_col`], in the time of one line.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let i = self.line_of(offset);
+        let before = &self.text[self.starts[i]..offset];
+        (i + 1, before.trim_end_matches('\r').chars().count() + 1)
+    }
+}
+
+pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
     }
@@ -241,45 +317,8 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
-/// Renders diagnostics the way rustc does (code, file:line:col, the line, a caret, help),
-/// using the sources they point into. `color` only when writing to a terminal.
-pub fn render(
-    diags: &[Diagnostic],
-    sources: &dyn Fn(&Path) -> Option<String>,
-    color: bool,
-) -> String {
-    let mut files = SimpleFiles::new();
-    let mut buf = term::termcolor::Buffer::no_color();
-    if color {
-        buf = term::termcolor::Buffer::ansi();
-    }
-    let config = term::Config::default();
-    for d in diags {
-        let text = sources(&d.file).unwrap_or_default();
-        let id = files.add(d.file_str(), text.clone());
-        let mut cs = match d.severity {
-            Severity::Error => CsDiagnostic::error(),
-            Severity::Warning => CsDiagnostic::warning(),
-        }
-        .with_code(d.code.as_str())
-        .with_message(&d.message);
-        let span = d.span.clone().unwrap_or(0..0);
-        let span =
-            span.start.min(text.len())..span.end.min(text.len()).max(span.start.min(text.len()));
-        let label = Label::primary(id, span).with_message(
-            d.expected
-                .as_deref()
-                .map(|e| format!("expected {e}"))
-                .unwrap_or_default(),
-        );
-        cs = cs.with_labels(vec![label]);
-        if let Some(help) = &d.help {
-            cs = cs.with_notes(vec![format!("help: {help}")]);
-        }
-        let _ = term::emit_to_write_style(&mut buf, &config, &files, &cs);
-    }
-    String::from_utf8_lossy(buf.as_slice()).into_owned()
-}
+/// The human form lives in its own module; this name is kept for the callers.
+pub use crate::human::render;
 
 /// `3 errors, 2 warnings in 2 files`.
 pub fn summary(diags: &[Diagnostic]) -> String {
@@ -311,6 +350,23 @@ mod tests {
         assert_eq!(line_col(text, 7), (2, 1));
         // 'é' is two bytes but one column.
         assert_eq!(line_col(text, 10), (2, 3));
+    }
+
+    #[test]
+    fn text_index_agrees_with_line_col() {
+        let text = "a = 1\r\nbé = 2\n\nlast";
+        let index = TextIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.line_col(offset),
+                line_col(text, offset),
+                "at {offset}"
+            );
+        }
+        assert_eq!(&text[index.line_range(8)], "bé = 2");
+        assert_eq!(&text[index.line_range(2)], "a = 1");
+        assert_eq!(&text[index.line_range(15)], "");
+        assert_eq!(&text[index.line_range(text.len())], "last");
     }
 
     #[test]

@@ -2,11 +2,12 @@
 //! Actions workflow commands, which turn each diagnostic into an annotation on the pull
 //! request's diff. The human form (rustc-style) lives in [`crate::diagnostic::render`].
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Serialize;
 
-use crate::diagnostic::{line_col, summary, Diagnostic, Severity};
+use crate::diagnostic::{summary, Diagnostic, Severity, TextIndex};
 
 /// One diagnostic as `check --format json` prints it. Lines and columns are 1-based; the
 /// column counts characters; `end_*` is where the marked span ends (equal to the start for a
@@ -34,16 +35,30 @@ pub struct JsonReport {
     pub summary: String,
 }
 
-/// Converts diagnostics; `text` gives the file a diagnostic points into (for the end position).
+/// Converts diagnostics; `text` gives the file a diagnostic points into (for the end
+/// position). It is asked once per file, and each file is indexed once, so the cost is
+/// linear in the input however many diagnostics one file has.
 pub fn json_diagnostics(
     diags: &[Diagnostic],
     text: &dyn Fn(&Path) -> Option<String>,
 ) -> Vec<JsonDiagnostic> {
+    let mut texts: HashMap<&Path, Option<String>> = HashMap::new();
+    for d in diags {
+        if d.span.as_ref().is_some_and(|s| s.end > s.start) {
+            texts
+                .entry(d.file.as_path())
+                .or_insert_with(|| text(&d.file));
+        }
+    }
+    let indexes: HashMap<&Path, TextIndex> = texts
+        .iter()
+        .filter_map(|(p, t)| Some((*p, TextIndex::new(t.as_deref()?))))
+        .collect();
     diags
         .iter()
         .map(|d| {
-            let (end_line, end_column) = match (&d.span, text(&d.file)) {
-                (Some(s), Some(t)) if s.end > s.start => line_col(&t, s.end),
+            let (end_line, end_column) = match (&d.span, indexes.get(d.file.as_path())) {
+                (Some(s), Some(index)) if s.end > s.start => index.line_col(s.end),
                 _ => (d.line, d.column),
             };
             JsonDiagnostic {
@@ -106,11 +121,15 @@ pub fn github_annotations(diags: &[Diagnostic], text: &dyn Fn(&Path) -> Option<S
     out
 }
 
-/// Message text of a workflow command: `%`, CR and LF are percent-encoded.
+/// Message text of a workflow command: `%`, CR and LF are percent-encoded (the runner
+/// decodes them), and the other control and bidi characters escaped as in the human form, so
+/// the CI log never receives them raw.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::human::escape(&s).into_owned()
 }
 
 /// A property value additionally encodes `:` and `,`, which delimit properties.
@@ -146,6 +165,30 @@ mod tests {
             (3, 12, 3, 29)
         );
         assert_eq!(j[0].code, "E0200");
+    }
+
+    #[test]
+    fn annotations_escape_control_characters() {
+        let (mut d, text) = diag();
+        d.message = "bad \u{1b}[31m\u{202e}name\u{7}".into();
+        let a = github_annotations(&[d], &|_| Some(text.clone()));
+        assert!(
+            a.contains("::bad \\u{1b}[31m\\u{202e}name\\u{7}%0Ahelp"),
+            "{a}"
+        );
+        assert!(!a.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn each_file_is_read_once() {
+        let (d, text) = diag();
+        let asked = std::cell::Cell::new(0);
+        let j = json_diagnostics(&vec![d; 1000], &|_| {
+            asked.set(asked.get() + 1);
+            Some(text.clone())
+        });
+        assert_eq!((j.len(), asked.get()), (1000, 1));
+        assert_eq!((j[999].end_line, j[999].end_column), (3, 29));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod date;
 pub mod derive;
 pub mod diagnostic;
 pub mod emit;
+pub mod human;
 pub mod links;
 pub mod model;
 pub mod output;

@@ -241,9 +241,10 @@ fn new(what: New, root: &Path, toml: bool) -> ExitCode {
         .map(|ext| target.dir().join(format!("{}.{ext}", target.name)))
         .find(|p| root.join(p).exists());
     if let Some(existing) = on_disk.or_else(|| target.taken(&result.sources)) {
+        // The path may be a content file's: its name goes to the terminal escaped.
         eprintln!(
             "error: {} already exists; not overwriting it\n  help: edit it, or choose another name",
-            existing.display()
+            trustatlas::human::escape(&existing.display().to_string())
         );
         return ExitCode::from(2);
     }

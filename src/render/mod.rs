@@ -2,6 +2,7 @@
 //! parallel, plus the sitemap and the theme's assets (the site's `static/` files are
 //! `publish`'s, which decides what a clash with a generated file means).
 
+mod errors;
 mod markdown;
 pub mod memo;
 mod pages;
@@ -20,6 +21,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Registry;
 use crate::source::SiteSources;
 
+use errors::template_error;
 pub use markdown::{slugify, to_html as markdown_to_html};
 
 /// The templates the page plan renders; a theme must provide each.
@@ -183,6 +185,9 @@ fn render_core(
         .join("templates");
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // Debug mode in every build: it is what names an undefined value in the error (see
+    // `errors`); it costs only when a template makes an undefined value or fails.
+    env.set_debug(true);
     env.set_formatter(html_formatter);
     env.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()
@@ -416,40 +421,4 @@ pub fn fingerprint(bytes: &[u8]) -> String {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{h:016x}")[..10].to_string()
-}
-
-fn template_error(
-    theme_dir: &std::path::Path,
-    sources: &SiteSources,
-    e: &minijinja::Error,
-) -> Diagnostic {
-    let name = e.name().unwrap_or("?").to_string();
-    let file = theme_dir.join(&name);
-    let text = sources.templates.get(&name).cloned().unwrap_or_default();
-    let span = e.range().or_else(|| {
-        e.line().map(|l| {
-            let start: usize = text
-                .split_inclusive('\n')
-                .take(l.saturating_sub(1))
-                .map(str::len)
-                .sum();
-            start..start
-        })
-    });
-    let mut msg = e
-        .detail()
-        .map(str::to_string)
-        .unwrap_or_else(|| e.kind().to_string());
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        msg.push_str(&format!(": {s}"));
-        source = s.source();
-    }
-    Diagnostic::error(
-        Code::Template,
-        &file,
-        &text,
-        span,
-        format!("template error: {} ({})", msg, e.kind()),
-    )
 }
