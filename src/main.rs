@@ -373,6 +373,21 @@ fn build(
         base_url,
         max_files,
     };
+    // One build at a time into `out`, held until the stamp is saved; refusals come first.
+    let waiting = |lock: &Path| {
+        eprintln!(
+            "waiting for another build into {} to finish (it holds {})",
+            out.display(),
+            lock.display()
+        )
+    };
+    let lock = match output::OutputLock::acquire(&out, &opts.root, &waiting) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     // Nothing changed since the last build into `out`: skip the whole pipeline.
     let t = Instant::now();
     let stamp = cache::input_stamp(&opts).ok();
@@ -394,13 +409,20 @@ fn build(
         return ExitCode::SUCCESS;
     }
     let check_time = t.elapsed();
-    let writer = match output::Writer::begin(&out) {
+    let writer = match output::Writer::begin(lock) {
         Ok(w) => w,
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
         Err(e) => {
             eprintln!("error: could not write {}: {e}", out.display());
             return ExitCode::from(2);
         }
     };
+    for w in writer.warnings() {
+        eprintln!("warning: {w}");
+    }
     let sink = |f: trustatlas::render::OutputFile| writer.put(&f.path, &f.bytes);
     // Vendor pages whose inputs did not change since the last build are kept, not rendered.
     let reuse = stamp
@@ -417,21 +439,33 @@ fn build(
         return ExitCode::from(1);
     }
     if let Some(e) = &result.output_error {
-        eprintln!("error: could not write {}: {e}", out.display());
+        eprintln!(
+            "error: could not write {}: {e}; {} left as it was",
+            out.display(),
+            out.display()
+        );
         return ExitCode::from(2);
     }
     let kept = reuse.as_ref().map_or(0, |r| r.kept());
     let pages = reuse.map(|r| r.into_pages()).unwrap_or_default();
     let t = Instant::now();
     cache::invalidate(&out);
-    let stats = match writer.commit() {
+    // The lock comes back, so the stamp is saved before another build can start.
+    let (stats, _lock) = match writer.commit() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: could not write {}: {e}", out.display());
+            eprintln!(
+                "error: could not write {}: {e}; {} left as it was",
+                out.display(),
+                out.display()
+            );
             return ExitCode::from(2);
         }
     };
     let commit_time = t.elapsed();
+    for w in &stats.warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some(stamp) = &stamp {
         if let Err(e) = cache::save(stamp, &out, result.diagnostics.is_empty(), &pages) {
             eprintln!("warning: could not record the build stamp: {e}");
