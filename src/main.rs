@@ -388,6 +388,9 @@ fn build(
             return ExitCode::from(2);
         }
     };
+    for w in lock.warnings() {
+        eprintln!("warning: {w}");
+    }
     // Nothing changed since the last build into `out`: skip the whole pipeline.
     let t = Instant::now();
     let stamp = cache::input_stamp(&opts).ok();
@@ -420,9 +423,6 @@ fn build(
             return ExitCode::from(2);
         }
     };
-    for w in writer.warnings() {
-        eprintln!("warning: {w}");
-    }
     let sink = |f: trustatlas::render::OutputFile| writer.put(&f.path, &f.bytes);
     // Vendor pages whose inputs did not change since the last build are kept, not rendered.
     let reuse = stamp
@@ -485,7 +485,8 @@ fn build(
     }
     eprintln!(
         "built {} files into {} in {:.0} ms ({} written, {} unchanged, {} removed; {} vendor pages kept from the last build)",
-        result.file_count,
+        // Every file of the new tree, kept vendor pages included.
+        stats.written + stats.unchanged,
         out.display(),
         started.elapsed().as_secs_f64() * 1000.0,
         stats.written,

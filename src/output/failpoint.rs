@@ -1,12 +1,14 @@
 //! Test-only failure points, so the end-to-end tests can kill a build at the worst moments and
-//! feed it the errors of a full disk. `TRUSTATLAS_FAILPOINT=<name>` makes a debug build abort
-//! at [`abort`] points of that name, or return an injected error at [`error`] points; release
-//! builds compile both to nothing, so no environment variable can change what they do.
+//! feed it the errors of a full disk. `TRUSTATLAS_FAILPOINT=<name>[,<name>...]` makes a debug
+//! build abort at [`abort`] points of that name, or return an injected error at [`error`]
+//! points; release builds compile both to nothing, so no environment variable can change what
+//! they do.
 //!
 //! Names (see `tests/output_safety.rs`): abort points `staging` (the fifth file staged),
 //! `staged` (all staged, nothing committed), `manifest` (the manifest of old and new files
 //! written, before the swap), `swapped` (after the swap, before the old tree is removed),
-//! `cleaned` (old tree removed, manifest not yet final); error points `stage-enospc` (every
+//! `cleaned` (old tree removed, manifest not yet final), `aside` (two-rename fallback only:
+//! old tree moved aside, new one not yet in); error points `stage-enospc` (every
 //! file staged after the fifth), `commit-enospc` (writing the manifest) and
 //! `exchange-unsupported` (the file system refuses `RENAME_EXCHANGE`).
 
@@ -14,7 +16,7 @@ use std::io;
 
 #[cfg(debug_assertions)]
 fn is(name: &str) -> bool {
-    std::env::var("TRUSTATLAS_FAILPOINT").is_ok_and(|v| v == name)
+    std::env::var("TRUSTATLAS_FAILPOINT").is_ok_and(|v| v.split(',').any(|n| n == name))
 }
 
 /// Aborts the process here when the failure point `name` is set (debug builds only).

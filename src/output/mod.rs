@@ -12,7 +12,8 @@
 //! - A failed build (content or template error, a full disk or any write error while
 //!   staging, a failure before the swap) leaves the output exactly as it was and removes the
 //!   new tree. A killed build leaves its trees beside the output under names only this tool
-//!   makes; the next build into that output removes them (`place::clean_leftovers`).
+//!   makes; the next build into that output removes them, even one that finds nothing
+//!   changed (`place::clean_leftovers`, under the lock).
 //! - Only files an earlier build wrote are ever removed: `manifest` records them beside the
 //!   output, and a folder holding anything else is refused, naming what it found. So are an
 //!   output inside the site's inputs or around the site, a link and a mount point (`refuse`).
@@ -64,7 +65,6 @@ pub struct Writer {
     state: Mutex<State>,
     /// Files handed to `put`, for the failure points.
     puts: AtomicUsize,
-    warnings: Vec<String>,
     committed: bool,
 }
 
@@ -79,11 +79,10 @@ struct State {
 }
 
 impl Writer {
-    /// Prepares to replace the output `lock` holds: removes what killed builds left beside
-    /// it, refuses a folder with files this tool did not write, and starts the new tree.
+    /// Prepares to replace the output `lock` holds: refuses a folder with files this tool did
+    /// not write, and starts the new tree.
     pub fn begin(lock: OutputLock) -> io::Result<Writer> {
         let out = lock.out().to_path_buf();
-        let warnings = place::clean_leftovers(&out);
         let existed = fs::symlink_metadata(&out).is_ok();
         let owned = if existed {
             let owned = manifest::read(&out);
@@ -108,14 +107,8 @@ impl Writer {
             owned,
             state: Mutex::new(State::default()),
             puts: AtomicUsize::new(0),
-            warnings,
             committed: false,
         })
-    }
-
-    /// Problems found while starting (leftovers that could not be removed), to show the user.
-    pub fn warnings(&self) -> &[String] {
-        &self.warnings
     }
 
     fn out(&self) -> &Path {
@@ -203,7 +196,7 @@ impl Writer {
             written: state.written,
             unchanged: state.unchanged,
             removed: self.owned.difference(&state.expected).count(),
-            warnings: std::mem::take(&mut self.warnings),
+            warnings: Vec::new(),
         };
         let new = || state.expected.iter().map(String::as_str);
         if !self.existed {

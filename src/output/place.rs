@@ -41,11 +41,14 @@ pub fn ours(out: &Path, kind: &str) -> PathBuf {
 pub struct OutputLock {
     out: PathBuf,
     _file: File,
+    warnings: Vec<String>,
 }
 
 impl OutputLock {
     /// Refuses an output that must not be replaced (see `refuse::check`), then locks it,
-    /// calling `waiting` with the lock file's path first if another build holds it.
+    /// calling `waiting` with the lock file's path first if another build holds it, and
+    /// removes what killed builds left beside it (even when this build turns out to have
+    /// nothing to do).
     pub fn acquire(out: &Path, site_root: &Path, waiting: &dyn Fn(&Path)) -> io::Result<Self> {
         refuse::check(out, site_root)?;
         fs::create_dir_all(parent(out))?;
@@ -66,7 +69,13 @@ impl OutputLock {
         Ok(OutputLock {
             out: out.to_path_buf(),
             _file: file,
+            warnings: clean_leftovers(out),
         })
+    }
+
+    /// Leftovers of killed builds that could not be removed, to show the user.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// The output folder this lock is for.

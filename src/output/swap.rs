@@ -29,6 +29,7 @@ pub fn swap(staging: &Path, out: &Path, aside: &Path) -> io::Result<Swapped> {
         }
     }
     fs::rename(out, aside).map_err(|e| hint(e, out))?;
+    failpoint::abort("aside");
     if let Err(e) = fs::rename(staging, out) {
         let _ = fs::rename(aside, out);
         return Err(hint(e, out));

@@ -1,0 +1,453 @@
+//! The output folder under hostile conditions, on the real binary: folders it did not fill,
+//! outputs inside the site, builds killed at every step of the commit (the test-only failure
+//! points of `output::failpoint`, debug builds only), a full disk, two builds at once, and the
+//! leftovers of killed builds. After each, the output must be exactly the old site or exactly
+//! the new one, and the next build must clean up and succeed.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+const EPOCH: &str = "1795305600";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn command(root: &Path, out: &Path, failpoint: Option<&str>) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_trustatlas"));
+    c.args(["build", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env("NO_COLOR", "1")
+        .env_remove("TRUSTATLAS_FAILPOINT");
+    if let Some(f) = failpoint {
+        c.env("TRUSTATLAS_FAILPOINT", f);
+    }
+    c
+}
+
+fn build_with(root: &Path, out: &Path, failpoint: Option<&str>) -> Output {
+    command(root, out, failpoint)
+        .output()
+        .expect("run trustatlas")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn build(root: &Path, out: &Path) -> Output {
+    let o = build_with(root, out, None);
+    assert!(o.status.success(), "build failed:\n{}", stderr(&o));
+    o
+}
+
+/// Every entry under `dir`: relative path → (bytes, mtime); folders with no bytes.
+type Snapshot = BTreeMap<String, (Option<Vec<u8>>, SystemTime)>;
+
+fn snapshot(dir: &Path) -> Snapshot {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into();
+            let bytes = e.file_type().is_file().then(|| fs::read(e.path()).unwrap());
+            (rel, (bytes, e.metadata().unwrap().modified().unwrap()))
+        })
+        .collect()
+}
+
+/// The file list and bytes of a snapshot, without times.
+fn contents(s: &Snapshot) -> BTreeMap<&str, Option<&[u8]>> {
+    s.iter()
+        .map(|(k, (b, _))| (k.as_str(), b.as_deref()))
+        .collect()
+}
+
+/// Names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    v.sort();
+    v
+}
+
+/// What a finished build leaves in the folder holding `public`: the output and its records.
+const CLEAN: [&str; 4] = [
+    ".public.trustatlas-cache",
+    ".public.trustatlas-lock",
+    ".public.trustatlas-manifest",
+    "public",
+];
+
+/// Copies the bundled site (not its output) into `dir`.
+fn copy_site(dir: &Path) {
+    for top in ["site.toml", "content", "themes", "static"] {
+        for e in walkdir::WalkDir::new(repo().join(top)) {
+            let e = e.unwrap();
+            let to = dir.join(e.path().strip_prefix(repo()).unwrap());
+            if e.file_type().is_dir() {
+                fs::create_dir_all(&to).unwrap();
+            } else {
+                fs::create_dir_all(to.parent().unwrap()).unwrap();
+                fs::copy(e.path(), &to).unwrap();
+            }
+        }
+    }
+}
+
+/// Inputs written moments ago are not trusted by the no-change check, so age them.
+fn age(dir: &Path) {
+    let past = SystemTime::now() - Duration::from_secs(3600);
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let f = fs::File::options().write(true).open(e.path()).unwrap();
+            f.set_modified(past).unwrap();
+        }
+    }
+}
+
+/// Two versions of the bundled site whose outputs differ in bytes and in file list: B edits
+/// a vendor, drops a static file of A's and adds one of its own.
+fn two_sites(tmp: &Path) -> (PathBuf, PathBuf) {
+    let (a, b) = (tmp.join("site-a"), tmp.join("site-b"));
+    copy_site(&a);
+    copy_site(&b);
+    fs::write(a.join("static/only-in-a.txt"), "a").unwrap();
+    fs::create_dir_all(b.join("static/only/in")).unwrap();
+    fs::write(b.join("static/only/in/b.txt"), "b").unwrap();
+    let vendor = b.join("content/vendors/alibaba-cloud.md");
+    let text = fs::read_to_string(&vendor).unwrap();
+    fs::write(&vendor, format!("{text}\nA sentence only site B has.\n")).unwrap();
+    (a, b)
+}
+
+#[test]
+fn a_folder_it_did_not_fill_is_refused_and_nothing_in_it_is_deleted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_site(&site);
+    let mine = tmp.path().join("mine");
+    fs::create_dir_all(mine.join("docs")).unwrap();
+    fs::create_dir_all(mine.join(".ssh")).unwrap();
+    fs::write(mine.join("docs/thesis.txt"), "years of work").unwrap();
+    fs::write(mine.join("photo.jpg"), "jpeg").unwrap();
+    fs::write(mine.join(".ssh/id_rsa"), "secret").unwrap();
+    let before = snapshot(&mine);
+    let o = build_with(&site, &mine, None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("refusing to replace"), "{err}");
+    assert!(
+        err.contains(".ssh/id_rsa, docs/thesis.txt, photo.jpg"),
+        "{err}"
+    );
+    assert!(err.contains("help:"), "{err}");
+    assert_eq!(snapshot(&mine), before);
+
+    // A file dropped into an output the tool did fill is refused the same way.
+    let out = tmp.path().join("public");
+    build(&site, &out);
+    fs::write(out.join("notes.txt"), "mine").unwrap();
+    let o = build_with(&site, &out, None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 file that trustatlas did not write: notes.txt"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fs::read(out.join("notes.txt")).unwrap(), b"mine");
+}
+
+#[test]
+fn an_output_inside_the_site_or_holding_it_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_site(&site);
+    let before = snapshot(&site);
+    for (out, says) in [
+        (site.join("themes"), "inside the site's own themes/"),
+        (
+            site.join("content/vendors"),
+            "inside the site's own content/",
+        ),
+        (site.join("static/new"), "inside the site's own static/"),
+        (tmp.path().to_path_buf(), "it holds the site being built"),
+        (site.clone(), "it contains site.toml"),
+    ] {
+        let o = build_with(&site, &out, None);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}: {}",
+            out.display(),
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains(says),
+            "{}: {}",
+            out.display(),
+            stderr(&o)
+        );
+    }
+    assert_eq!(snapshot(&site), before, "no input touched, nothing added");
+}
+
+/// Kills a build of B into an output holding A at each failure point, then checks that the
+/// output is exactly A or exactly B, and that the next build cleans up and gives B.
+#[test]
+fn a_build_killed_at_any_step_leaves_the_old_site_or_the_new_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = two_sites(tmp.path());
+    let (ref_a, ref_b) = (tmp.path().join("ref-a"), tmp.path().join("ref-b"));
+    fs::create_dir_all(&ref_a).unwrap();
+    fs::create_dir_all(&ref_b).unwrap();
+    build(&a, &ref_a.join("public"));
+    build(&b, &ref_b.join("public"));
+    let (site_a, site_b) = (
+        snapshot(&ref_a.join("public")),
+        snapshot(&ref_b.join("public")),
+    );
+    assert_ne!(contents(&site_a), contents(&site_b));
+    assert!(site_b.contains_key("only/in/b.txt") && site_a.contains_key("only-in-a.txt"));
+
+    let dir = tmp.path().join("deploy");
+    fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("public");
+    for (point, expect_new) in [
+        ("staging", false),
+        ("staged", false),
+        ("manifest", false),
+        ("swapped", true),
+        ("cleaned", true),
+        ("exchange-unsupported,swapped", true),
+    ] {
+        build(&a, &out);
+        let old = snapshot(&out);
+        assert_eq!(contents(&old), contents(&site_a));
+        let o = build_with(&b, &out, Some(point));
+        let last = point.rsplit(',').next().unwrap();
+        assert!(
+            stderr(&o).contains(&format!("{last}: aborting")),
+            "{point}: the failure point was not reached:\n{}",
+            stderr(&o)
+        );
+        assert!(!o.status.success());
+        let now = snapshot(&out);
+        if expect_new {
+            assert_eq!(
+                contents(&now),
+                contents(&site_b),
+                "{point}: not the new site"
+            );
+        } else {
+            assert_eq!(
+                now, old,
+                "{point}: the old site must be untouched, mtimes too"
+            );
+        }
+        assert_ne!(
+            names(&dir),
+            CLEAN,
+            "{point}: a killed build leaves its trees"
+        );
+        let o = build(&b, &out);
+        assert!(!stderr(&o).contains("warning"), "{point}: {}", stderr(&o));
+        assert_eq!(contents(&snapshot(&out)), contents(&site_b), "{point}");
+        assert_eq!(names(&dir), CLEAN, "{point}: leftovers are cleaned up");
+    }
+}
+
+/// Without `RENAME_EXCHANGE` the two-rename fallback has one moment with no output at all; a
+/// kill there leaves no mix either, and the next build recovers.
+#[test]
+fn the_fallback_without_exchange_never_mixes_and_recovers_from_a_kill() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = two_sites(tmp.path());
+    let out = tmp.path().join("public");
+    build(&a, &out);
+    let o = build_with(&b, &out, Some("exchange-unsupported"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let new = snapshot(&out);
+    assert!(new.contains_key("only/in/b.txt") && !new.contains_key("only-in-a.txt"));
+    let o = build_with(&a, &out, Some("exchange-unsupported,aside"));
+    assert!(stderr(&o).contains("aside: aborting"), "{}", stderr(&o));
+    assert!(!out.exists(), "between the two renames there is no output");
+    build(&a, &out);
+    assert!(snapshot(&out).contains_key("only-in-a.txt"));
+    assert_eq!(
+        names(tmp.path()),
+        [&CLEAN[..], &["site-a", "site-b"]].concat()
+    );
+}
+
+#[test]
+fn a_full_disk_while_staging_or_committing_leaves_the_old_site_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = two_sites(tmp.path());
+    let dir = tmp.path().join("deploy");
+    fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("public");
+    build(&a, &out);
+    let old = snapshot(&out);
+    let records = names(&dir);
+    for point in ["stage-enospc", "commit-enospc"] {
+        let o = build_with(&b, &out, Some(point));
+        assert_eq!(o.status.code(), Some(2), "{point}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("no space left on device"), "{point}: {err}");
+        assert!(err.contains("left as it was"), "{point}: {err}");
+        assert_eq!(snapshot(&out), old, "{point}: bytes and mtimes untouched");
+        let mut left = names(&dir);
+        left.retain(|n| n != ".public.trustatlas-cache");
+        let mut want = records.clone();
+        want.retain(|n| n != ".public.trustatlas-cache");
+        assert_eq!(left, want, "{point}: the new tree is removed");
+    }
+    build(&b, &out);
+    assert!(snapshot(&out).contains_key("only/in/b.txt"));
+}
+
+#[test]
+fn two_builds_at_once_take_turns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = two_sites(tmp.path());
+    let dir = tmp.path().join("deploy");
+    fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("public");
+    build(&a, &out);
+
+    // A build holding the lock (here: this test) makes the next one wait, and say so.
+    let lock = fs::File::options()
+        .write(true)
+        .open(dir.join(".public.trustatlas-lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let mut waiting = command(&b, &out, None)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_millis(1500) {
+        assert!(waiting.try_wait().unwrap().is_none(), "did not wait");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!snapshot(&out).contains_key("only/in/b.txt"));
+    drop(lock);
+    let o = waiting.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("waiting for another build into"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(snapshot(&out).contains_key("only/in/b.txt"));
+
+    // Two real builds at once: both succeed, and the output is one site, whole.
+    let (ref_a, ref_b) = (tmp.path().join("ref-a"), tmp.path().join("ref-b"));
+    build(&a, &ref_a);
+    build(&b, &ref_b);
+    for _ in 0..3 {
+        let first = command(&a, &out, None)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let ob = build_with(&b, &out, None);
+        let oa = first.wait_with_output().unwrap();
+        assert!(oa.status.success(), "{}", stderr(&oa));
+        assert!(ob.status.success(), "{}", stderr(&ob));
+        let now = snapshot(&out);
+        assert!(
+            contents(&now) == contents(&snapshot(&ref_a))
+                || contents(&now) == contents(&snapshot(&ref_b)),
+            "a mix of two sites"
+        );
+        assert_eq!(names(&dir), CLEAN);
+    }
+}
+
+#[test]
+fn leftovers_are_cleaned_by_name_and_nothing_else_beside_the_output_is_touched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_site(&site);
+    age(&site);
+    let dir = tmp.path().join("deploy");
+    let out = dir.join("public");
+    build(&site, &out);
+    // What killed builds leave (this version's names and the one before it), and things of
+    // the user's that merely look alike.
+    for d in [
+        ".public.trustatlas-staging-99999/vendor",
+        ".public.trustatlas-old-12/x",
+        ".public.staging-4242/vendor",
+        ".public.staging-old",
+        ".public.photos",
+        "photos",
+    ] {
+        fs::create_dir_all(dir.join(d)).unwrap();
+        fs::write(dir.join(d).join("f"), "x").unwrap();
+    }
+    fs::write(
+        dir.join(".public.trustatlas-staging-7"),
+        "a file, not a tree",
+    )
+    .unwrap();
+    fs::write(dir.join(".public.trustatlas-cache.tmp-31"), "").unwrap();
+    // Even a build with nothing to do cleans up.
+    let o = build_with(&site, &out, None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is up to date"), "{}", stderr(&o));
+    assert_eq!(
+        names(&dir),
+        [
+            ".public.photos",
+            ".public.staging-old",
+            ".public.trustatlas-cache",
+            ".public.trustatlas-lock",
+            ".public.trustatlas-manifest",
+            ".public.trustatlas-staging-7",
+            "photos",
+            "public"
+        ]
+    );
+}
+
+/// An output of the version before the manifest: its build stamp names its files, so it is
+/// replaced as before; with no record at all the user is told what to do.
+#[test]
+fn an_output_without_a_manifest_is_taken_from_its_stamp_or_refused_with_help() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = two_sites(tmp.path());
+    let out = tmp.path().join("public");
+    build(&a, &out);
+    fs::remove_file(tmp.path().join(".public.trustatlas-manifest")).unwrap();
+    build(&b, &out);
+    assert!(
+        !out.join("only-in-a.txt").exists(),
+        "A's file was known from the stamp"
+    );
+    for f in [".public.trustatlas-manifest", ".public.trustatlas-cache"] {
+        fs::remove_file(tmp.path().join(f)).unwrap();
+    }
+    let o = build_with(&a, &out, None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no record of building it"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("delete the folder"), "{}", stderr(&o));
+    assert!(out.join("only/in/b.txt").is_file());
+}
