@@ -1,7 +1,8 @@
 //! Which files in the output folder this tool wrote: the manifest, `.<name>.trustatlas-manifest`
 //! beside the output (not inside it: Cloudflare Pages uploads every file of the folder,
 //! dot-files included). A build replaces only a folder whose every entry is in it; anything
-//! else is a file someone put there, and the build refuses rather than delete it.
+//! else is a file someone put there, and the build refuses rather than delete it. The one
+//! exception is Finder's `.DS_Store`.
 //!
 //! Format: a header line, then one output path per line (`/`-separated; `safe_relative` keeps
 //! line breaks out of paths). Before the swap the manifest lists the old and the new files
@@ -21,6 +22,10 @@ use super::place;
 const HEADER: &str = "trustatlas output manifest v1";
 /// How many foreign files a refusal names.
 const SHOWN: usize = 5;
+/// macOS Finder writes this (view settings, nothing of the user's) into every folder it
+/// shows; refusing to build after a look at `public/` in Finder would help no one. It is
+/// left out of the new tree like any file the build did not write.
+const DROPPING: &str = ".DS_Store";
 
 /// The files of `out` that a build of this tool wrote, or `None` when nothing says so.
 pub fn read(out: &Path) -> Option<HashSet<String>> {
@@ -88,7 +93,9 @@ pub fn refuse_foreign(out: &Path, owned: Option<&HashSet<String>>) -> io::Result
             .collect::<Vec<_>>()
             .join("/");
         let t = entry.file_type();
-        let ok = if t.is_dir() {
+        let ok = if t.is_file() && entry.file_name() == DROPPING {
+            true
+        } else if t.is_dir() {
             dirs.contains(key.as_str())
                 || fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_some())
         } else {
@@ -164,6 +171,7 @@ mod tests {
         fs::create_dir_all(out.join("empty")).unwrap();
         fs::write(out.join("vendor/a/index.html"), "").unwrap();
         fs::write(out.join("index.html"), "").unwrap();
+        fs::write(out.join("vendor/.DS_Store"), "").unwrap();
         let owned: HashSet<String> = ["vendor/a/index.html", "index.html", "gone.html"]
             .map(String::from)
             .into();

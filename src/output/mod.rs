@@ -268,9 +268,14 @@ fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
 /// line).
 pub fn safe_relative(path: &str) -> io::Result<PathBuf> {
     let p = Path::new(path);
+    if path.contains(char::is_control) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write a file whose path holds a control character: {path:?}"),
+        ));
+    }
     let ok = !path.is_empty()
         && !path.contains('\\')
-        && !path.contains(char::is_control)
         && p.components().all(|c| matches!(c, Component::Normal(_)));
     if ok {
         Ok(p.to_path_buf())

@@ -51,20 +51,27 @@ impl OutputLock {
     /// nothing to do).
     pub fn acquire(out: &Path, site_root: &Path, waiting: &dyn Fn(&Path)) -> io::Result<Self> {
         refuse::check(out, site_root)?;
-        fs::create_dir_all(parent(out))?;
         let path = beside(out, "trustatlas-lock");
+        let context = |e: io::Error| {
+            io::Error::new(
+                e.kind(),
+                format!("could not lock {} for the build: {e}", path.display()),
+            )
+        };
+        fs::create_dir_all(parent(out)).map_err(context)?;
         let file = File::options()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(&path)?;
+            .open(&path)
+            .map_err(context)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
                 waiting(&path);
-                file.lock()?;
+                file.lock().map_err(context)?;
             }
-            Err(fs::TryLockError::Error(e)) => return Err(e),
+            Err(fs::TryLockError::Error(e)) => return Err(context(e)),
         }
         Ok(OutputLock {
             out: out.to_path_buf(),
