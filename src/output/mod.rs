@@ -92,7 +92,15 @@ impl Writer {
             HashSet::new()
         };
         let staging = place::ours(&out, "trustatlas-staging");
-        fs::create_dir(&staging)?;
+        fs::create_dir(&staging).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "could not create {} for the new site: {e}",
+                    staging.display()
+                ),
+            )
+        })?;
         if existed {
             // The new folder gets the old one's permissions, as a rewrite in place would.
             if let Ok(m) = fs::metadata(&out) {
