@@ -19,9 +19,11 @@
 //!   output inside the site's inputs or around the site, a link and a mount point (`refuse`).
 //! - One build at a time per output folder: [`OutputLock`] makes a second one wait.
 //!
-//! Not covered: durability after a power cut (nothing is fsynced; a crash may lose the last
-//! build, not mix two), and files changed inside the output by another program while a build
-//! runs (they are in the tree that is swapped out and removed).
+//! The price: the output folder is a new directory (inode) after every build that is not
+//! skipped, so a watcher of the folder itself sees it replaced. Not covered: durability after
+//! a power cut (nothing is fsynced; a crash may lose the last build, not mix two), and files
+//! changed inside the output by another program while a build runs (they are in the tree
+//! that is swapped out and removed).
 
 mod failpoint;
 mod manifest;
