@@ -2,7 +2,7 @@
 //! outputs inside the site, builds killed at every step of the commit (the test-only failure
 //! points of `output::failpoint`, debug builds only), a full disk, two builds at once, and the
 //! leftovers of killed builds. After each, the output must be exactly the old site or exactly
-//! the new one, and the next build must clean up and succeed.
+//! the new one, and the next build must clean up and succeed. And `serve` writes no output.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -450,4 +450,51 @@ fn an_output_without_a_manifest_is_taken_from_its_stamp_or_refused_with_help() {
     );
     assert!(stderr(&o).contains("delete the folder"), "{}", stderr(&o));
     assert!(out.join("only/in/b.txt").is_file());
+}
+
+/// `serve` builds in memory: no output folder and nothing beside one, in the working folder
+/// or the site, even after an edit.
+#[test]
+fn serve_writes_no_output_folder() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_site(&site);
+    let before: Vec<String> = snapshot(&site).into_keys().collect();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+        .args(["serve", "--port", "0", "--root", "site"])
+        .current_dir(tmp.path())
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = server.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("serve did not start");
+        if line.starts_with("Watching") {
+            break;
+        }
+    }
+    let vendor = site.join("content/vendors/alibaba-cloud.md");
+    let text = fs::read_to_string(&vendor).unwrap();
+    fs::write(&vendor, format!("{text}\nEdited while serving.\n")).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(names(tmp.path()), ["site"]);
+    let after: Vec<String> = snapshot(&site).into_keys().collect();
+    assert_eq!(after, before);
 }
