@@ -498,3 +498,27 @@ fn serve_writes_no_output_folder() {
     let after: Vec<String> = snapshot(&site).into_keys().collect();
     assert_eq!(after, before);
 }
+
+/// A read-only folder inside the output once stopped the per-file commit halfway (70 files
+/// changed, exit 2). Nothing is written into the output any more, and the old tree with the
+/// read-only folder is removed after the swap. (As root, which ignores permissions, this
+/// only checks that the build succeeds; CI runs it as an ordinary user.)
+#[cfg(unix)]
+#[test]
+fn a_read_only_folder_in_the_output_does_not_stop_the_build() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = two_sites(tmp.path());
+    let dir = tmp.path().join("deploy");
+    fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("public");
+    build(&a, &out);
+    let vendor = out.join("vendor/alibaba-cloud");
+    fs::set_permissions(&vendor, fs::Permissions::from_mode(0o555)).unwrap();
+    let o = build(&b, &out);
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    let fresh = tmp.path().join("fresh");
+    build(&b, &fresh);
+    assert_eq!(contents(&snapshot(&out)), contents(&snapshot(&fresh)));
+    assert_eq!(names(&dir), CLEAN);
+}
