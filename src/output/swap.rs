@@ -23,9 +23,9 @@ pub enum Swapped {
 pub fn swap(staging: &Path, out: &Path, aside: &Path) -> io::Result<Swapped> {
     if !failpoint::set("exchange-unsupported") {
         match exchange(staging, out) {
-            Ok(()) => return Ok(Swapped::Exchanged),
-            Err(e) if !unsupported(&e) => return Err(hint(e, out)),
-            Err(_) => {}
+            Some(Ok(())) => return Ok(Swapped::Exchanged),
+            Some(Err(e)) => return Err(hint(e, out)),
+            None => {}
         }
     }
     fs::rename(out, aside).map_err(|e| hint(e, out))?;
@@ -37,31 +37,29 @@ pub fn swap(staging: &Path, out: &Path, aside: &Path) -> io::Result<Swapped> {
     Ok(Swapped::MovedAside(aside.to_path_buf()))
 }
 
+/// Exchanges `a` and `b`; `None` when the kernel or file system cannot (then fall back).
 #[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+fn exchange(a: &Path, b: &Path) -> Option<io::Result<()>> {
     use rustix::fs::{renameat_with, RenameFlags, CWD};
-    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Some(Ok(())),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => None,
+        Err(e) => Some(Err(e.into())),
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
-    Err(io::Error::from(io::ErrorKind::Unsupported))
+fn exchange(_a: &Path, _b: &Path) -> Option<io::Result<()>> {
+    None
 }
 
-/// The file system (or kernel) cannot exchange: fall back to two renames.
-fn unsupported(e: &io::Error) -> bool {
-    const EINVAL: i32 = 22;
-    const ENOSYS: i32 = 38;
-    const EOPNOTSUPP: i32 = 95;
-    e.kind() == io::ErrorKind::Unsupported
-        || (cfg!(target_os = "linux")
-            && matches!(e.raw_os_error(), Some(EINVAL | ENOSYS | EOPNOTSUPP)))
-}
-
+/// A mount point (or a bind mount of one) cannot be renamed: say so.
 fn hint(e: io::Error, out: &Path) -> io::Error {
-    let raw = e.raw_os_error();
-    // EBUSY, EXDEV: the output is a mount point, or a bind mount of one.
-    if cfg!(target_os = "linux") && matches!(raw, Some(16 | 18)) {
+    if matches!(
+        e.kind(),
+        io::ErrorKind::ResourceBusy | io::ErrorKind::CrossesDevices
+    ) {
         return io::Error::new(
             e.kind(),
             format!(
