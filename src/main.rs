@@ -37,7 +37,8 @@ enum Command {
         /// Folder holding site.toml, content/, themes/ and static/.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Output folder. Relative paths are taken from the current directory.
+        /// Output folder. Relative paths are taken from the current directory. It must be new,
+        /// empty or filled by an earlier build: the build refuses to delete files it did not write.
         #[arg(long, default_value = "public")]
         out: PathBuf,
         /// Override site.toml's base_url (for preview deploys).
