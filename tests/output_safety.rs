@@ -1,8 +1,9 @@
-//! The output folder under hostile conditions, on the real binary: folders it did not fill,
-//! outputs inside the site, builds killed at every step of the commit (the test-only failure
-//! points of `output::failpoint`, debug builds only), a full disk, two builds at once, and the
-//! leftovers of killed builds. After each, the output must be exactly the old site or exactly
-//! the new one, and the next build must clean up and succeed. And `serve` writes no output.
+//! The output folder under hostile conditions, on the real binary. The corpus `tests/output/`
+//! (see its README) holds the folders a build must refuse or accept; the tests below kill
+//! builds at every step of the commit (the test-only failure points of `output::failpoint`,
+//! debug builds only), fill the disk, run two builds at once and leave leftovers. After each,
+//! the output must be exactly the old site or exactly the new one, and the next build must
+//! clean up and succeed. And `serve` writes no output.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -131,75 +132,104 @@ fn two_sites(tmp: &Path) -> (PathBuf, PathBuf) {
     (a, b)
 }
 
-#[test]
-fn a_folder_it_did_not_fill_is_refused_and_nothing_in_it_is_deleted() {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    copy_site(&site);
-    let mine = tmp.path().join("mine");
-    fs::create_dir_all(mine.join("docs")).unwrap();
-    fs::create_dir_all(mine.join(".ssh")).unwrap();
-    fs::write(mine.join("docs/thesis.txt"), "years of work").unwrap();
-    fs::write(mine.join("photo.jpg"), "jpeg").unwrap();
-    fs::write(mine.join(".ssh/id_rsa"), "secret").unwrap();
-    let before = snapshot(&mine);
-    let o = build_with(&site, &mine, None);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    let err = stderr(&o);
-    assert!(err.contains("refusing to replace"), "{err}");
-    assert!(
-        err.contains(".ssh/id_rsa, docs/thesis.txt, photo.jpg"),
-        "{err}"
-    );
-    assert!(err.contains("help:"), "{err}");
-    assert_eq!(snapshot(&mine), before);
-
-    // A file dropped into an output the tool did fill is refused the same way.
-    let out = tmp.path().join("public");
-    build(&site, &out);
-    fs::write(out.join("notes.txt"), "mine").unwrap();
-    let o = build_with(&site, &out, None);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("1 file that trustatlas did not write: notes.txt"),
-        "{}",
-        stderr(&o)
-    );
-    assert_eq!(fs::read(out.join("notes.txt")).unwrap(), b"mine");
+/// Every file and folder under `dir` except `skip` (relative, `/`-separated) → bytes.
+fn tree(dir: &Path, skip: &str) -> BTreeMap<String, Option<Vec<u8>>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| e.path() != dir.join(skip))
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into();
+            let bytes = e.file_type().is_file().then(|| fs::read(e.path()).unwrap());
+            (rel, bytes)
+        })
+        .collect()
 }
 
+/// Runs the corpus `tests/output/`: the case's `before/` beside a copy of the minimal site,
+/// `trustatlas build --out <out.txt>`, then the exit code, the top-level names and stderr
+/// compared with `expected.txt` (`BLESS=1` rewrites it). A failed build must leave every
+/// file as it was (it may add only its lock file).
 #[test]
-fn an_output_inside_the_site_or_holding_it_is_refused() {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    copy_site(&site);
-    let before = snapshot(&site);
-    for (out, says) in [
-        (site.join("themes"), "inside the site's own themes/"),
-        (
-            site.join("content/vendors"),
-            "inside the site's own content/",
-        ),
-        (site.join("static/new"), "inside the site's own static/"),
-        (tmp.path().to_path_buf(), "it holds the site being built"),
-        (site.clone(), "it contains site.toml"),
-    ] {
-        let o = build_with(&site, &out, None);
-        assert_eq!(
-            o.status.code(),
-            Some(2),
-            "{}: {}",
-            out.display(),
-            stderr(&o)
+fn the_output_corpus() {
+    let corpus = repo().join("tests/output");
+    let mut cases: Vec<PathBuf> = fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "the corpus is missing");
+    let bless = std::env::var_os("BLESS").is_some();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy();
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let site = root.join("site");
+        copy_into(&repo().join("tests/fixtures/minimal"), &site);
+        copy_into(&repo().join("themes"), &site.join("themes"));
+        if case.join("before").is_dir() {
+            copy_into(&case.join("before"), &root);
+        }
+        let before = tree(&root, "site");
+        let site_before = tree(&site, "");
+        let out = fs::read_to_string(case.join("out.txt")).unwrap();
+        let o = build_with(&site, &root.join(out.trim()), None);
+        let code = o.status.code().unwrap_or(-1);
+        let err = stderr(&o).replace(&root.to_string_lossy().into_owned(), "<tmp>");
+        let err = mask_ms(&err);
+        let got = format!(
+            "exit: {code}\nafter: {}\nstderr:\n{err}",
+            names(&root).join(" ")
         );
-        assert!(
-            stderr(&o).contains(says),
-            "{}: {}",
-            out.display(),
-            stderr(&o)
-        );
+        if code != 0 {
+            let mut after = tree(&root, "site");
+            after.retain(|k, _| !k.ends_with(".trustatlas-lock"));
+            if after != before || tree(&site, "") != site_before {
+                failures.push(format!("{name}: a refused build changed files"));
+            }
+        }
+        let expected_path = case.join("expected.txt");
+        if bless {
+            fs::write(&expected_path, &got).unwrap();
+        } else if fs::read_to_string(&expected_path).unwrap_or_default() != got {
+            failures.push(format!("{name}: got\n{got}"));
+        }
     }
-    assert_eq!(snapshot(&site), before, "no input touched, nothing added");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// `in 123 ms` → `in <ms> ms`: the one varying part of a build's last line.
+fn mask_ms(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find(" in ") {
+        out.push_str(&rest[..i + 4]);
+        rest = &rest[i + 4..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && rest[digits..].starts_with(" ms") {
+            out.push_str("<ms>");
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Copies the tree `from` into `to` (created), files and folders.
+fn copy_into(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::copy(e.path(), &target).unwrap();
+        }
+    }
 }
 
 /// Kills a build of B into an output holding A at each failure point, then checks that the

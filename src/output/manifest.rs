@@ -116,14 +116,16 @@ pub fn refuse_foreign(out: &Path, owned: Option<&HashSet<String>>) -> io::Result
     } else {
         String::new()
     };
+    let stamp = place::beside(out, "trustatlas-cache");
+    let stamp = stamp.file_name().unwrap_or_default().to_string_lossy();
     let (what, help) = match owned {
         None => (
             "trustatlas has no record of building it, and it is not empty".to_string(),
-            "build into an empty or new folder, or move these files away first. An output of trustatlas 0.1 built before this record existed is recognised by its build stamp beside it; without one, delete the folder and build again",
+            format!("build into a new or empty folder, or move these files away first; an output of an earlier trustatlas is recognised by the build stamp beside it ({stamp}): if that is gone, delete the folder (after checking it holds nothing of yours) and build again"),
         ),
         Some(_) => (
             format!("it holds {count} {} that trustatlas did not write", if count == 1 { "file" } else { "files" }),
-            "move them elsewhere (to publish a file with the site, put it in static/), then build again",
+            format!("move {} elsewhere (to publish a file with the site, put it in static/), then build again", if count == 1 { "it" } else { "them" }),
         ),
     };
     Err(io::Error::new(
