@@ -127,6 +127,10 @@ impl Writer {
 
     /// Adds one file of the new site. Safe to call from several threads.
     pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.stage(path, bytes).map_err(|e| about(e, path))
+    }
+
+    fn stage(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let rel = self.claim(path)?;
         if self.puts.fetch_add(1, Ordering::Relaxed) >= 4 {
             failpoint::abort("staging");
@@ -147,6 +151,10 @@ impl Writer {
     /// Keeps the file the output already has at `path` as part of the new site (the caller
     /// knows its bytes are still right: see `cache::PageReuse`).
     pub fn keep(&self, path: &str) -> io::Result<()> {
+        self.link_old(path).map_err(|e| about(e, path))
+    }
+
+    fn link_old(&self, path: &str) -> io::Result<()> {
         let rel = safe_relative(path)?;
         let old = self.out().join(&rel);
         if !self.existed || !fs::symlink_metadata(&old).is_ok_and(|m| m.is_file()) {
@@ -248,6 +256,14 @@ impl Drop for Writer {
             let _ = place::remove_tree(&self.staging);
         }
     }
+}
+
+/// An I/O error while staging, saying which file of the site it was about.
+fn about(e: io::Error, path: &str) -> io::Error {
+    if e.kind() == io::ErrorKind::InvalidInput || e.kind() == io::ErrorKind::NotFound {
+        return e;
+    }
+    io::Error::new(e.kind(), format!("{e} (staging `{path}`)"))
 }
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
