@@ -70,8 +70,9 @@ pub fn write<'a>(out: &Path, paths: impl IntoIterator<Item = &'a str>) -> io::Re
 }
 
 /// Refuses `out` when it holds anything not in `owned` (`None`: no record at all): files,
-/// links, and folders that are not on the way to an owned file. Nothing is removed.
-pub fn refuse_foreign(out: &Path, owned: Option<&HashSet<String>>) -> io::Result<()> {
+/// links, and folders that are not on the way to an owned file. Nothing is removed. Returns
+/// the files `out` holds (all owned, then).
+pub fn refuse_foreign(out: &Path, owned: Option<&HashSet<String>>) -> io::Result<HashSet<String>> {
     let empty = HashSet::new();
     let files = owned.unwrap_or(&empty);
     let dirs: HashSet<&str> = files
@@ -80,6 +81,7 @@ pub fn refuse_foreign(out: &Path, owned: Option<&HashSet<String>>) -> io::Result
         .collect();
     let mut foreign = Vec::new();
     let mut count = 0usize;
+    let mut found = HashSet::new();
     for entry in walkdir::WalkDir::new(out)
         .min_depth(1)
         .sort_by_file_name()
@@ -101,6 +103,9 @@ pub fn refuse_foreign(out: &Path, owned: Option<&HashSet<String>>) -> io::Result
         } else {
             t.is_file() && files.contains(&key)
         };
+        if ok && t.is_file() && entry.file_name() != DROPPING {
+            found.insert(key.clone());
+        }
         if !ok {
             count += 1;
             if foreign.len() < SHOWN {
@@ -109,7 +114,7 @@ pub fn refuse_foreign(out: &Path, owned: Option<&HashSet<String>>) -> io::Result
         }
     }
     if count == 0 {
-        return Ok(());
+        return Ok(found);
     }
     let more = if count > SHOWN {
         format!(" and {} more", count - SHOWN)
@@ -183,7 +188,12 @@ mod tests {
             "{e}"
         );
         fs::remove_dir(out.join("empty")).unwrap();
-        refuse_foreign(&out, Some(&owned)).unwrap();
+        let found = refuse_foreign(&out, Some(&owned)).unwrap();
+        assert_eq!(
+            found,
+            HashSet::from(["vendor/a/index.html".into(), "index.html".into()]),
+            "what is there, not what the record says"
+        );
         fs::create_dir_all(out.join(".ssh")).unwrap();
         fs::write(out.join(".ssh/id_rsa"), "secret").unwrap();
         fs::write(out.join("photo.jpg"), "").unwrap();

@@ -62,7 +62,7 @@ pub struct Writer {
     staging: PathBuf,
     /// The output folder exists: unchanged files are linked from it and the commit swaps.
     existed: bool,
-    /// Files the previous build wrote (the manifest), when the output exists.
+    /// Files of the output, all written by an earlier build (checked against the manifest).
     owned: HashSet<String>,
     state: Mutex<State>,
     /// Files handed to `put`, for the failure points.
@@ -87,9 +87,7 @@ impl Writer {
         let out = lock.out().to_path_buf();
         let existed = fs::symlink_metadata(&out).is_ok();
         let owned = if existed {
-            let owned = manifest::read(&out);
-            manifest::refuse_foreign(&out, owned.as_ref())?;
-            owned.unwrap_or_default()
+            manifest::refuse_foreign(&out, manifest::read(&out).as_ref())?
         } else {
             HashSet::new()
         };
