@@ -226,3 +226,30 @@ fn a_second_build_into_the_same_output_waits_for_the_first() {
     drop(first);
     second.join().unwrap().unwrap();
 }
+
+/// Hard links cannot cross file systems; the file is then copied and keeps its mtime. Needs
+/// two file systems: /dev/shm (tmpfs) and the temporary folder; skipped where they are one.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_cannot_be_linked_is_copied_with_its_mtime() {
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(shm), Ok(tmp)) = (tempfile::tempdir_in("/dev/shm"), tempfile::tempdir()) else {
+        return;
+    };
+    let dev = |p: &Path| fs::metadata(p).unwrap().dev();
+    if dev(shm.path()) == dev(tmp.path()) {
+        return;
+    }
+    let (from, to) = (shm.path().join("f"), tmp.path().join("f"));
+    fs::write(&from, "bytes").unwrap();
+    let past = SystemTime::now() - Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(&from)
+        .unwrap()
+        .set_modified(past)
+        .unwrap();
+    link_or_copy(&from, &to).unwrap();
+    assert_eq!(fs::read(&to).unwrap(), b"bytes");
+    assert_eq!(mtime(&to), past);
+}
