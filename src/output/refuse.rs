@@ -55,9 +55,16 @@ fn refuse_source_folder(out: &Path) -> io::Result<()> {
 /// or `static/` of the site being built, or one that holds the site, is refused. Paths are
 /// compared after resolving links, so `--out ../site/content/x` is caught too.
 fn refuse_site_overlap(out: &Path, site_root: &Path) -> io::Result<()> {
-    let (Ok(out_abs), Ok(root)) = (resolve(out), fs::canonicalize(site_root)) else {
-        return Ok(());
+    // Fail closed: an output whose place cannot be known is not written.
+    let unknown = |p: &Path, e: io::Error| {
+        refusal(format!(
+            "refusing to build into {}: cannot tell where {} is ({e})",
+            out.display(),
+            p.display()
+        ))
     };
+    let out_abs = resolve(out).map_err(|e| unknown(out, e))?;
+    let root = fs::canonicalize(site_root).map_err(|e| unknown(site_root, e))?;
     if root.starts_with(&out_abs) {
         return Err(refusal(format!(
             "refusing to replace {}: it holds the site being built ({})",
@@ -144,6 +151,7 @@ mod tests {
             "site/themes/default/new",
             "site/static/x/y",
             "site/content/../static",
+            "site/nowhere/../themes",
         ] {
             let e = check(&dir.path().join(bad), &root).unwrap_err();
             assert!(e.to_string().contains("refusing"), "{bad}: {e}");
