@@ -19,8 +19,8 @@
 //!   output inside the site's inputs or around the site, a link and a mount point (`refuse`).
 //! - One build at a time per output folder: [`OutputLock`] makes a second one wait.
 //!
-//! The price: the output folder is a new directory (inode) after every build that is not
-//! skipped, so a watcher of the folder itself sees it replaced. Not covered: durability after
+//! The price: the output folder is a new directory (inode) after every build that changes a
+//! file, so a watcher of the folder itself sees it replaced. Not covered: durability after
 //! a power cut (nothing is fsynced; a crash may lose the last build, not mix two), and files
 //! changed inside the output by another program while a build runs (they are in the tree
 //! that is swapped out and removed).
@@ -220,6 +220,12 @@ impl Writer {
             fs::rename(&self.staging, &out)?;
             self.committed = true;
             failpoint::abort("swapped");
+            return Ok(stats);
+        }
+        if state.written == 0 && state.expected == self.owned {
+            // Not one byte differs (`--force`, or an edit that changed no page): keep the old
+            // folder, so it keeps its inode too, and drop the new tree of links.
+            manifest::write(&out, new())?;
             return Ok(stats);
         }
         // Whichever tree a kill leaves at `out`, the manifest covers it.

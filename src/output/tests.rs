@@ -253,3 +253,30 @@ fn a_file_that_cannot_be_linked_is_copied_with_its_mtime() {
     assert_eq!(fs::read(&to).unwrap(), b"bytes");
     assert_eq!(mtime(&to), past);
 }
+
+/// A rebuild that changes no file (`--force`) keeps the old folder itself: same inode.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_that_changes_nothing_keeps_the_folder() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let files = [("a/index.html", "1"), ("b.txt", "2")];
+    write_site(&out, &files).unwrap();
+    let ino = || fs::metadata(&out).unwrap().ino();
+    let before = ino();
+    let s = write_site(&out, &files).unwrap();
+    assert_eq!((s.written, s.unchanged, s.removed), (0, 2, 0));
+    assert_eq!(ino(), before, "not swapped");
+    assert_eq!(
+        names(dir.path()),
+        [
+            ".public.trustatlas-lock",
+            ".public.trustatlas-manifest",
+            "public",
+            "site"
+        ]
+    );
+    write_site(&out, &[("a/index.html", "1")]).unwrap();
+    assert_ne!(ino(), before, "a removed file is a change: swapped");
+}
