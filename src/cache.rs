@@ -21,9 +21,9 @@
 //!
 //! The stamp lives beside the output (`.public.trustatlas-cache` for `public/`), never inside
 //! it: it must not be deployed. This module reads metadata only; `output` writes the site.
-//! Every build swaps in a new output folder (a new inode), so nothing here looks at the
-//! folder itself: only the size and mtime of the files in it, which the swap keeps for every
-//! unchanged file (it hard-links them).
+//! A build that changes a file swaps in a new output folder (a new inode), so nothing here
+//! looks at the folder itself: only the size and mtime of the files in it, which the swap
+//! keeps for every unchanged file (it hard-links them).
 
 use std::collections::HashMap;
 use std::fs;
