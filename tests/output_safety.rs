@@ -27,7 +27,9 @@ fn command(root: &Path, out: &Path, failpoint: Option<&str>) -> Command {
         .env("NO_COLOR", "1")
         .env_remove("TRUSTATLAS_FAILPOINT");
     if let Some(f) = failpoint {
-        c.env("TRUSTATLAS_FAILPOINT", f);
+        // An aborted process may dump core into its working folder: not the repository.
+        c.env("TRUSTATLAS_FAILPOINT", f)
+            .current_dir(std::env::temp_dir());
     }
     c
 }
