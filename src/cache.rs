@@ -21,6 +21,9 @@
 //!
 //! The stamp lives beside the output (`.public.trustatlas-cache` for `public/`), never inside
 //! it: it must not be deployed. This module reads metadata only; `output` writes the site.
+//! A build that changes a file swaps in a new output folder (a new inode), so nothing here
+//! looks at the folder itself: only the size and mtime of the files in it, which the swap
+//! keeps for every unchanged file (it hard-links them).
 
 use std::collections::HashMap;
 use std::fs;
@@ -57,8 +60,7 @@ pub struct InputStamp {
 
 /// Where the stamp of the output folder `out` is kept.
 pub fn stamp_path(out: &Path) -> PathBuf {
-    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-    out.with_file_name(format!(".{name}.trustatlas-cache"))
+    crate::output::beside(out, "trustatlas-cache")
 }
 
 /// Stamps the inputs of a build with `opts`.
@@ -140,7 +142,8 @@ pub fn save(
     for (p, k) in pages {
         text.push_str(&format!("page {p} {k:016x}\n"));
     }
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    // A name `output` recognises as a leftover if this process is killed before the rename.
+    let tmp = crate::output::beside(out, &format!("trustatlas-cache.tmp-{}", std::process::id()));
     fs::write(&tmp, text)?;
     fs::rename(&tmp, &path)
 }
@@ -361,6 +364,7 @@ fn nanos(t: SystemTime) -> u128 {
 mod tests {
     use super::*;
     use crate::date::Day;
+    use crate::output::OutputLock;
 
     fn backdate(p: &Path) {
         let past = SystemTime::now() - Duration::from_secs(3600);
@@ -440,7 +444,7 @@ mod tests {
         let stamp = input_stamp(&opts).unwrap();
         save(&stamp, &out, true, &[("index.html".into(), 7)]).unwrap();
         assert!(!is_fresh(&stamp, &out));
-        let w = Writer::begin(&out).unwrap();
+        let w = Writer::begin(OutputLock::acquire(&out, &opts.root, &|_| {}).unwrap()).unwrap();
         let reuse = PageReuse::load(&stamp, &out, &w, true);
         assert!(reuse.reusable("index.html", 7));
         assert!(!reuse.reusable("index.html", 8), "another key");
@@ -456,7 +460,7 @@ mod tests {
         let (_dir, opts, out) = setup();
         let stamp = input_stamp(&opts).unwrap();
         save(&stamp, &out, true, &[("index.html".into(), 7)]).unwrap();
-        let w = Writer::begin(&out).unwrap();
+        let w = Writer::begin(OutputLock::acquire(&out, &opts.root, &|_| {}).unwrap()).unwrap();
         assert!(PageReuse::load(&stamp, &out, &w, true).reusable("index.html", 7));
         assert!(!PageReuse::load(&stamp, &out, &w, false).reusable("index.html", 7));
         let other_date = BuildOptions {

@@ -37,7 +37,8 @@ enum Command {
         /// Folder holding site.toml, content/, themes/ and static/.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Output folder. Relative paths are taken from the current directory.
+        /// Output folder. Relative paths are taken from the current directory. It must be new,
+        /// empty or filled by an earlier build: the build refuses to delete files it did not write.
         #[arg(long, default_value = "public")]
         out: PathBuf,
         /// Override site.toml's base_url (for preview deploys).
@@ -382,6 +383,24 @@ fn build(
         base_url,
         max_files,
     };
+    // One build at a time into `out`, held until the stamp is saved; refusals come first.
+    let waiting = |lock: &Path| {
+        eprintln!(
+            "waiting for another build into {} to finish (it holds {})",
+            out.display(),
+            lock.display()
+        )
+    };
+    let lock = match output::OutputLock::acquire(&out, &opts.root, &waiting) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for w in lock.warnings() {
+        eprintln!("warning: {w}");
+    }
     // Nothing changed since the last build into `out`: skip the whole pipeline.
     let t = Instant::now();
     let stamp = cache::input_stamp(&opts).ok();
@@ -403,8 +422,12 @@ fn build(
         return ExitCode::SUCCESS;
     }
     let check_time = t.elapsed();
-    let writer = match output::Writer::begin(&out) {
+    let writer = match output::Writer::begin(lock) {
         Ok(w) => w,
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
         Err(e) => {
             eprintln!("error: could not write {}: {e}", out.display());
             return ExitCode::from(2);
@@ -426,21 +449,33 @@ fn build(
         return ExitCode::from(1);
     }
     if let Some(e) = &result.output_error {
-        eprintln!("error: could not write {}: {e}", out.display());
+        eprintln!(
+            "error: could not write {}: {e}; {} left as it was",
+            out.display(),
+            out.display()
+        );
         return ExitCode::from(2);
     }
     let kept = reuse.as_ref().map_or(0, |r| r.kept());
     let pages = reuse.map(|r| r.into_pages()).unwrap_or_default();
     let t = Instant::now();
     cache::invalidate(&out);
-    let stats = match writer.commit() {
+    // The lock comes back, so the stamp is saved before another build can start.
+    let (stats, _lock) = match writer.commit() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: could not write {}: {e}", out.display());
+            eprintln!(
+                "error: could not write {}: {e}; {} left as it was",
+                out.display(),
+                out.display()
+            );
             return ExitCode::from(2);
         }
     };
     let commit_time = t.elapsed();
+    for w in &stats.warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some(stamp) = &stamp {
         if let Err(e) = cache::save(stamp, &out, result.diagnostics.is_empty(), &pages) {
             eprintln!("warning: could not record the build stamp: {e}");
@@ -460,7 +495,8 @@ fn build(
     }
     eprintln!(
         "built {} files into {} in {:.0} ms ({} written, {} unchanged, {} removed; {} vendor pages kept from the last build)",
-        result.file_count,
+        // Every file of the new tree, kept vendor pages included.
+        stats.written + stats.unchanged,
         out.display(),
         started.elapsed().as_secs_f64() * 1000.0,
         stats.written,

@@ -338,7 +338,7 @@ fn gen_cert(seed: u64, ci: usize) -> GenCert {
     let n = ci + 1;
     let slug = format!("synthetic-scheme-{n:02}");
     let kind = CERT_KINDS[ci % CERT_KINDS.len()].0;
-    let levels: Vec<&'static str> = if ci % 3 == 0 {
+    let levels: Vec<&'static str> = if ci.is_multiple_of(3) {
         LEVEL_SETS[(ci / 3) % LEVEL_SETS.len()].to_vec()
     } else {
         Vec::new()
@@ -546,7 +546,7 @@ fn gen_vendor(
     // Cloudflare Pages reads at most 2,000 static redirect rules and each alias makes two, so
     // only about one vendor in a hundred among the first 9,000 has an old address.
     let aliased = rng.chance(10);
-    if aliased && vi % 10 == 0 && vi < 9_000 {
+    if aliased && vi.is_multiple_of(10) && vi < 9_000 {
         let _ = writeln!(
             t,
             "aliases = [{}]",
