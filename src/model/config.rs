@@ -24,6 +24,7 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
     let mut dimensions = Vec::new();
     let mut seen = BTreeSet::new();
     for d in raw.dimensions {
+        ctx.check_name(&d.key);
         if !seen.insert(d.key.get_ref().clone()) {
             ctx.error(
                 Code::Duplicate,
@@ -34,8 +35,8 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         }
         dimensions.push(Dimension {
             key: d.key.into_inner(),
-            name: d.name,
-            description: d.description,
+            name: d.name.into(),
+            description: d.description.into(),
         });
     }
     if dimensions.is_empty() {
@@ -46,6 +47,7 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
     let mut profiles = Vec::new();
     let mut seen = BTreeSet::new();
     for p in raw.profiles {
+        ctx.check_name(&p.key);
         if !seen.insert(p.key.get_ref().clone()) {
             ctx.error(
                 Code::Duplicate,
@@ -111,8 +113,8 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         }
         profiles.push(Profile {
             key: p.key.into_inner(),
-            name: p.name,
-            description: p.description,
+            name: p.name.into(),
+            description: p.description.into(),
             weights,
         });
     }
@@ -160,9 +162,9 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         return None;
     }
     Some(Config {
-        title: raw.title,
+        title: raw.title.into(),
         base_url,
-        description: raw.description,
+        description: raw.description.into(),
         language: raw.language,
         theme_span: {
             let s = raw.theme.span();
@@ -171,7 +173,7 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         theme: raw.theme.into_inner(),
         default_profile: default_profile?,
         expiring_within_days: *raw.expiring_within_days.get_ref(),
-        caveats: raw.caveats,
+        caveats: raw.caveats.map(String::from),
         dimensions,
         profiles,
         bands,
@@ -193,6 +195,7 @@ fn validate_bands(raw: &toml::Spanned<Vec<super::raw::RawBand>>, ctx: &mut FileC
         );
     }
     for (i, b) in raw.get_ref().iter().enumerate() {
+        ctx.check_name(&b.key);
         let min = *b.min.get_ref();
         if i == 0 && min != 0.0 {
             ctx.error(
@@ -223,9 +226,9 @@ fn validate_bands(raw: &toml::Spanned<Vec<super::raw::RawBand>>, ctx: &mut FileC
         }
         bands.push(Band {
             key: b.key.get_ref().clone(),
-            name: b.name.clone(),
+            name: b.name.clone().into(),
             min,
-            description: b.description.clone(),
+            description: b.description.clone().into(),
         });
     }
     bands
@@ -234,6 +237,7 @@ fn validate_bands(raw: &toml::Spanned<Vec<super::raw::RawBand>>, ctx: &mut FileC
 fn named(raw: Vec<RawNamed>, what: &str, ctx: &mut FileCtx) -> Vec<Named> {
     let mut out: Vec<Named> = Vec::new();
     for n in raw {
+        ctx.check_name(&n.key);
         if out.iter().any(|x| &x.key == n.key.get_ref()) {
             ctx.error(
                 Code::Duplicate,
@@ -243,8 +247,8 @@ fn named(raw: Vec<RawNamed>, what: &str, ctx: &mut FileCtx) -> Vec<Named> {
         }
         out.push(Named {
             key: n.key.into_inner(),
-            name: n.name,
-            description: n.description,
+            name: n.name.into(),
+            description: n.description.into(),
         });
     }
     out
