@@ -42,8 +42,8 @@ pub fn certification(
         ctx.check_url(u);
     }
     let mut levels: Vec<Named> = Vec::new();
-    for l in raw.levels {
-        ctx.check_name(&l.key);
+    for mut l in raw.levels {
+        ctx.check_name(&mut l.key);
         if levels.iter().any(|x| &x.key == l.key.get_ref()) {
             ctx.error(
                 Code::Duplicate,

@@ -23,8 +23,8 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
 
     let mut dimensions = Vec::new();
     let mut seen = BTreeSet::new();
-    for d in raw.dimensions {
-        ctx.check_name(&d.key);
+    for mut d in raw.dimensions {
+        ctx.check_name(&mut d.key);
         if !seen.insert(d.key.get_ref().clone()) {
             ctx.error(
                 Code::Duplicate,
@@ -46,8 +46,8 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
 
     let mut profiles = Vec::new();
     let mut seen = BTreeSet::new();
-    for p in raw.profiles {
-        ctx.check_name(&p.key);
+    for mut p in raw.profiles {
+        ctx.check_name(&mut p.key);
         if !seen.insert(p.key.get_ref().clone()) {
             ctx.error(
                 Code::Duplicate,
@@ -195,7 +195,7 @@ fn validate_bands(raw: &toml::Spanned<Vec<super::raw::RawBand>>, ctx: &mut FileC
         );
     }
     for (i, b) in raw.get_ref().iter().enumerate() {
-        ctx.check_name(&b.key);
+        ctx.check_name(&mut b.key.clone());
         let min = *b.min.get_ref();
         if i == 0 && min != 0.0 {
             ctx.error(
@@ -236,8 +236,8 @@ fn validate_bands(raw: &toml::Spanned<Vec<super::raw::RawBand>>, ctx: &mut FileC
 
 fn named(raw: Vec<RawNamed>, what: &str, ctx: &mut FileCtx) -> Vec<Named> {
     let mut out: Vec<Named> = Vec::new();
-    for n in raw {
-        ctx.check_name(&n.key);
+    for mut n in raw {
+        ctx.check_name(&mut n.key);
         if out.iter().any(|x| &x.key == n.key.get_ref()) {
             ctx.error(
                 Code::Duplicate,

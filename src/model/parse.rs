@@ -142,8 +142,10 @@ impl<'a> FileCtx<'a> {
     }
 
     /// A key or ID held as `Spanned<String>` (it is compared with references) under the rules
-    /// of [`text::Name`]: not blank, one line, no bidirectional controls.
-    pub fn check_name(&mut self, value: &Spanned<String>) -> bool {
+    /// of [`text::Name`]: not blank, one line, no bidirectional controls. A reported control
+    /// is then removed from the key, so references to the key as the editor sees it resolve
+    /// and the one mistake is reported once.
+    pub fn check_name(&mut self, value: &mut Spanned<String>) -> bool {
         let Some(problem) = text::name_problem(value.get_ref()) else {
             return true;
         };
@@ -151,6 +153,7 @@ impl<'a> FileCtx<'a> {
         if let Some((code, span, message, help)) = text_error(toml, value.span(), &problem) {
             self.error(code, span, message).with_help_in_place(help);
         }
+        value.get_mut().retain(|c| !text::is_bidi_control(c));
         false
     }
 

@@ -99,7 +99,7 @@ impl Refusal {
 pub fn symlink() -> Refusal {
     Refusal::new(
         "symbolic links are not followed in site folders",
-        Some("copy the file into the site instead of linking it"),
+        Some("copy the file or folder into the site instead of linking it"),
     )
 }
 
