@@ -14,7 +14,7 @@ use std::fmt;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, Deserializer, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 /// Starts the message of an empty text; `parse.rs` adds the key's name.
 pub const EMPTY: &str = "empty text";
@@ -129,7 +129,15 @@ macro_rules! text_type {
             }
         }
 
-        /// The schema of a plain string: the committed schemas do not change.
+        /// Written back as the plain string (the schemas print defaults with it).
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        /// A string with at least one character that is not whitespace. (The schema does not
+        /// spell out the bidi rule of [`Name`]; the loader is the authority.)
         impl JsonSchema for $name {
             fn inline_schema() -> bool {
                 true
@@ -137,8 +145,8 @@ macro_rules! text_type {
             fn schema_name() -> Cow<'static, str> {
                 String::schema_name()
             }
-            fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-                String::json_schema(generator)
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                schemars::json_schema!({ "type": "string", "pattern": "\\S" })
             }
         }
     };
