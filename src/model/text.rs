@@ -56,6 +56,9 @@ pub fn find_in_literal(raw: &str, c: char) -> Option<usize> {
         if ch == c {
             return Some(i);
         }
+        if ch != '\\' {
+            return None;
+        }
         let rest = &raw[i..];
         let esc = |len: usize| {
             rest.get(2..2 + len)
