@@ -368,7 +368,7 @@ fn read_text(
             return None;
         }
     };
-    let mut text = match String::from_utf8(bytes) {
+    let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
@@ -386,6 +386,19 @@ fn read_text(
             return None;
         }
     };
+    text_file(path, text, content, diags)
+}
+
+/// A text file as the build sees it, from its UTF-8 text: byte-order marks removed (two are
+/// reported) and, for `content`, control characters reported (then the file is not loaded:
+/// `None`). The one place these rules live, for files from disk and from memory alike
+/// (`single`, the fuzz target's entry).
+pub fn text_file(
+    path: PathBuf,
+    mut text: String,
+    content: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<SourceFile> {
     let boms = text.chars().take_while(|c| *c == '\u{feff}').count();
     if boms > 0 {
         text.replace_range(..boms * 3, "");
