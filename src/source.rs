@@ -65,6 +65,10 @@ pub struct SiteSources {
     pub unreadable: BTreeMap<String, Vec<String>>,
 }
 
+/// Put in [`SiteSources::unreadable`] for a kind whose whole folder was refused (a link): every
+/// name may be one of its files, so no reference to that kind is reported. No stem holds `/`.
+pub const WHOLE_FOLDER: &str = "/";
+
 /// The folders under `content/` that hold one kind of document each.
 pub const CONTENT_KINDS: &[&str] = &[
     "vendors",
@@ -133,17 +137,23 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSources {
         );
         return sources;
     }
-    if !dir_ok(root, Path::new("content"), diags) {
-        return sources;
-    }
+    let content_ok = dir_ok(root, Path::new("content"), diags);
     for kind in CONTENT_KINDS {
         let dir = Path::new("content").join(kind);
         let mut files = Vec::new();
-        let listed = if dir_ok(root, &dir, diags) {
+        let readable = matches!(Entry::of(&root.join(&dir)), Ok(Entry::Missing | Entry::Dir));
+        let listed = if content_ok && dir_ok(root, &dir, diags) {
             walk_files(root, &dir, diags)
         } else {
             Vec::new()
         };
+        if !content_ok || !readable {
+            sources
+                .unreadable
+                .entry(kind.to_string())
+                .or_default()
+                .push(WHOLE_FOLDER.to_string());
+        }
         for rel in listed {
             let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
             if !matches!(ext, "md" | "toml") {
@@ -185,7 +195,9 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSources {
             )),
         );
     }
-    sources.questions = read_text(root, Path::new("content/questions.toml"), true, diags);
+    if content_ok {
+        sources.questions = read_text(root, Path::new("content/questions.toml"), true, diags);
+    }
     sources
 }
 

@@ -48,6 +48,7 @@ const GENERATED: &[&str] = &[
     "site-toml-link-to-dev-zero",
     "questions-toml-symlink",
     "theme-symlink",
+    "content-folder-symlink",
     "content-fifo",
     "static-fifo",
     "control-raw-in-text",
@@ -203,7 +204,10 @@ fn generate(case: &str, root: &Path) -> bool {
         }
         // Links out of the site: to a device that never ends, to a system file, and a theme
         // folder that lives elsewhere. None is followed.
-        "site-toml-link-to-dev-zero" | "questions-toml-symlink" | "theme-symlink" => {
+        "site-toml-link-to-dev-zero"
+        | "questions-toml-symlink"
+        | "theme-symlink"
+        | "content-folder-symlink" => {
             #[cfg(unix)]
             {
                 use std::os::unix::fs::symlink;
@@ -215,6 +219,19 @@ fn generate(case: &str, root: &Path) -> bool {
                     "questions-toml-symlink" => {
                         fs::remove_file(root.join("content/questions.toml")).unwrap();
                         symlink("/etc/passwd", root.join("content/questions.toml")).unwrap();
+                    }
+                    "content-folder-symlink" => {
+                        fs::create_dir(root.join("elsewhere")).unwrap();
+                        fs::rename(
+                            root.join("content/certifications"),
+                            root.join("elsewhere/certifications"),
+                        )
+                        .unwrap();
+                        symlink(
+                            "../elsewhere/certifications",
+                            root.join("content/certifications"),
+                        )
+                        .unwrap();
                     }
                     _ => {
                         fs::create_dir(root.join("elsewhere")).unwrap();

@@ -20,6 +20,17 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         .with_expected_in_place("the name of a folder under themes/, e.g. \"default\"");
     }
     ctx.check_url(&raw.base_url);
+    if !is_language_tag(raw.language.get_ref()) {
+        ctx.error(
+            Code::BadName,
+            raw.language.span(),
+            format!(
+                "language `{}` is not a language tag",
+                raw.language.get_ref()
+            ),
+        )
+        .with_expected_in_place("an HTML `lang` code such as \"en\", \"de\" or \"pt-BR\"");
+    }
 
     let mut dimensions = Vec::new();
     let mut seen = BTreeSet::new();
@@ -165,7 +176,7 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         title: raw.title.into(),
         base_url,
         description: raw.description.into(),
-        language: raw.language,
+        language: raw.language.into_inner(),
         theme_span: {
             let s = raw.theme.span();
             s.start + ctx.offset..s.end + ctx.offset
@@ -252,4 +263,30 @@ fn named(raw: Vec<RawNamed>, what: &str, ctx: &mut FileCtx) -> Vec<Named> {
         });
     }
     out
+}
+
+/// The shape of a BCP 47 tag as HTML's `lang` takes it: letters, then `-` and letters or
+/// digits, each part 1-8 long (`en`, `de-CH`, `zh-Hant-TW`). Not blank, no spaces or quotes.
+fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    first_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_language_tag;
+
+    #[test]
+    fn language_tags() {
+        for ok in ["en", "de-CH", "zh-Hant-TW", "pt-BR"] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in ["", " ", "en_US", "en-", "e\"n", "12", "english language"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
 }

@@ -95,7 +95,9 @@ impl<'a> FileCtx<'a> {
         if known.clone().into_iter().any(|k| k == value.get_ref()) {
             return true;
         }
-        if self.broken.contains(value.get_ref()) {
+        if self.broken.contains(value.get_ref())
+            || self.broken.contains(crate::source::WHOLE_FOLDER)
+        {
             return false;
         }
         // A file that exists but failed to load may be what the editor meant to name.

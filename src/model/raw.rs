@@ -27,7 +27,8 @@ pub struct RawConfig {
     pub description: Text,
     /// The language of the pages, as an HTML `lang` code (default "en").
     #[serde(default = "default_language")]
-    pub language: String,
+    #[schemars(with = "String")]
+    pub language: S<String>,
     /// The folder under themes/ holding the templates (default "default").
     #[serde(default = "default_theme")]
     #[schemars(with = "String")]
@@ -66,8 +67,8 @@ pub struct RawDeploy {
     pub max_files: Option<S<i64>>,
 }
 
-fn default_language() -> String {
-    "en".into()
+fn default_language() -> S<String> {
+    Spanned::new(0..0, "en".into())
 }
 fn default_theme() -> S<String> {
     Spanned::new(0..0, "default".into())
