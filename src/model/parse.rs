@@ -152,7 +152,8 @@ impl<'a> FileCtx<'a> {
             return true;
         };
         let toml = &self.file.text[self.offset.min(self.file.text.len())..];
-        if let Some((code, span, message, help)) = text_error(toml, value.span(), &problem) {
+        if let Some((code, span, message, help)) = text::located_error(toml, value.span(), &problem)
+        {
             self.error(code, span, message).with_help_in_place(help);
         }
         value.get_mut().retain(|c| !text::is_bidi_control(c));
@@ -316,7 +317,7 @@ fn parse_toml<T: DeserializeOwned>(ctx: &mut FileCtx, text: &str) -> Option<T> {
     let e = shape_error;
     let msg = first_line(e.message()).to_string();
     let span = e.span().unwrap_or(0..0);
-    if let Some((code, span, message, help)) = text_error(text, span.clone(), &msg) {
+    if let Some((code, span, message, help)) = text::located_error(text, span.clone(), &msg) {
         ctx.error(code, span, message).with_help_in_place(help);
         return None;
     }
@@ -359,84 +360,6 @@ fn null_word(text: &str, span: &Range<usize>) -> Option<&'static str> {
     ["null", "nil", "None", "NULL", "Null", "undefined"]
         .into_iter()
         .find(|w| *w == word && after_eq)
-}
-
-/// The errors of [`text::Text`] and [`text::Name`], named after their key and, for a
-/// character that is not allowed, located at the character.
-fn text_error(
-    text: &str,
-    span: Range<usize>,
-    msg: &str,
-) -> Option<(Code, Range<usize>, String, String)> {
-    let key = key_before(text, span.start);
-    if msg == text::EMPTY {
-        return Some((
-            Code::MissingField,
-            span,
-            format!("{key} is empty"),
-            "write the text (a key that is optional may be left out instead)".into(),
-        ));
-    }
-    if msg.starts_with(text::BIDI) {
-        let c = msg
-            .split("U+")
-            .nth(1)
-            .and_then(|h| u32::from_str_radix(h.split(' ').next()?, 16).ok())
-            .and_then(char::from_u32)?;
-        let raw = text.get(span.clone()).unwrap_or("");
-        let at = text::find_in_literal(raw, c).map_or(span.start, |i| span.start + i);
-        let len = if text[at..].starts_with('\\') {
-            raw.len()
-                .min(if text[at..].starts_with("\\U") { 10 } else { 6 })
-        } else {
-            c.len_utf8()
-        };
-        return Some((
-            Code::BadName,
-            at..at + len,
-            format!(
-                "{key} holds the bidirectional control U+{:04X} ({})",
-                c as u32,
-                text::bidi_name(c)
-            ),
-            "delete it: in a name it reverses the text shown after it (descriptions and other free text may hold it)".into(),
-        ));
-    }
-    if msg == text::MULTILINE {
-        return Some((
-            Code::WrongType,
-            span,
-            format!("{key} must be one line"),
-            "write it on one line; longer text belongs in a description".into(),
-        ));
-    }
-    None
-}
-
-/// `` `name` `` for the key whose value starts at `at` (`name = ""`, `{ detail = "" }`), or
-/// "an item of `items`" inside an array; "a text" when the line does not say.
-fn key_before(text: &str, at: usize) -> String {
-    let at = at.min(text.len());
-    let line = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
-    let Some(eq) = line.rfind('=') else {
-        return "a text".into();
-    };
-    let lhs = line[..eq].trim_end();
-    let key = match lhs.strip_suffix(['"', '\'']) {
-        Some(quoted) => quoted.rsplit(['"', '\'']).next().unwrap_or(""),
-        None => lhs
-            .rsplit(|c: char| c.is_whitespace() || matches!(c, '{' | ',' | '.'))
-            .next()
-            .unwrap_or(""),
-    };
-    if key.is_empty() {
-        return "a text".into();
-    }
-    if line[eq..].contains('[') {
-        format!("an item of `{key}`")
-    } else {
-        format!("`{key}`")
-    }
 }
 
 fn first_line(s: &str) -> &str {
@@ -629,21 +552,6 @@ mod tests {
         ] {
             assert!(alias_problem(bad).is_some(), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn key_before_names_the_key() {
-        assert_eq!(key_before("name = \"\"", 7), "`name`");
-        assert_eq!(
-            key_before("x = { value = \"a\", detail = \"\" }", 29),
-            "`detail`"
-        );
-        assert_eq!(
-            key_before("items = [\"a\", \"\"]", 14),
-            "an item of `items`"
-        );
-        assert_eq!(key_before("\"quoted key\" = \"\"", 15), "`quoted key`");
-        assert_eq!(key_before("  \"\"", 2), "a text");
     }
 
     #[test]

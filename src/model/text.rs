@@ -5,16 +5,20 @@
 //! Free text may hold bidirectional controls (quotes in Arabic or Hebrew need them); the
 //! templates isolate it with `<bdi>`/`dir="auto"`.
 //!
-//! Both are checked while serde reads the file, so a mistake is located at the value; the
-//! messages are mapped to diagnostics in `parse.rs`, which also narrows a bidi error to the
-//! character itself. Control characters are refused earlier, for every file, in `source`.
+//! Both are checked while serde reads the file, so a mistake is located at the value;
+//! [`located_error`] turns serde's message into the diagnostic `parse.rs` reports, named after
+//! the key and, for a bidi control, at the character itself. Control characters are refused
+//! earlier, for every file, in `source`.
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+
+use crate::diagnostic::Code;
 
 /// Starts the message of an empty text; `parse.rs` adds the key's name.
 pub const EMPTY: &str = "empty text";
@@ -86,6 +90,84 @@ pub fn name_problem(s: &str) -> Option<String> {
         return Some(MULTILINE.to_string());
     }
     None
+}
+
+/// The diagnostic for an error of [`Text`] or [`Name`] at `span` of the TOML `text`: named
+/// after its key and, for a character that is not allowed, located at the character.
+pub fn located_error(
+    text: &str,
+    span: Range<usize>,
+    msg: &str,
+) -> Option<(Code, Range<usize>, String, String)> {
+    let key = key_before(text, span.start);
+    if msg == EMPTY {
+        return Some((
+            Code::MissingField,
+            span,
+            format!("{key} is empty"),
+            "write the text (a key that is optional may be left out instead)".into(),
+        ));
+    }
+    if msg.starts_with(BIDI) {
+        let c = msg
+            .split("U+")
+            .nth(1)
+            .and_then(|h| u32::from_str_radix(h.split(' ').next()?, 16).ok())
+            .and_then(char::from_u32)?;
+        let raw = text.get(span.clone()).unwrap_or("");
+        let at = find_in_literal(raw, c).map_or(span.start, |i| span.start + i);
+        let len = if text[at..].starts_with('\\') {
+            raw.len()
+                .min(if text[at..].starts_with("\\U") { 10 } else { 6 })
+        } else {
+            c.len_utf8()
+        };
+        return Some((
+            Code::BadName,
+            at..at + len,
+            format!(
+                "{key} holds the bidirectional control U+{:04X} ({})",
+                c as u32,
+                bidi_name(c)
+            ),
+            "delete it: in a name it reverses the text shown after it (descriptions and other free text may hold it)".into(),
+        ));
+    }
+    if msg == MULTILINE {
+        return Some((
+            Code::WrongType,
+            span,
+            format!("{key} must be one line"),
+            "write it on one line; longer text belongs in a description".into(),
+        ));
+    }
+    None
+}
+
+/// `` `name` `` for the key whose value starts at `at` (`name = ""`, `{ detail = "" }`), or
+/// "an item of `items`" inside an array; "a text" when the line does not say.
+fn key_before(text: &str, at: usize) -> String {
+    let at = at.min(text.len());
+    let line = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+    let Some(eq) = line.rfind('=') else {
+        return "a text".into();
+    };
+    let lhs = line[..eq].trim_end();
+    let key = match lhs.strip_suffix(['"', '\'']) {
+        Some(quoted) => quoted.rsplit(['"', '\'']).next().unwrap_or(""),
+        None => lhs
+            .rsplit(|c: char| c.is_whitespace() || matches!(c, '{' | ',' | '.'))
+            .next()
+            .unwrap_or(""),
+    };
+    if key.is_empty() {
+        return "a text".into();
+    }
+    if line[eq..].contains('[') {
+        format!("an item of `{key}`")
+    } else {
+        format!("`{key}`")
+    }
 }
 
 macro_rules! text_type {
@@ -210,5 +292,20 @@ mod tests {
         assert_eq!(e.span(), Some(4..8));
         let t: T = toml::from_str("a = \"Acme\"\n").unwrap();
         assert_eq!(t.a.as_str(), "Acme");
+    }
+
+    #[test]
+    fn key_before_names_the_key() {
+        assert_eq!(key_before("name = \"\"", 7), "`name`");
+        assert_eq!(
+            key_before("x = { value = \"a\", detail = \"\" }", 29),
+            "`detail`"
+        );
+        assert_eq!(
+            key_before("items = [\"a\", \"\"]", 14),
+            "an item of `items`"
+        );
+        assert_eq!(key_before("\"quoted key\" = \"\"", 15), "`quoted key`");
+        assert_eq!(key_before("  \"\"", 2), "a text");
     }
 }
