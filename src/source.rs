@@ -22,9 +22,11 @@ use read::{read_capped, Refusal};
 /// and a stray dump must not eat the machine's memory.
 pub const MAX_CONTENT_FILE: u64 = 8 * 1024 * 1024;
 
-/// Static files and theme assets larger than this are refused: it is the largest file
-/// Cloudflare Pages accepts (`publish::MAX_FILE_BYTES`), so a bigger one could not be deployed.
-pub const MAX_STATIC_FILE: u64 = 25 * 1024 * 1024;
+/// Static files and theme assets larger than this are refused without being read. It is well
+/// above the 25 MiB that Cloudflare Pages accepts, so a file between the two is still read and
+/// reported by `publish::limits` with that limit's own message (E0500); this cap only keeps a
+/// stray dump or a device-sized file out of memory.
+pub const MAX_STATIC_FILE: u64 = 100 * 1024 * 1024;
 
 /// Control characters listed per file; the rest are counted in one more line.
 const CONTROLS_LISTED: usize = 5;

@@ -49,6 +49,7 @@ const GENERATED: &[&str] = &[
     "questions-toml-symlink",
     "theme-symlink",
     "content-folder-symlink",
+    "static-file-too-big",
     "content-fifo",
     "static-fifo",
     "control-raw-in-text",
@@ -243,6 +244,13 @@ fn generate(case: &str, root: &Path) -> bool {
             }
             #[cfg(not(unix))]
             return false;
+        }
+        // Over source::MAX_STATIC_FILE (100 MiB), as a sparse file: refused from its size,
+        // never read.
+        "static-file-too-big" => {
+            fs::create_dir_all(root.join("static")).unwrap();
+            let f = fs::File::create(root.join("static/dump.bin")).unwrap();
+            f.set_len(100 * 1024 * 1024 + 1).unwrap();
         }
         // Raw control characters, typed into a name and the body: BEL (line 6, column 15),
         // ESC and a C1 control (NEL, U+0085) in the last line.
