@@ -175,3 +175,119 @@ fn source_date_epoch_out_of_range_is_refused() {
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
 }
+
+/// Every file of the check fixture, in memory, as `single::load_one` takes it.
+fn memory_site() -> (trustatlas::source::SiteSources, Vec<(String, String)>) {
+    let root = repo().join("tests/check/site");
+    let mut files = Vec::new();
+    for e in walkdir::WalkDir::new(&root).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(&root).unwrap();
+            files.push((
+                rel.to_string_lossy().replace('\\', "/"),
+                fs::read_to_string(e.path()).unwrap(),
+            ));
+        }
+    }
+    let site =
+        trustatlas::single::site_from_files(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    (site, files)
+}
+
+/// A control character typed anywhere, in any kind of file, is reported at that character
+/// (not at the value or the line), and the site does not load.
+#[test]
+fn a_control_character_anywhere_is_located_at_itself() {
+    let (site, files) = memory_site();
+    let controls = ['\0', '\u{7}', '\u{1b}', '\u{7f}', '\u{85}', '\u{b}'];
+    let mut checked = 0;
+    for path in trustatlas::single::TARGETS {
+        let Some((_, text)) = files.iter().find(|(p, _)| p == path) else {
+            continue;
+        };
+        let positions: Vec<usize> = (0..=text.len())
+            .filter(|i| text.is_char_boundary(*i))
+            .step_by(5)
+            .collect();
+        for (n, at) in positions.into_iter().enumerate() {
+            let c = controls[n % controls.len()];
+            let mut edited = text.clone();
+            edited.insert(at, c);
+            let loaded = trustatlas::single::load_one(&site, path, &edited);
+            let hit = loaded.diagnostics.iter().find(|d| {
+                d.file == Path::new(path)
+                    && d.message
+                        .starts_with(&format!("control character U+{:04X}", c as u32))
+            });
+            let Some(d) = hit else {
+                panic!(
+                    "{path}: {c:?} at byte {at} not reported; got {:?}",
+                    loaded
+                        .diagnostics
+                        .iter()
+                        .map(|d| d.short())
+                        .collect::<Vec<_>>()
+                );
+            };
+            assert_eq!(
+                d.span,
+                Some(at..at + c.len_utf8()),
+                "{path}: {c:?} at {at}: {}",
+                d.short()
+            );
+            assert!(loaded.registry.is_none(), "{path}: loaded with {c:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "only {checked} positions checked");
+}
+
+/// A TOML escape that makes a control character, in any quoted value of any TOML text, is
+/// reported at the escape.
+#[test]
+fn a_control_escape_in_any_string_is_located_at_the_escape() {
+    let (site, files) = memory_site();
+    let escapes = ["\\u0000", "\\u001B", "\\e", "\\b", "\\U0000007f", "\\x07"];
+    let mut checked = 0;
+    for path in trustatlas::single::TARGETS {
+        let Some((_, text)) = files.iter().find(|(p, _)| p == path) else {
+            continue;
+        };
+        // Just after the opening quote of each `key = "value"` in the TOML part.
+        let body_start = if path.ends_with(".md") {
+            text.find("\n+++").unwrap_or(text.len())
+        } else {
+            text.len()
+        };
+        let openings: Vec<usize> = text[..body_start]
+            .match_indices("= \"")
+            .filter(|(i, _)| !text[i + 3..].starts_with("\"\""))
+            .map(|(i, _)| i + 3)
+            .collect();
+        for (n, at) in openings.into_iter().enumerate() {
+            let esc = escapes[n % escapes.len()];
+            let mut edited = text.clone();
+            edited.insert_str(at, esc);
+            let loaded = trustatlas::single::load_one(&site, path, &edited);
+            let hit = loaded.diagnostics.iter().find(|d| {
+                d.message
+                    .starts_with(&format!("`{esc}` makes the control character"))
+            });
+            let Some(d) = hit else {
+                panic!(
+                    "{path}: {esc} at byte {at} not reported; got {:?}",
+                    loaded
+                        .diagnostics
+                        .iter()
+                        .map(|d| d.short())
+                        .collect::<Vec<_>>()
+                );
+            };
+            assert_eq!(d.span, Some(at..at + esc.len()), "{path}: {}", d.short());
+            assert!(loaded.registry.is_none());
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} strings checked");
+}
