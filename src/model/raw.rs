@@ -220,7 +220,7 @@ impl<'de> Deserialize<'de> for RawFact {
         #[serde(deny_unknown_fields)]
         struct Full {
             value: String,
-            detail: Option<String>,
+            detail: Option<Text>,
         }
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -238,7 +238,7 @@ impl<'de> Deserialize<'de> for RawFact {
                 let full = Full::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
                 Ok(RawFact {
                     value: full.value,
-                    detail: full.detail,
+                    detail: full.detail.map(String::from),
                 })
             }
         }
