@@ -55,6 +55,13 @@ impl PartialDate {
             ));
         }
         let year = num(parts[0], 4, "year")? as i32;
+        if !CONTENT_YEARS.contains(&year) {
+            return Err(format!(
+                "`{s}` is outside the years {} to {} that dates in content may have",
+                CONTENT_YEARS.start(),
+                CONTENT_YEARS.end()
+            ));
+        }
         let month = match parts.get(1) {
             Some(m) => {
                 let m = num(m, 2, "month")?;
@@ -204,14 +211,18 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
+/// Years a date in content may have. Nothing a registry cites happened before 1900, and a
+/// year past 2999 is a typo; year 0 does not exist in the calendar at all.
+pub const CONTENT_YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
+
+/// The last second `SOURCE_DATE_EPOCH` may name: 9999-12-31T23:59:59Z. Dates are printed with
+/// four-digit years, and before 1970 (a negative value) the variable means nothing.
+pub const MAX_SOURCE_DATE_EPOCH: i64 = 253_402_300_799;
+
 /// The build date: `SOURCE_DATE_EPOCH` when set (reproducible builds), else today (UTC).
 pub fn build_date_from_env() -> Result<Day, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v
-            .trim()
-            .parse::<i64>()
-            .map(Day::from_unix_seconds)
-            .map_err(|_| format!("SOURCE_DATE_EPOCH=`{v}` is not a number of seconds")),
+        Ok(v) => parse_source_date_epoch(&v),
         Err(_) => {
             let secs = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -220,6 +231,25 @@ pub fn build_date_from_env() -> Result<Day, String> {
             Ok(Day::from_unix_seconds(secs))
         }
     }
+}
+
+/// `SOURCE_DATE_EPOCH`: whole seconds since 1970-01-01 UTC, from 0 to the end of year 9999.
+pub fn parse_source_date_epoch(v: &str) -> Result<Day, String> {
+    let shown: String = v
+        .chars()
+        .take(40)
+        .collect::<String>()
+        .escape_debug()
+        .collect();
+    let secs = v.trim().parse::<i64>().map_err(|_| {
+        format!("SOURCE_DATE_EPOCH=`{shown}` is not a number of seconds since 1970-01-01 UTC")
+    })?;
+    if !(0..=MAX_SOURCE_DATE_EPOCH).contains(&secs) {
+        return Err(format!(
+            "SOURCE_DATE_EPOCH={secs} is outside the supported range: 0 (1970-01-01) to {MAX_SOURCE_DATE_EPOCH} (9999-12-31)"
+        ));
+    }
+    Ok(Day::from_unix_seconds(secs))
 }
 
 #[cfg(test)]
@@ -249,6 +279,33 @@ mod tests {
         ] {
             assert!(PartialDate::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn rejects_years_outside_the_content_range() {
+        for bad in ["0000-01-01", "0001", "1899-12", "3000-01-01", "9999"] {
+            let e = PartialDate::parse(bad).unwrap_err();
+            assert!(e.contains("outside the years 1900 to 2999"), "{bad}: {e}");
+        }
+        assert!(PartialDate::parse("1900-01-01").is_ok());
+        assert!(PartialDate::parse("2999-12-31").is_ok());
+    }
+
+    #[test]
+    fn source_date_epoch_range() {
+        assert_eq!(parse_source_date_epoch("0").unwrap().to_ymd(), (1970, 1, 1));
+        assert_eq!(
+            parse_source_date_epoch(" 253402300799 ").unwrap().to_ymd(),
+            (9999, 12, 31)
+        );
+        for bad in ["253402300800", "-1", "99999999999999"] {
+            let e = parse_source_date_epoch(bad).unwrap_err();
+            assert!(e.contains("outside the supported range"), "{bad}: {e}");
+        }
+        assert_eq!(
+            parse_source_date_epoch("soon").unwrap_err(),
+            "SOURCE_DATE_EPOCH=`soon` is not a number of seconds since 1970-01-01 UTC"
+        );
     }
 
     #[test]

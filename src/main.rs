@@ -310,8 +310,8 @@ fn site_root_and_date(root: &Path) -> Result<date::Day, ExitCode> {
         eprintln!("error: {e}");
         ExitCode::from(2)
     })?;
-    if !root.join("site.toml").is_file() {
-        eprintln!("error: no site.toml in {}\n  help: run trustatlas in the folder that holds site.toml, or pass --root DIR", root.display());
+    if let Some((message, help)) = trustatlas::source::site_toml_problem(root) {
+        eprintln!("error: {message}\n  help: {help}");
         return Err(ExitCode::from(2));
     }
     Ok(build_date)
@@ -365,8 +365,8 @@ fn build(
             return ExitCode::from(2);
         }
     };
-    if !root.join("site.toml").is_file() {
-        eprintln!("error: no site.toml in {}\n  help: run trustatlas in the folder that holds site.toml, or pass --root DIR", root.display());
+    if let Some((message, help)) = trustatlas::source::site_toml_problem(&root) {
+        eprintln!("error: {message}\n  help: {help}");
         return ExitCode::from(2);
     }
     if let Some(url) = &base_url {

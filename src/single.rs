@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 use crate::model::{self, Registry};
 use crate::render::markdown_to_html;
-use crate::source::{SiteSources, SourceFile, CONTENT_KINDS};
+use crate::source::{self, SiteSources, SourceFile, CONTENT_KINDS};
 
 /// The files of a site that the fuzz target and the property tests replace, every kind in
 /// both forms; a fuzz input's first byte picks one (`TARGETS[byte % len]`), so committed fuzz
@@ -72,6 +72,31 @@ fn put(site: &mut SiteSources, path: &str, text: &str) {
     }
 }
 
+/// Removes the file at `path`, which could not be read, and remembers its stem as unreadable
+/// (references to it are not reported again).
+fn drop_unreadable(site: &mut SiteSources, path: &str) {
+    match path {
+        "site.toml" => site.config = None,
+        "content/questions.toml" => site.questions = None,
+        _ => {
+            let Some(kind) = content_kind(path) else {
+                return;
+            };
+            if let Some(files) = site.content.get_mut(kind) {
+                files.retain(|f| f.path != Path::new(path));
+            }
+            let stem = Path::new(path)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            site.unreadable
+                .entry(kind.to_string())
+                .or_default()
+                .push(stem);
+        }
+    }
+}
+
 /// `vendors` for `content/vendors/acme.md`; `None` for anything that is not a content file.
 pub fn content_kind(path: &str) -> Option<&'static str> {
     let rest = path.strip_prefix("content/")?;
@@ -83,12 +108,24 @@ pub fn content_kind(path: &str) -> Option<&'static str> {
     CONTENT_KINDS.iter().copied().find(|k| *k == kind)
 }
 
-/// Loads `site` with the file at `path` replaced by (or added as) `text`.
+/// Loads `site` with the file at `path` replaced by (or added as) `text`. The text goes
+/// through the same checks as a file read from disk ([`source::text_file`]): a file with
+/// control characters is reported there and left out, as `source::load` leaves it out.
 pub fn load_one(site: &SiteSources, path: &str, text: &str) -> Loaded {
     let mut site = site.clone();
-    put(&mut site, path, text);
     let mut diagnostics = Vec::new();
-    let registry = model::load(&site, &mut diagnostics);
+    match source::text_file(
+        PathBuf::from(path),
+        text.to_string(),
+        true,
+        &mut diagnostics,
+    ) {
+        Some(file) => put(&mut site, path, &file.text),
+        None => drop_unreadable(&mut site, path),
+    }
+    // `model::load` judges only its own diagnostics; a file refused above fails the site too.
+    let refused = !diagnostics.is_empty();
+    let registry = model::load(&site, &mut diagnostics).filter(|_| !refused);
     let html = registry
         .as_ref()
         .and_then(|r| body_of(r, Path::new(path)))

@@ -3,16 +3,33 @@
 //! a pure function of these bytes.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Code, Diagnostic};
 
+mod controls;
+mod front;
+mod read;
+
+pub use controls::open_multiline_string;
+pub use front::{split_front_matter, Split};
+pub use read::Entry;
+use read::{read_capped, Refusal};
+
 /// Files larger than this are refused instead of read: no content file is legitimately this big,
 /// and a stray dump must not eat the machine's memory.
 pub const MAX_CONTENT_FILE: u64 = 8 * 1024 * 1024;
+
+/// Static files and theme assets larger than this are refused without being read. It is well
+/// above the 25 MiB that Cloudflare Pages accepts, so a file between the two is still read and
+/// reported by `publish::limits` with that limit's own message (E0500); this cap only keeps a
+/// stray dump or a device-sized file out of memory.
+pub const MAX_STATIC_FILE: u64 = 100 * 1024 * 1024;
+
+/// Control characters listed per file; the rest are counted in one more line.
+const CONTROLS_LISTED: usize = 5;
 
 /// One text file of content or configuration.
 #[derive(Debug, Clone)]
@@ -52,6 +69,10 @@ pub struct SiteSources {
     pub unreadable: BTreeMap<String, Vec<String>>,
 }
 
+/// Put in [`SiteSources::unreadable`] for a kind whose whole folder was refused (a link): every
+/// name may be one of its files, so no reference to that kind is reported. No stem holds `/`.
+pub const WHOLE_FOLDER: &str = "/";
+
 /// The folders under `content/` that hold one kind of document each.
 pub const CONTENT_KINDS: &[&str] = &[
     "vendors",
@@ -61,14 +82,36 @@ pub const CONTENT_KINDS: &[&str] = &[
     "pages",
 ];
 
+/// What is wrong with `root/site.toml` before anything is built, for the command line's
+/// early exit: nothing there, or a folder, FIFO or device where the file should be. A link is
+/// left to the build, which reports it like any other link.
+pub fn site_toml_problem(root: &Path) -> Option<(String, String)> {
+    let run_here = "run trustatlas in the folder that holds site.toml, or pass --root DIR";
+    match Entry::of(&root.join("site.toml")) {
+        Ok(Entry::Missing) => Some((
+            format!("no site.toml in {}", root.display()),
+            run_here.to_string(),
+        )),
+        Ok(e @ (Entry::Dir | Entry::Special(_))) => {
+            let r = Refusal::for_entry(e, "site.toml").expect("not a file");
+            Some((
+                format!("{} (in {})", r.message, root.display()),
+                r.help.unwrap_or_default(),
+            ))
+        }
+        Ok(_) => None,
+        Err(e) => Some((format!("site.toml: {e}"), run_here.to_string())),
+    }
+}
+
 /// Reads the site under `root`. Problems with single files become diagnostics; only a missing
 /// root is fatal.
 pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSources {
     let mut sources = SiteSources {
-        config: read_text(root, Path::new("site.toml"), diags),
+        config: read_text(root, Path::new("site.toml"), true, diags),
         ..Default::default()
     };
-    if sources.config.is_none() && !root.join("site.toml").exists() {
+    if matches!(Entry::of(&root.join("site.toml")), Ok(Entry::Missing)) {
         diags.push(
             Diagnostic::error(
                 Code::Io,
@@ -82,15 +125,45 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSources {
             )),
         );
     }
+    if matches!(Entry::of(&root.join("content")), Ok(Entry::Missing)) {
+        diags.push(
+            io_error(
+                Path::new("content"),
+                &format!(
+                    "no content/ folder in {}: the registry would be empty",
+                    root.display()
+                ),
+            )
+            .with_help(Some(
+                "vendors, certifications and reports are read from content/ (see docs/CONTENT.md)"
+                    .into(),
+            )),
+        );
+        return sources;
+    }
+    let content_ok = dir_ok(root, Path::new("content"), diags);
     for kind in CONTENT_KINDS {
         let dir = Path::new("content").join(kind);
         let mut files = Vec::new();
-        for rel in walk_files(root, &dir, diags) {
+        let readable = matches!(Entry::of(&root.join(&dir)), Ok(Entry::Missing | Entry::Dir));
+        let listed = if content_ok && dir_ok(root, &dir, diags) {
+            walk_files(root, &dir, diags)
+        } else {
+            Vec::new()
+        };
+        if !content_ok || !readable {
+            sources
+                .unreadable
+                .entry(kind.to_string())
+                .or_default()
+                .push(WHOLE_FOLDER.to_string());
+        }
+        for rel in listed {
             let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
             if !matches!(ext, "md" | "toml") {
                 continue;
             }
-            match read_text(root, &rel, diags) {
+            match read_text(root, &rel, true, diags) {
                 Some(f) => files.push(f),
                 None => {
                     let stem = rel
@@ -107,8 +180,27 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSources {
         }
         sources.content.insert(kind.to_string(), files);
     }
-    if root.join("content/questions.toml").exists() {
-        sources.questions = read_text(root, Path::new("content/questions.toml"), diags);
+    let no_vendor = sources.content.get("vendors").is_none_or(Vec::is_empty)
+        && !sources.unreadable.contains_key("vendors");
+    if no_vendor
+        && matches!(
+            Entry::of(&root.join("content/vendors")),
+            Ok(Entry::Dir | Entry::Missing)
+        )
+    {
+        diags.push(
+            io_error(
+                Path::new("content/vendors"),
+                "no vendor file (.md or .toml) in content/vendors/: the registry would be empty",
+            )
+            .with_help(Some(
+                "add one with `trustatlas new vendor <slug>`; a registry lists at least one vendor"
+                    .into(),
+            )),
+        );
+    }
+    if content_ok {
+        sources.questions = read_text(root, Path::new("content/questions.toml"), true, diags);
     }
     sources
 }
@@ -122,7 +214,9 @@ pub fn load_theme(
     diags: &mut Vec<Diagnostic>,
 ) {
     let theme_dir = Path::new("themes").join(theme);
-    if !root.join(&theme_dir).is_dir() {
+    // A missing theme is a mistake in site.toml; a linked or odd one is refused where it is.
+    let missing = |rel: &Path| matches!(Entry::of(&root.join(rel)), Ok(Entry::Missing));
+    if missing(Path::new("themes")) || missing(&theme_dir) {
         let text = sources
             .config
             .as_ref()
@@ -141,18 +235,24 @@ pub fn load_theme(
         );
         return;
     }
-    for rel in walk_files(root, &theme_dir.join("templates"), diags) {
-        if let Some(f) = read_text(root, &rel, diags) {
-            let name = rel
-                .strip_prefix(theme_dir.join("templates"))
-                .unwrap_or(&rel);
-            sources.templates.insert(slash(name), f.text);
+    if !dir_ok(root, Path::new("themes"), diags) || !dir_ok(root, &theme_dir, diags) {
+        return;
+    }
+    let templates = theme_dir.join("templates");
+    if dir_ok(root, &templates, diags) {
+        for rel in walk_files(root, &templates, diags) {
+            if let Some(f) = read_text(root, &rel, false, diags) {
+                let name = rel.strip_prefix(&templates).unwrap_or(&rel);
+                sources.templates.insert(slash(name), f.text);
+            }
         }
     }
-    {
-        let (dir, target) = (theme_dir.join("static"), &mut sources.theme_assets);
-        read_binary_tree(root, &dir, target, diags);
-    }
+    read_binary_tree(
+        root,
+        &theme_dir.join("static"),
+        &mut sources.theme_assets,
+        diags,
+    );
     read_binary_tree(root, Path::new("static"), &mut sources.static_files, diags);
 }
 
@@ -162,58 +262,79 @@ fn read_binary_tree(
     into: &mut BTreeMap<String, Vec<u8>>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    if !dir_ok(root, dir, diags) {
+        return;
+    }
     for rel in walk_files(root, dir, diags) {
-        match fs::read(root.join(&rel)) {
-            Ok(bytes) => {
+        match read_capped(
+            &root.join(&rel),
+            &slash(&rel),
+            MAX_STATIC_FILE,
+            "static files",
+        ) {
+            Ok(Some(bytes)) => {
                 let out = rel.strip_prefix(dir).unwrap_or(&rel);
                 into.insert(slash(out), bytes);
             }
-            Err(e) => diags.push(io_error(&rel, &e.to_string())),
+            Ok(None) => {}
+            Err(r) => diags.push(refused(&rel, r)),
         }
     }
 }
 
-/// Regular files under `root/dir`, sorted, relative to `root`. Hidden files and editor
-/// droppings are skipped; symlinks are not followed (a link loop or a link out of the site
-/// must not be able to pull foreign files into the build).
+/// Whether `root/dir` is a real folder to walk. Missing is fine (nothing to read); a link, a
+/// file or a FIFO where a folder should be is reported at its path.
+fn dir_ok(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> bool {
+    match Entry::of(&root.join(dir)) {
+        Ok(Entry::Dir) => true,
+        Ok(Entry::Missing) => false,
+        Ok(Entry::File) => {
+            diags.push(io_error(
+                dir,
+                &format!("`{}` is a file, not a folder", slash(dir)),
+            ));
+            false
+        }
+        Ok(e) => {
+            let r = Refusal::for_entry(e, &slash(dir)).expect("not a file");
+            diags.push(refused(dir, r));
+            false
+        }
+        Err(e) => {
+            diags.push(io_error(dir, &e));
+            false
+        }
+    }
+}
+
+/// Files under `root/dir` (anything but folders and links), sorted, relative to `root`. Hidden
+/// files and editor droppings are skipped; symlinks are reported, not followed (a link loop or
+/// a link out of the site must not be able to pull foreign files into the build). What is not
+/// a regular file is refused when it is read.
 fn walk_files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let full = root.join(dir);
-    if !full.is_dir() {
-        return Vec::new();
-    }
     let mut out = Vec::new();
     let walker = WalkDir::new(&full)
         .sort_by_file_name()
         .follow_links(false)
+        .follow_root_links(false)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or("")));
     for entry in walker {
         match entry {
-            Ok(e) if e.file_type().is_file() => {
-                if let Ok(rel) = e.path().strip_prefix(root) {
-                    out.push(rel.to_path_buf());
-                }
-            }
-            Ok(e) if e.file_type().is_symlink() => {
+            Ok(e) if e.file_type().is_dir() => {}
+            Ok(e) => {
                 let rel = e
                     .path()
                     .strip_prefix(root)
                     .unwrap_or(e.path())
                     .to_path_buf();
-                diags.push(
-                    Diagnostic::error(
-                        Code::Io,
-                        &rel,
-                        "",
-                        None,
-                        "symbolic links are not followed in site folders",
-                    )
-                    .with_help(Some(
-                        "copy the file into the site instead of linking it".into(),
-                    )),
-                );
+                if e.file_type().is_symlink() {
+                    diags.push(refused(&rel, read::symlink()));
+                } else {
+                    out.push(rel);
+                }
             }
-            Ok(_) => {}
             Err(e) => {
                 let rel = e
                     .path()
@@ -240,56 +361,150 @@ pub fn is_ignored(name: &str) -> bool {
         || name == "4913"
 }
 
-fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<SourceFile> {
-    let full = root.join(rel);
-    match fs::metadata(&full) {
-        Ok(m) if m.len() > MAX_CONTENT_FILE => {
-            diags.push(io_error(
-                rel,
-                &format!(
-                    "file is {} bytes; content files are limited to {} bytes",
-                    m.len(),
-                    MAX_CONTENT_FILE
-                ),
-            ));
-            return None;
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-        _ => {}
-    }
-    let bytes = match fs::read(&full) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(io_error(rel, &e.to_string()));
+/// One text file: a regular file under the size cap, UTF-8, its byte-order mark removed.
+/// With `content`, a file holding control characters is reported and not loaded, like one
+/// that is not UTF-8 (templates are the theme's, not content).
+fn read_text(
+    root: &Path,
+    rel: &Path,
+    content: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<SourceFile> {
+    let path = PathBuf::from(slash(rel));
+    let bytes = match read_capped(
+        &root.join(rel),
+        &slash(rel),
+        MAX_CONTENT_FILE,
+        "content files",
+    ) {
+        Ok(Some(b)) => b,
+        Ok(None) => return None,
+        Err(r) => {
+            diags.push(refused(rel, r));
             return None;
         }
     };
-    match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                text.replace_range(..3, "");
-            }
-            Some(SourceFile {
-                path: PathBuf::from(slash(rel)),
-                text,
-            })
-        }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
             diags.push(
                 Diagnostic::error(
                     Code::Io,
-                    &PathBuf::from(slash(rel)),
+                    &path,
                     &valid,
                     Some(at..at),
                     "file is not valid UTF-8",
                 )
                 .with_help(Some("save the file with UTF-8 encoding".into())),
             );
-            None
+            return None;
         }
+    };
+    text_file(path, text, content, diags)
+}
+
+/// A text file as the build sees it, from its UTF-8 text: byte-order marks removed (two are
+/// reported) and, for `content`, control characters reported (then the file is not loaded:
+/// `None`). The one place these rules live, for files from disk and from memory alike
+/// (`single`, the fuzz target's entry).
+pub fn text_file(
+    path: PathBuf,
+    mut text: String,
+    content: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<SourceFile> {
+    let boms = text.chars().take_while(|c| *c == '\u{feff}').count();
+    if boms > 0 {
+        text.replace_range(..boms * 3, "");
     }
+    if boms > 1 {
+        // Two marks: the second would be read as part of the first line (`+++` not found, or
+        // a TOML key that is not one), though the editor sees nothing there.
+        diags.push(
+            Diagnostic::error(
+                Code::Io,
+                &path,
+                &text,
+                Some(0..0),
+                format!(
+                    "the file starts with {boms} byte-order marks (U+FEFF); at most one is allowed"
+                ),
+            )
+            .with_help(Some(
+                "an editor added the mark again: save the file as UTF-8 (with or without one BOM)"
+                    .into(),
+            )),
+        );
+    }
+    let file = SourceFile { path, text };
+    if content && !controls_ok(&file, diags) {
+        return None;
+    }
+    Some(file)
+}
+
+/// Reports the control characters of a content file, at each character (the first few, then
+/// a count); `false` when there are any.
+fn controls_ok(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> bool {
+    let text = &file.text;
+    let mut found: Vec<controls::Found> = controls::raw(text).collect();
+    if file.extension() == "toml" {
+        found.extend(controls::toml_escapes(text));
+    } else if let Ok(split) = split_front_matter(text) {
+        let shift = |mut f: controls::Found, by: usize| {
+            f.span = f.span.start + by..f.span.end + by;
+            f
+        };
+        found.extend(
+            controls::toml_escapes(split.front)
+                .into_iter()
+                .map(|f| shift(f, split.front_offset)),
+        );
+        found.extend(
+            controls::char_refs(split.body)
+                .into_iter()
+                .map(|f| shift(f, split.body_offset)),
+        );
+    }
+    if found.is_empty() {
+        return true;
+    }
+    found.sort_by_key(|f| f.span.start);
+    for f in found.iter().take(CONTROLS_LISTED) {
+        let (message, help) = match &f.written {
+            None => (
+                format!("control character {} in the text", controls::describe(f.ch)),
+                "delete it: it is invisible in most editors and breaks the HTML, CSV, calendar and Atom files (it often comes with pasted text)",
+            ),
+            Some(w) => (
+                format!("`{w}` makes the control character {}", controls::describe(f.ch)),
+                "delete the escape: control characters break the HTML, CSV, calendar and Atom files",
+            ),
+        };
+        diags.push(
+            Diagnostic::error(Code::Io, &file.path, text, Some(f.span.clone()), message)
+                .with_help(Some(help.into())),
+        );
+    }
+    if let Some(next) = found.get(CONTROLS_LISTED) {
+        diags.push(Diagnostic::error(
+            Code::Io,
+            &file.path,
+            text,
+            Some(next.span.clone()),
+            format!(
+                "{} more control characters in this file, from here on",
+                found.len() - CONTROLS_LISTED
+            ),
+        ));
+    }
+    false
+}
+
+fn refused(rel: &Path, r: Refusal) -> Diagnostic {
+    io_error(rel, &r.message).with_help(r.help)
 }
 
 fn io_error(rel: &Path, msg: &str) -> Diagnostic {
@@ -310,72 +525,9 @@ pub fn slash(p: &Path) -> String {
         .join("/")
 }
 
-/// A Markdown file split into front matter and body, with the byte offsets of each so that
-/// TOML errors inside the front matter map back to lines of the whole file.
-#[derive(Debug, Clone, Copy)]
-pub struct Split<'a> {
-    pub front: &'a str,
-    pub front_offset: usize,
-    pub body: &'a str,
-    pub body_offset: usize,
-}
-
-/// Splits `+++\n<toml>\n+++\n<markdown>`. Accepts CRLF line endings.
-pub fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, &'static str)> {
-    let first_line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
-    if text[..first_line_end].trim_end() != "+++" {
-        return Err((
-            0,
-            "expected the file to start with a `+++` line opening the TOML front matter",
-        ));
-    }
-    let mut pos = first_line_end;
-    while pos < text.len() {
-        let end = text[pos..]
-            .find('\n')
-            .map(|i| pos + i + 1)
-            .unwrap_or(text.len());
-        if text[pos..end].trim_end() == "+++" {
-            return Ok(Split {
-                front: &text[first_line_end..pos],
-                front_offset: first_line_end,
-                body: &text[end..],
-                body_offset: end,
-            });
-        }
-        pos = end;
-    }
-    Err((
-        0,
-        "front matter opened with `+++` is never closed by a second `+++` line",
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn splits_front_matter_with_offsets() {
-        let t = "+++\na = 1\n+++\nbody\n";
-        let s = split_front_matter(t).unwrap();
-        assert_eq!(s.front, "a = 1\n");
-        assert_eq!(&t[s.front_offset..s.front_offset + 5], "a = 1");
-        assert_eq!(s.body, "body\n");
-    }
-
-    #[test]
-    fn crlf_front_matter_works() {
-        let s = split_front_matter("+++\r\na = 1\r\n+++\r\nbody").unwrap();
-        assert_eq!(s.front, "a = 1\r\n");
-        assert_eq!(s.body, "body");
-    }
-
-    #[test]
-    fn unclosed_front_matter_is_an_error() {
-        assert!(split_front_matter("+++\na = 1\n").is_err());
-        assert!(split_front_matter("a = 1\n").is_err());
-    }
 
     #[test]
     fn ignores_editor_files() {

@@ -43,6 +43,18 @@ const GENERATED: &[&str] = &[
     "crlf-with-unknown-field",
     "oversize-file",
     "symlink-loop",
+    "site-toml-folder",
+    "site-toml-fifo",
+    "site-toml-link-to-dev-zero",
+    "questions-toml-symlink",
+    "theme-symlink",
+    "content-folder-symlink",
+    "static-file-too-big",
+    "content-fifo",
+    "static-fifo",
+    "control-raw-in-text",
+    "control-many",
+    "double-bom",
 ];
 
 fn repo() -> PathBuf {
@@ -169,6 +181,103 @@ fn generate(case: &str, root: &Path) -> bool {
             #[cfg(not(unix))]
             return false;
         }
+        // A folder where site.toml should be: its own message, not "no site.toml".
+        "site-toml-folder" => {
+            fs::remove_file(root.join("site.toml")).unwrap();
+            fs::create_dir(root.join("site.toml")).unwrap();
+            fs::write(root.join("site.toml/notes.txt"), "x").unwrap();
+        }
+        // A named pipe where a file should be: opening it would block until a writer comes,
+        // so it must be refused from its type alone (the case would hang otherwise).
+        "site-toml-fifo" | "content-fifo" | "static-fifo" => {
+            let rel = match case {
+                "site-toml-fifo" => "site.toml",
+                "content-fifo" => "content/vendors/pipe.md",
+                _ => "static/pipe.txt",
+            };
+            let p = root.join(rel);
+            let _ = fs::remove_file(&p);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            match std::process::Command::new("mkfifo").arg(&p).status() {
+                Ok(s) if s.success() => {}
+                _ => return false,
+            }
+        }
+        // Links out of the site: to a device that never ends, to a system file, and a theme
+        // folder that lives elsewhere. None is followed.
+        "site-toml-link-to-dev-zero"
+        | "questions-toml-symlink"
+        | "theme-symlink"
+        | "content-folder-symlink" => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::symlink;
+                match case {
+                    "site-toml-link-to-dev-zero" => {
+                        fs::remove_file(root.join("site.toml")).unwrap();
+                        symlink("/dev/zero", root.join("site.toml")).unwrap();
+                    }
+                    "questions-toml-symlink" => {
+                        fs::remove_file(root.join("content/questions.toml")).unwrap();
+                        symlink("/etc/passwd", root.join("content/questions.toml")).unwrap();
+                    }
+                    "content-folder-symlink" => {
+                        fs::create_dir(root.join("elsewhere")).unwrap();
+                        fs::rename(
+                            root.join("content/certifications"),
+                            root.join("elsewhere/certifications"),
+                        )
+                        .unwrap();
+                        symlink(
+                            "../elsewhere/certifications",
+                            root.join("content/certifications"),
+                        )
+                        .unwrap();
+                    }
+                    _ => {
+                        fs::create_dir(root.join("elsewhere")).unwrap();
+                        fs::rename(root.join("themes/default"), root.join("elsewhere/default"))
+                            .unwrap();
+                        symlink("../elsewhere/default", root.join("themes/default")).unwrap();
+                    }
+                }
+            }
+            #[cfg(not(unix))]
+            return false;
+        }
+        // Over source::MAX_STATIC_FILE (100 MiB), as a sparse file: refused from its size,
+        // never read.
+        "static-file-too-big" => {
+            fs::create_dir_all(root.join("static")).unwrap();
+            let f = fs::File::create(root.join("static/dump.bin")).unwrap();
+            f.set_len(100 * 1024 * 1024 + 1).unwrap();
+        }
+        // Raw control characters, typed into a name and the body: BEL (line 6, column 15),
+        // ESC and a C1 control (NEL, U+0085) in the last line.
+        "control-raw-in-text" => {
+            let text = fs::read_to_string(&vendor).unwrap();
+            let text = text
+                .replacen("\"Springfield\"", "\"Spr\u{7}ingfield\"", 1)
+                .replacen(
+                    "**synthetic** vendor.",
+                    "**synthetic** \u{1b}[31mvendor\u{85}.",
+                    1,
+                );
+            fs::write(&vendor, text).unwrap();
+        }
+        // Twelve NULs in the body: five are listed, then one line counts the rest.
+        "control-many" => {
+            let mut text = fs::read_to_string(&vendor).unwrap();
+            text.push_str(&"a\0".repeat(12));
+            text.push('\n');
+            fs::write(&vendor, text).unwrap();
+        }
+        // Two byte-order marks: the second is invisible in an editor but breaks the `+++`.
+        "double-bom" => {
+            let mut bytes = [0xEF, 0xBB, 0xBF].repeat(2);
+            bytes.extend(fs::read(&vendor).unwrap());
+            fs::write(&vendor, bytes).unwrap();
+        }
         // Overflow checks (and so the known panic) exist only with debug assertions; a release
         // build wraps silently and prints another wrong sum.
         "weight-overflow" if !cfg!(debug_assertions) => return false,
@@ -197,7 +306,10 @@ struct Outcome {
 /// the file on disk, else nothing (the file does not exist or is not a readable file).
 fn text_of(result: &BuildResult, root: &Path, file: &Path) -> Option<String> {
     result.source_text(file).or_else(|| {
-        fs::read(root.join(file))
+        // Only a regular file: a FIFO would block, a link may lead to /dev/zero.
+        let path = root.join(file);
+        fs::symlink_metadata(&path).ok().filter(|m| m.is_file())?;
+        fs::read(path)
             .ok()
             .map(|b| String::from_utf8_lossy(&b).into_owned())
     })

@@ -42,7 +42,8 @@ pub fn certification(
         ctx.check_url(u);
     }
     let mut levels: Vec<Named> = Vec::new();
-    for l in raw.levels {
+    for mut l in raw.levels {
+        ctx.check_name(&mut l.key);
         if levels.iter().any(|x| &x.key == l.key.get_ref()) {
             ctx.error(
                 Code::Duplicate,
@@ -52,8 +53,8 @@ pub fn certification(
         }
         levels.push(Named {
             key: l.key.into_inner(),
-            name: l.name,
-            description: l.description,
+            name: l.name.into(),
+            description: l.description.into(),
         });
     }
     if ctx.diags.len() > before {
@@ -61,7 +62,7 @@ pub fn certification(
     }
     let kind = raw.kind.into_inner();
     Some(Certification {
-        short_name: raw.short_name.unwrap_or_else(|| raw.name.clone()),
+        short_name: raw.short_name.unwrap_or_else(|| raw.name.clone()).into(),
         kind_label: CERT_KINDS
             .iter()
             .find(|(k, _)| *k == kind)
@@ -69,10 +70,10 @@ pub fn certification(
             .unwrap_or_default(),
         slug,
         file: ctx.file.path.clone(),
-        name: raw.name,
+        name: raw.name.into(),
         kind,
-        issuer: raw.issuer,
-        region: raw.region,
+        issuer: raw.issuer.into(),
+        region: raw.region.into(),
         url: raw.url.map(|u| u.into_inner()),
         levels,
         body,
@@ -132,15 +133,15 @@ pub fn framework(raw: RawFramework, config: &Config, ctx: &mut FileCtx) -> Optio
         entries.push(Entry {
             id,
             slug: entry_slug,
-            title: e.title,
-            description: e.description,
+            title: e.title.into(),
+            description: e.description.into(),
             dimensions: dims,
             categories: e
                 .categories
                 .into_iter()
                 .map(|c| SubEntry {
-                    id: c.id,
-                    title: c.title,
+                    id: c.id.into(),
+                    title: c.title.into(),
                 })
                 .collect(),
         });
@@ -155,29 +156,26 @@ pub fn framework(raw: RawFramework, config: &Config, ctx: &mut FileCtx) -> Optio
         return None;
     }
     Some(Framework {
-        short_name: raw.short_name.unwrap_or_else(|| raw.name.clone()),
+        short_name: raw.short_name.unwrap_or_else(|| raw.name.clone()).into(),
         slug,
         file: ctx.file.path.clone(),
-        name: raw.name,
-        version: raw.version,
-        publisher: raw.publisher,
+        name: raw.name.into(),
+        version: raw.version.into(),
+        publisher: raw.publisher.into(),
         url: raw.url.map(|u| u.into_inner()),
-        description: raw.description,
-        entry_label: raw.entry_label,
+        description: raw.description.into(),
+        entry_label: raw.entry_label.into(),
         order: raw.order,
         entries,
     })
 }
 
-pub fn questions(raw: RawQuestions, ctx: &mut FileCtx) -> Option<Questions> {
-    if raw.questions.iter().any(|q| q.text.trim().is_empty()) {
-        ctx.file_error(Code::MissingField, "a question has empty text");
-        return None;
+/// The questions' texts are [`Text`](super::text::Text): none can be blank.
+pub fn questions(raw: RawQuestions) -> Questions {
+    Questions {
+        intro: raw.intro.into(),
+        items: raw.questions.into_iter().map(|q| q.text.into()).collect(),
     }
-    Some(Questions {
-        intro: raw.intro,
-        items: raw.questions.into_iter().map(|q| q.text).collect(),
-    })
 }
 
 /// Free pages live at `/<slug>/`; these slugs are taken by the generated sections.
@@ -208,8 +206,8 @@ pub fn page(raw: RawPage, body: String, ctx: &mut FileCtx) -> Option<Page> {
     Some(Page {
         slug,
         file: ctx.file.path.clone(),
-        title: raw.title,
-        description: raw.description,
+        title: raw.title.into(),
+        description: raw.description.map(String::from),
         body,
     })
 }

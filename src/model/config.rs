@@ -20,10 +20,22 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         .with_expected_in_place("the name of a folder under themes/, e.g. \"default\"");
     }
     ctx.check_url(&raw.base_url);
+    if !is_language_tag(raw.language.get_ref()) {
+        ctx.error(
+            Code::BadName,
+            raw.language.span(),
+            format!(
+                "language `{}` is not a language tag",
+                raw.language.get_ref()
+            ),
+        )
+        .with_expected_in_place("an HTML `lang` code such as \"en\", \"de\" or \"pt-BR\"");
+    }
 
     let mut dimensions = Vec::new();
     let mut seen = BTreeSet::new();
-    for d in raw.dimensions {
+    for mut d in raw.dimensions {
+        ctx.check_name(&mut d.key);
         if !seen.insert(d.key.get_ref().clone()) {
             ctx.error(
                 Code::Duplicate,
@@ -34,8 +46,8 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         }
         dimensions.push(Dimension {
             key: d.key.into_inner(),
-            name: d.name,
-            description: d.description,
+            name: d.name.into(),
+            description: d.description.into(),
         });
     }
     if dimensions.is_empty() {
@@ -45,7 +57,8 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
 
     let mut profiles = Vec::new();
     let mut seen = BTreeSet::new();
-    for p in raw.profiles {
+    for mut p in raw.profiles {
+        ctx.check_name(&mut p.key);
         if !seen.insert(p.key.get_ref().clone()) {
             ctx.error(
                 Code::Duplicate,
@@ -111,8 +124,8 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         }
         profiles.push(Profile {
             key: p.key.into_inner(),
-            name: p.name,
-            description: p.description,
+            name: p.name.into(),
+            description: p.description.into(),
             weights,
         });
     }
@@ -160,10 +173,10 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         return None;
     }
     Some(Config {
-        title: raw.title,
+        title: raw.title.into(),
         base_url,
-        description: raw.description,
-        language: raw.language,
+        description: raw.description.into(),
+        language: raw.language.into_inner(),
         theme_span: {
             let s = raw.theme.span();
             s.start + ctx.offset..s.end + ctx.offset
@@ -171,7 +184,7 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         theme: raw.theme.into_inner(),
         default_profile: default_profile?,
         expiring_within_days: *raw.expiring_within_days.get_ref(),
-        caveats: raw.caveats,
+        caveats: raw.caveats.map(String::from),
         dimensions,
         profiles,
         bands,
@@ -193,6 +206,7 @@ fn validate_bands(raw: &toml::Spanned<Vec<super::raw::RawBand>>, ctx: &mut FileC
         );
     }
     for (i, b) in raw.get_ref().iter().enumerate() {
+        ctx.check_name(&mut b.key.clone());
         let min = *b.min.get_ref();
         if i == 0 && min != 0.0 {
             ctx.error(
@@ -223,9 +237,9 @@ fn validate_bands(raw: &toml::Spanned<Vec<super::raw::RawBand>>, ctx: &mut FileC
         }
         bands.push(Band {
             key: b.key.get_ref().clone(),
-            name: b.name.clone(),
+            name: b.name.clone().into(),
             min,
-            description: b.description.clone(),
+            description: b.description.clone().into(),
         });
     }
     bands
@@ -233,7 +247,8 @@ fn validate_bands(raw: &toml::Spanned<Vec<super::raw::RawBand>>, ctx: &mut FileC
 
 fn named(raw: Vec<RawNamed>, what: &str, ctx: &mut FileCtx) -> Vec<Named> {
     let mut out: Vec<Named> = Vec::new();
-    for n in raw {
+    for mut n in raw {
+        ctx.check_name(&mut n.key);
         if out.iter().any(|x| &x.key == n.key.get_ref()) {
             ctx.error(
                 Code::Duplicate,
@@ -243,9 +258,35 @@ fn named(raw: Vec<RawNamed>, what: &str, ctx: &mut FileCtx) -> Vec<Named> {
         }
         out.push(Named {
             key: n.key.into_inner(),
-            name: n.name,
-            description: n.description,
+            name: n.name.into(),
+            description: n.description.into(),
         });
     }
     out
+}
+
+/// The shape of a BCP 47 tag as HTML's `lang` takes it: letters, then `-` and letters or
+/// digits, each part 1-8 long (`en`, `de-CH`, `zh-Hant-TW`). Not blank, no spaces or quotes.
+fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    first_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_language_tag;
+
+    #[test]
+    fn language_tags() {
+        for ok in ["en", "de-CH", "zh-Hant-TW", "pt-BR"] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in ["", " ", "en_US", "en-", "e\"n", "12", "english language"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
 }

@@ -10,6 +10,7 @@ pub mod facts;
 mod parse;
 pub mod raw;
 mod report;
+pub mod text;
 mod types;
 mod vendor;
 
@@ -197,7 +198,7 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
 
     let questions = match &sources.questions {
         Some(f) => parse_toml_file::<raw::RawQuestions>(f, diags)
-            .and_then(|raw| catalog::questions(raw, &mut FileCtx::new(f, diags)))
+            .map(catalog::questions)
             .unwrap_or_default(),
         None => Questions::default(),
     };

@@ -8,6 +8,7 @@ use std::ops::Range;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
 
+use super::text;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{split_front_matter, SourceFile};
 use crate::suggest;
@@ -94,7 +95,9 @@ impl<'a> FileCtx<'a> {
         if known.clone().into_iter().any(|k| k == value.get_ref()) {
             return true;
         }
-        if self.broken.contains(value.get_ref()) {
+        if self.broken.contains(value.get_ref())
+            || self.broken.contains(crate::source::WHOLE_FOLDER)
+        {
             return false;
         }
         // A file that exists but failed to load may be what the editor meant to name.
@@ -124,23 +127,37 @@ impl<'a> FileCtx<'a> {
         false
     }
 
-    /// An old address that `_redirects` sends to the page's current URL: a plain site path.
-    /// Wildcards and placeholders would make it a dynamic rule, which Pages caps at 100.
+    /// An old address that `_redirects` sends to the page's current URL: a clean site path
+    /// (see [`alias_problem`]).
     pub fn check_alias(&mut self, alias: &Spanned<String>) -> bool {
         let a = alias.get_ref();
-        let ok = a.starts_with('/')
-            && a != "/"
-            && !a.contains("..")
-            && !a.contains(|c: char| c.is_whitespace() || matches!(c, '*' | ':' | '?' | '#'));
-        if !ok {
-            self.error(
-                Code::BadName,
-                alias.span(),
-                format!("alias `{a}` is not a site path"),
-            )
-            .with_expected_in_place("an old path such as `/vendor/old-name/`");
+        let Some(why) = alias_problem(a) else {
+            return true;
+        };
+        self.error(
+            Code::BadName,
+            alias.span(),
+            format!("alias `{a}` is not a site path: {why}"),
+        )
+        .with_expected_in_place("an old path such as `/vendor/old-name/`");
+        false
+    }
+
+    /// A key or ID held as `Spanned<String>` (it is compared with references) under the rules
+    /// of [`text::Name`]: not blank, one line, no bidirectional controls. A reported control
+    /// is then removed from the key, so references to the key as the editor sees it resolve
+    /// and the one mistake is reported once.
+    pub fn check_name(&mut self, value: &mut Spanned<String>) -> bool {
+        let Some(problem) = text::name_problem(value.get_ref()) else {
+            return true;
+        };
+        let toml = &self.file.text[self.offset.min(self.file.text.len())..];
+        if let Some((code, span, message, help)) = text::located_error(toml, value.span(), &problem)
+        {
+            self.error(code, span, message).with_help_in_place(help);
         }
-        ok
+        value.get_mut().retain(|c| !text::is_bidi_control(c));
+        false
     }
 
     /// http(s) URLs only: no `javascript:`, no relative paths in fields that promise a URL.
@@ -185,6 +202,15 @@ pub fn parse_markdown<T: DeserializeOwned>(
 ) -> Option<(T, String)> {
     match split_front_matter(&file.text) {
         Ok(split) => {
+            if let Some(open) = crate::source::open_multiline_string(split.front) {
+                front_matter_cut_in_string(
+                    file,
+                    split.front_offset + open,
+                    split.body_offset,
+                    diags,
+                );
+                return None;
+            }
             let mut ctx = FileCtx {
                 file,
                 offset: split.front_offset,
@@ -216,6 +242,34 @@ pub fn parse_markdown<T: DeserializeOwned>(
     }
 }
 
+/// The `+++` that ended the front matter sits inside a `"""` (or `'''`) string: TOML would
+/// report an unclosed string and the rest of the file would be taken for Markdown. Say what
+/// happened, at the `+++` line.
+fn front_matter_cut_in_string(
+    file: &SourceFile,
+    open: usize,
+    body_offset: usize,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let before = file.text[..body_offset].trim_end_matches(['\n', '\r']);
+    let close = before.rfind('\n').map_or(0, |i| i + 1);
+    let (open_line, _) = crate::diagnostic::line_col(&file.text, open);
+    diags.push(
+        Diagnostic::error(
+            Code::FrontMatter,
+            &file.path,
+            &file.text,
+            Some(close..before.len()),
+            format!(
+                "this `+++` line ends the front matter inside the multi-line string opened on line {open_line}"
+            ),
+        )
+        .with_help(Some(
+            "a line that is exactly `+++` always ends the front matter: indent it inside the string, or close the string before it".into(),
+        )),
+    );
+}
+
 /// Parses a whole `.toml` file.
 pub fn parse_toml_file<T: DeserializeOwned>(
     file: &SourceFile,
@@ -240,6 +294,17 @@ fn parse_toml<T: DeserializeOwned>(ctx: &mut FileCtx, text: &str) -> Option<T> {
         if message.starts_with("duplicate key") && !quoted.is_empty() {
             message = format!("duplicate key `{quoted}`");
         }
+        if let Some(word) = null_word(text, &span) {
+            ctx.error(
+                Code::Syntax,
+                span.start..span.start + word.len(),
+                format!("TOML has no `{word}`: a key must have a value"),
+            )
+            .with_help_in_place(
+                "leave the key out when the value is not known; a fact the vendor does not publish is written \"not_disclosed\"",
+            );
+            return None;
+        }
         let help = if message.starts_with("invalid date") {
             Some("write dates in quotes, with the precision the source gives: \"2025\", \"2025-06\" or \"2025-06-30\"".to_string())
         } else {
@@ -252,6 +317,10 @@ fn parse_toml<T: DeserializeOwned>(ctx: &mut FileCtx, text: &str) -> Option<T> {
     let e = shape_error;
     let msg = first_line(e.message()).to_string();
     let span = e.span().unwrap_or(0..0);
+    if let Some((code, span, message, help)) = text::located_error(text, span.clone(), &msg) {
+        ctx.error(code, span, message).with_help_in_place(help);
+        return None;
+    }
     let (code, message, expected, help) = classify(&msg);
     // serde reports missing fields at the start of the table; point at the opening
     // `+++` (or the file start) rather than at an unrelated first key.
@@ -272,6 +341,25 @@ fn parse_toml<T: DeserializeOwned>(ctx: &mut FileCtx, text: &str) -> Option<T> {
     d.expected = expected;
     d.help = help;
     None
+}
+
+/// `null` and its cousins from other languages, where TOML expected a value: the parser's
+/// own message ("invalid float, expected `nan`") sends the editor the wrong way.
+fn null_word(text: &str, span: &Range<usize>) -> Option<&'static str> {
+    let line_start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let rest = text.get(span.start..)?;
+    let word: &str = rest
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .next()
+        .unwrap_or("");
+    let after_eq = text[line_start..span.start]
+        .trim_end()
+        .ends_with(['=', '[', ',']);
+    ["null", "nil", "None", "NULL", "Null", "undefined"]
+        .into_iter()
+        .find(|w| *w == word && after_eq)
 }
 
 fn first_line(s: &str) -> &str {
@@ -329,6 +417,7 @@ fn classify(msg: &str) -> (Code, String, Option<String>, Option<String>) {
         || msg.contains("does not exist")
         || msg.contains("months run")
         || msg.contains("has a time")
+        || msg.contains("is outside the years")
     {
         return (
             Code::BadDate,
@@ -365,6 +454,47 @@ fn ticked(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// Why `a` cannot be an alias, if it cannot. An alias is written into `_redirects` as the
+/// source of a rule, so it must be one plain path on this site: it starts with a single `/`
+/// (`//host/` is another site to a browser), holds no `\\` (read as `/` by browsers), no
+/// `..` segment, no scheme or `:placeholder`, no `*` splat, query or fragment, and only
+/// printable ASCII (write other characters percent-encoded).
+pub fn alias_problem(a: &str) -> Option<&'static str> {
+    if !a.starts_with('/') {
+        return Some("it must start with `/`");
+    }
+    if a == "/" {
+        return Some("`/` is the home page");
+    }
+    if a.starts_with("//") {
+        return Some("a path starting with `//` names another host to a browser");
+    }
+    if a.contains("//") {
+        return Some("it holds an empty segment `//`");
+    }
+    if a.contains('\\') {
+        return Some("it holds `\\`, which browsers read as `/`");
+    }
+    if a.split('/').any(|seg| seg == ".." || seg == ".") {
+        return Some("it holds a `.` or `..` segment");
+    }
+    if a.contains(':') {
+        return Some("`:` would make it a scheme or a placeholder of a dynamic rule");
+    }
+    if a.contains(['*', '?', '#']) {
+        return Some("`*`, `?` and `#` would make it a wildcard, a query or a fragment");
+    }
+    if a.chars()
+        .any(|c| !(c.is_ascii_graphic() || (!c.is_ascii() && c.is_alphanumeric())))
+    {
+        return Some("it holds whitespace, a control or an invisible character");
+    }
+    if a.contains(['"', '<', '>', '^', '`', '{', '|', '}']) {
+        return Some("it holds a character that is not allowed in a URL path (percent-encode it)");
+    }
+    None
+}
+
 /// Lowercase letters, digits and single hyphens: safe as a URL and as a folder name.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
@@ -385,6 +515,42 @@ mod tests {
         assert!(is_slug("alibaba-cloud"));
         for bad in ["", "../x", "a/b", "A", "a--b", "-a", "a.b", "a b"] {
             assert!(!is_slug(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn aliases_are_plain_site_paths() {
+        for ok in [
+            "/vendor/old-name/",
+            "/old",
+            "/a/b.html",
+            "/caf%C3%A9/",
+            "/x_y~z/",
+            "/acme-\u{e4}lter/",
+        ] {
+            assert_eq!(alias_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "old",
+            "/",
+            "//evil.example/",
+            "/a//b",
+            "/\\evil.example/",
+            "/a/../b",
+            "/a/./b",
+            "/https://evil.example",
+            "/a/*",
+            "/a?x=1",
+            "/a#b",
+            "/a b",
+            "/a\tb",
+            "/caf\u{a0}/",
+            "/a\u{202e}b",
+            "/a\u{7}",
+            "/a\"b",
+            "/<script>",
+        ] {
+            assert!(alias_problem(bad).is_some(), "{bad:?}");
         }
     }
 

@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::text::{Name, Text};
 use crate::date::PartialDate;
 
 pub type S<T> = Spanned<T>;
@@ -18,15 +19,16 @@ pub type S<T> = Spanned<T>;
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
     /// The site's name, shown in every page title.
-    pub title: String,
+    pub title: Name,
     /// The public address of the site, e.g. "https://trustatlas.pages.dev" (canonical links, sitemap).
     #[schemars(with = "String")]
     pub base_url: S<String>,
     /// One sentence describing the registry (home page, meta description).
-    pub description: String,
+    pub description: Text,
     /// The language of the pages, as an HTML `lang` code (default "en").
     #[serde(default = "default_language")]
-    pub language: String,
+    #[schemars(with = "String")]
+    pub language: S<String>,
     /// The folder under themes/ holding the templates (default "default").
     #[serde(default = "default_theme")]
     #[schemars(with = "String")]
@@ -40,7 +42,7 @@ pub struct RawConfig {
     pub expiring_within_days: S<i64>,
     /// A paragraph shown with every score: where facts come from and what the registry is not.
     #[serde(default)]
-    pub caveats: Option<String>,
+    pub caveats: Option<Text>,
     /// The risk dimensions every vendor is scored on.
     pub dimensions: Vec<RawDimension>,
     /// Weight profiles: percentages per dimension, each profile summing to 100.
@@ -65,8 +67,8 @@ pub struct RawDeploy {
     pub max_files: Option<S<i64>>,
 }
 
-fn default_language() -> String {
-    "en".into()
+fn default_language() -> S<String> {
+    Spanned::new(0..0, "en".into())
 }
 fn default_theme() -> S<String> {
     Spanned::new(0..0, "default".into())
@@ -80,8 +82,8 @@ fn default_expiring() -> S<i64> {
 pub struct RawDimension {
     #[schemars(with = "String")]
     pub key: S<String>,
-    pub name: String,
-    pub description: String,
+    pub name: Name,
+    pub description: Text,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -89,8 +91,8 @@ pub struct RawDimension {
 pub struct RawProfile {
     #[schemars(with = "String")]
     pub key: S<String>,
-    pub name: String,
-    pub description: String,
+    pub name: Name,
+    pub description: Text,
     #[schemars(with = "BTreeMap<String, i64>")]
     pub weights: S<BTreeMap<S<String>, S<i64>>>,
 }
@@ -100,12 +102,12 @@ pub struct RawProfile {
 pub struct RawBand {
     #[schemars(with = "String")]
     pub key: S<String>,
-    pub name: String,
+    pub name: Name,
     /// Inclusive lower bound; the band runs up to the next band's `min`.
     #[schemars(with = "f64", range(min = 0, max = 100))]
     pub min: S<f64>,
     #[serde(default)]
-    pub description: String,
+    pub description: Text,
 }
 
 /// Ratings and categories: a key, a display name and what it means.
@@ -114,9 +116,9 @@ pub struct RawBand {
 pub struct RawNamed {
     #[schemars(with = "String")]
     pub key: S<String>,
-    pub name: String,
+    pub name: Name,
     #[serde(default)]
-    pub description: String,
+    pub description: Text,
 }
 
 /// `content/vendors/<slug>.md` front matter.
@@ -124,33 +126,33 @@ pub struct RawNamed {
 #[serde(deny_unknown_fields)]
 pub struct RawVendor {
     /// The vendor's name as readers know it.
-    pub name: String,
+    pub name: Name,
     /// The `key` of a category in site.toml, e.g. "cloud_provider".
     #[schemars(with = "String")]
     pub category: S<String>,
     /// One or two sentences: who the vendor is.
-    pub description: String,
+    pub description: Text,
     /// Country of the headquarters.
-    pub hq_country: Option<String>,
+    pub hq_country: Option<Name>,
     /// City of the headquarters.
-    pub hq_city: Option<String>,
+    pub hq_city: Option<Name>,
     /// Year founded.
     #[schemars(with = "Option<i64>", range(min = 1800, max = 2100))]
     pub founded: Option<S<i64>>,
     /// Stock ticker, when listed.
-    pub ticker: Option<String>,
+    pub ticker: Option<Name>,
     /// Parent company, if any.
-    pub parent: Option<String>,
+    pub parent: Option<Name>,
     /// Head count as the source gives it, e.g. "5000+".
-    pub employees: Option<String>,
+    pub employees: Option<Name>,
     /// Funding stage or listing status, e.g. "Public".
-    pub stage: Option<String>,
+    pub stage: Option<Name>,
     /// The vendor's main website (http or https).
     #[schemars(with = "Option<String>")]
     pub website: Option<S<String>>,
     /// Legal entities named in contracts or reports.
     #[serde(default)]
-    pub legal_entities: Vec<String>,
+    pub legal_entities: Vec<Name>,
     /// Old site paths that should lead to this vendor, e.g. "/vendor/old-name/".
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
@@ -159,9 +161,9 @@ pub struct RawVendor {
     #[schemars(with = "Option<String>")]
     pub rating: Option<S<String>>,
     /// One line on why the vendor has this rating.
-    pub rating_reason: Option<String>,
+    pub rating_reason: Option<Text>,
     /// The document the profile as a whole comes from.
-    pub profile_source: Option<String>,
+    pub profile_source: Option<Text>,
     #[serde(default)]
     #[schemars(schema_with = "crate::schema::facts::security_compliance")]
     pub security_compliance: FactTable,
@@ -218,7 +220,7 @@ impl<'de> Deserialize<'de> for RawFact {
         #[serde(deny_unknown_fields)]
         struct Full {
             value: String,
-            detail: Option<String>,
+            detail: Option<Text>,
         }
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -236,7 +238,7 @@ impl<'de> Deserialize<'de> for RawFact {
                 let full = Full::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
                 Ok(RawFact {
                     value: full.value,
-                    detail: full.detail,
+                    detail: full.detail.map(String::from),
                 })
             }
         }
@@ -251,7 +253,7 @@ pub struct RawScore {
     #[schemars(with = "i64", range(min = 0, max = 100))]
     pub score: S<i64>,
     /// One line naming the facts that justify the score.
-    pub rationale: String,
+    pub rationale: Text,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -261,9 +263,9 @@ pub struct RawIncident {
     #[schemars(with = "PartialDate")]
     pub date: S<PartialDate>,
     /// A short title.
-    pub title: String,
+    pub title: Text,
     /// What happened, in one or two sentences.
-    pub summary: String,
+    pub summary: Text,
     /// Where it was reported (http or https).
     #[schemars(with = "String")]
     pub source_url: S<String>,
@@ -280,7 +282,7 @@ pub struct RawHolding {
     #[schemars(with = "Option<String>")]
     pub level: Option<S<String>>,
     /// What the certificate covers, as the source words it.
-    pub scope: Option<String>,
+    pub scope: Option<Text>,
     /// When it was issued or first obtained.
     #[schemars(with = "Option<PartialDate>")]
     pub issued: Option<S<PartialDate>>,
@@ -291,9 +293,9 @@ pub struct RawHolding {
     #[schemars(with = "Option<PartialDate>")]
     pub as_of: Option<S<PartialDate>>,
     /// Anything a reader needs to weigh it (auditor, what is not stated).
-    pub note: Option<String>,
+    pub note: Option<Text>,
     /// The document that states the vendor holds it.
-    pub source: String,
+    pub source: Text,
     /// Where that document is (http or https).
     #[schemars(with = "Option<String>")]
     pub source_url: Option<S<String>>,
@@ -310,9 +312,9 @@ pub struct RawHolding {
 #[serde(deny_unknown_fields)]
 pub struct RawCertificate {
     /// What the number is, e.g. "Verification-ID".
-    pub label: Option<String>,
+    pub label: Option<Name>,
     /// The number as printed.
-    pub number: String,
+    pub number: Name,
 }
 
 /// One row of the cited-sources table.
@@ -329,7 +331,7 @@ pub struct RawSource {
     #[schemars(with = "PartialDate")]
     pub verified: S<PartialDate>,
     /// Who checked it.
-    pub verified_by: String,
+    pub verified_by: Name,
 }
 
 /// `content/certifications/<slug>.md` front matter.
@@ -337,16 +339,16 @@ pub struct RawSource {
 #[serde(deny_unknown_fields)]
 pub struct RawCertification {
     /// The scheme's full name.
-    pub name: String,
+    pub name: Name,
     /// A short name for tables (default: `name`).
-    pub short_name: Option<String>,
+    pub short_name: Option<Name>,
     /// One of certification, attestation, code_of_conduct, regulation, self_assessment, licence.
     #[schemars(with = "String")]
     pub kind: S<String>,
     /// Who runs the scheme.
-    pub issuer: String,
+    pub issuer: Name,
     /// Where it applies, e.g. "EU" or "International".
-    pub region: String,
+    pub region: Name,
     /// The scheme's official page (http or https).
     #[schemars(with = "Option<String>")]
     pub url: Option<S<String>>,
@@ -366,14 +368,14 @@ pub struct RawReport {
     #[schemars(with = "String")]
     pub certification: S<String>,
     /// The version of the scheme the report verified against.
-    pub scheme_version: Option<String>,
+    pub scheme_version: Option<Name>,
     /// The slug of the vendor in content/vendors/.
     #[schemars(with = "String")]
     pub vendor: S<String>,
     /// The legal entity that declared adherence or was audited.
-    pub declaring_entity: String,
+    pub declaring_entity: Name,
     /// Who verified or audited.
-    pub monitoring_body: String,
+    pub monitoring_body: Name,
     /// The monitoring body's website (http or https).
     #[schemars(with = "Option<String>")]
     pub monitoring_body_url: Option<S<String>>,
@@ -391,13 +393,13 @@ pub struct RawReport {
     #[schemars(with = "Vec<String>")]
     pub earlier_reports: Vec<S<String>>,
     /// The document this entry is transcribed from.
-    pub source: String,
+    pub source: Text,
     /// Where that document is (http or https).
     #[schemars(with = "Option<String>")]
     pub source_url: Option<S<String>>,
     /// Controls the report says were examined in depth.
     #[serde(default)]
-    pub controls_examined: Vec<String>,
+    pub controls_examined: Vec<Name>,
     /// The services the report covers, grouped by category.
     #[serde(default)]
     pub services: Vec<RawServiceGroup>,
@@ -410,31 +412,31 @@ pub struct RawReport {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawServiceGroup {
-    pub category: String,
-    pub items: Vec<String>,
+    pub category: Name,
+    pub items: Vec<Name>,
 }
 
 /// `content/frameworks/<slug>.toml`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFramework {
-    pub name: String,
-    pub short_name: Option<String>,
-    pub version: String,
-    pub publisher: String,
+    pub name: Name,
+    pub short_name: Option<Name>,
+    pub version: Name,
+    pub publisher: Name,
     #[schemars(with = "Option<String>")]
     pub url: Option<S<String>>,
-    pub description: String,
+    pub description: Text,
     #[serde(default = "default_entry_label")]
-    pub entry_label: String,
+    pub entry_label: Name,
     /// Position in lists and cross-walks (lower first); ties sort by slug.
     #[serde(default)]
     pub order: i64,
     pub entries: Vec<RawEntry>,
 }
 
-fn default_entry_label() -> String {
-    "Entry".into()
+fn default_entry_label() -> Name {
+    Name("Entry".into())
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -442,8 +444,8 @@ fn default_entry_label() -> String {
 pub struct RawEntry {
     #[schemars(with = "String")]
     pub id: S<String>,
-    pub title: String,
-    pub description: String,
+    pub title: Text,
+    pub description: Text,
     #[schemars(with = "Vec<String>")]
     pub dimensions: Vec<S<String>>,
     #[serde(default)]
@@ -453,22 +455,22 @@ pub struct RawEntry {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSubEntry {
-    pub id: String,
-    pub title: String,
+    pub id: Name,
+    pub title: Text,
 }
 
 /// `content/questions.toml`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuestions {
-    pub intro: String,
+    pub intro: Text,
     pub questions: Vec<RawQuestion>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuestion {
-    pub text: String,
+    pub text: Text,
 }
 
 /// `content/pages/<slug>.md` front matter.
@@ -476,7 +478,7 @@ pub struct RawQuestion {
 #[serde(deny_unknown_fields)]
 pub struct RawPage {
     /// The page title.
-    pub title: String,
+    pub title: Text,
     /// One sentence for the meta description.
-    pub description: Option<String>,
+    pub description: Option<Text>,
 }

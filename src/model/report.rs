@@ -24,7 +24,24 @@ pub fn validate(
         && id.len() <= 100
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && !id.starts_with('-');
-    if !id_ok {
+    let non_ascii = id.chars().find(|c| !c.is_ascii());
+    if let Some(c) = non_ascii {
+        // "letters, digits and hyphens" would be wrong here: `É` is a letter. Point at it.
+        let span = raw.id.span();
+        let at = super::text::find_in_literal(&ctx.file.text[ctx.abs(span.clone())], c)
+            .map_or(span.start, |i| span.start + i);
+        ctx.error(
+            Code::BadName,
+            at..at + c.len_utf8(),
+            format!(
+                "report ID `{id}` holds `{c}` (U+{:04X}), which is not ASCII",
+                c as u32
+            ),
+        )
+        .with_help_in_place(
+            "report IDs become file names and page addresses: use only A-Z, a-z, 0-9 and hyphens, e.g. `E` for `É`",
+        );
+    } else if !id_ok {
         ctx.error(
             Code::BadName,
             raw.id.span(),
@@ -119,10 +136,10 @@ pub fn validate(
         id,
         file: ctx.file.path.clone(),
         certification: certification?,
-        scheme_version: raw.scheme_version,
+        scheme_version: raw.scheme_version.map(String::from),
         vendor: vendor?,
-        declaring_entity: raw.declaring_entity,
-        monitoring_body: raw.monitoring_body,
+        declaring_entity: raw.declaring_entity.into(),
+        monitoring_body: raw.monitoring_body.into(),
         monitoring_body_url: raw.monitoring_body_url.map(|u| u.into_inner()),
         approved: *raw.approved.get_ref(),
         valid_until: *raw.valid_until.get_ref(),
@@ -132,15 +149,15 @@ pub fn validate(
             .into_iter()
             .map(|e| e.into_inner())
             .collect(),
-        source: raw.source,
+        source: raw.source.into(),
         source_url: raw.source_url.map(|u| u.into_inner()),
-        controls_examined: raw.controls_examined,
+        controls_examined: super::text::strings(raw.controls_examined),
         services: raw
             .services
             .into_iter()
             .map(|s| ServiceGroup {
-                category: s.category,
-                items: s.items,
+                category: s.category.into(),
+                items: super::text::strings(s.items),
             })
             .collect(),
         aliases: raw.aliases.into_iter().map(|a| a.into_inner()).collect(),

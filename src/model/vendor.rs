@@ -98,8 +98,8 @@ pub fn validate(
         ctx.check_url(&i.source_url);
         incidents.push(Incident {
             date: *i.date.get_ref(),
-            title: i.title.clone(),
-            summary: i.summary.clone(),
+            title: i.title.clone().into(),
+            summary: i.summary.clone().into(),
             source_url: i.source_url.get_ref().clone(),
             date_span: ctx.abs(i.date.span()),
         });
@@ -156,19 +156,19 @@ pub fn validate(
         holdings.push(Holding {
             certification: ci,
             level,
-            scope: h.scope.clone(),
+            scope: h.scope.clone().map(String::from),
             issued: h.issued.as_ref().map(|d| *d.get_ref()),
             valid_until: h.valid_until.as_ref().map(|d| *d.get_ref()),
             as_of: h.as_of.as_ref().map(|d| *d.get_ref()),
-            note: h.note.clone(),
-            source: h.source.clone(),
+            note: h.note.clone().map(String::from),
+            source: h.source.clone().into(),
             source_url: h.source_url.as_ref().map(|u| u.get_ref().clone()),
             certificates: h
                 .certificates
                 .iter()
                 .map(|c| Certificate {
-                    label: c.label.clone(),
-                    number: c.number.clone(),
+                    label: c.label.clone().map(String::from),
+                    number: c.number.clone().into(),
                 })
                 .collect(),
             lapsed: h.lapsed,
@@ -194,7 +194,7 @@ pub fn validate(
             field: s.field.get_ref().clone(),
             url: s.url.get_ref().clone(),
             verified: *s.verified.get_ref(),
-            verified_by: s.verified_by.clone(),
+            verified_by: s.verified_by.clone().into(),
             field_span: ctx.abs(s.field.span()),
             verified_span: ctx.abs(s.verified.span()),
         });
@@ -206,18 +206,18 @@ pub fn validate(
     Some(Vendor {
         slug,
         file: ctx.file.path.clone(),
-        name: raw.name,
+        name: raw.name.into(),
         category: category?,
-        description: raw.description,
-        hq_country: raw.hq_country,
-        hq_city: raw.hq_city,
+        description: raw.description.into(),
+        hq_country: raw.hq_country.map(String::from),
+        hq_city: raw.hq_city.map(String::from),
         founded: raw.founded.map(|f| f.into_inner()),
-        ticker: raw.ticker,
-        parent: raw.parent,
-        employees: raw.employees,
-        stage: raw.stage,
+        ticker: raw.ticker.map(String::from),
+        parent: raw.parent.map(String::from),
+        employees: raw.employees.map(String::from),
+        stage: raw.stage.map(String::from),
         website: raw.website.map(|w| w.into_inner()),
-        legal_entities: raw.legal_entities,
+        legal_entities: super::text::strings(raw.legal_entities),
         alias_spans: raw
             .aliases
             .iter()
@@ -225,8 +225,8 @@ pub fn validate(
             .collect(),
         aliases: raw.aliases.into_iter().map(|a| a.into_inner()).collect(),
         rating,
-        rating_reason: raw.rating_reason,
-        profile_source: raw.profile_source,
+        rating_reason: raw.rating_reason.map(String::from),
+        profile_source: raw.profile_source.map(String::from),
         facts,
         scores,
         incidents,
@@ -400,14 +400,6 @@ fn scores(
             .with_expected_in_place("a whole number from 0 (lowest risk) to 100 (highest risk)");
             continue;
         }
-        if s.rationale.trim().is_empty() {
-            ctx.error(
-                Code::MissingField,
-                s.score.span(),
-                format!("score for `{}` has an empty rationale", k.get_ref()),
-            )
-            .with_help_in_place("say in one line which facts justify the score");
-        }
         let i = config
             .dimensions
             .iter()
@@ -415,7 +407,7 @@ fn scores(
             .expect("checked");
         out[i] = Some(Score {
             value: value as u8,
-            rationale: s.rationale.clone(),
+            rationale: s.rationale.clone().into(),
         });
     }
     let missing: Vec<&str> = config

@@ -149,9 +149,9 @@ impl JsonSchema for PartialDate {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "A date with the precision the source gives: \"2023\", \"2023-06\" or \"2023-06-30\" (a bare TOML date such as 2023-06-30 also works).",
+            "description": "A date with the precision the source gives: \"2023\", \"2023-06\" or \"2023-06-30\" (a bare TOML date such as 2023-06-30 also works), in the years 1900 to 2999.",
             "type": "string",
-            "pattern": "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+            "pattern": "^(19|2[0-9])[0-9]{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
         })
     }
 }
