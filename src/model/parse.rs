@@ -2,6 +2,7 @@
 //! located in the *whole* file (front-matter offset added), and small helpers the
 //! validators share.
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -9,7 +10,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use super::text;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, TextIndex};
 use crate::source::{split_front_matter, SourceFile};
 use crate::suggest;
 
@@ -22,6 +23,9 @@ pub struct FileCtx<'a> {
     /// Slugs of files that exist but failed to load: references to them are not reported
     /// again (the file's own errors say what is wrong), so one mistake gives one diagnostic.
     pub broken: &'a BTreeSet<String>,
+    /// Line starts of the file, made on the first error: a file with thousands of problems
+    /// then costs one line per diagnostic, not the whole file (linear, not quadratic).
+    index: OnceCell<TextIndex<'a>>,
 }
 
 static NOTHING_BROKEN: BTreeSet<String> = BTreeSet::new();
@@ -42,6 +46,7 @@ impl<'a> FileCtx<'a> {
             offset,
             diags,
             broken: &NOTHING_BROKEN,
+            index: OnceCell::new(),
         }
     }
 
@@ -63,10 +68,12 @@ impl<'a> FileCtx<'a> {
         message: impl Into<String>,
     ) -> &mut Diagnostic {
         let abs = span.start + self.offset..span.end + self.offset;
-        self.diags.push(Diagnostic::error(
+        let file: &'a SourceFile = self.file;
+        let index = self.index.get_or_init(|| TextIndex::new(&file.text));
+        self.diags.push(Diagnostic::error_at(
             code,
-            &self.file.path,
-            &self.file.text,
+            &file.path,
+            index,
             Some(abs),
             message,
         ));
@@ -216,6 +223,7 @@ pub fn parse_markdown<T: DeserializeOwned>(
                 offset: split.front_offset,
                 diags,
                 broken: &NOTHING_BROKEN,
+                index: OnceCell::new(),
             };
             let raw = parse_toml(&mut ctx, split.front)?;
             Some((raw, split.body.to_string()))

@@ -80,8 +80,8 @@ enum Msg {
 pub fn run(opts: ServeOptions) -> Result<(), String> {
     let root = std::fs::canonicalize(&opts.root)
         .map_err(|e| format!("cannot open {}: {e}", opts.root.display()))?;
-    if !root.join("site.toml").is_file() {
-        return Err(format!("no site.toml in {}\n  help: run trustatlas in the folder that holds site.toml, or pass --root DIR", root.display()));
+    if let Some((message, help)) = crate::source::site_toml_problem(&root) {
+        return Err(format!("{message}\n  help: {help}"));
     }
     // Listen and watch before the first build: a taken port is reported at once, and a
     // save during the first build is not lost (it triggers a rebuild right after).
