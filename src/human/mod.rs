@@ -56,7 +56,11 @@ pub fn render(
     };
     let config = term::Config::default();
     for (file, diags) in by_file(diags) {
-        let text = sources(file).unwrap_or_default();
+        // A file that was refused before loading (control characters, not UTF-8) may have no
+        // text to show: then the location is a note, never a made-up empty line.
+        let text = sources(file);
+        let shown = text.is_some();
+        let text = text.unwrap_or_default();
         let index = TextIndex::new(&text);
         let groups = repeats(&diags);
         for group in groups.iter().take(MAX_PER_FILE) {
@@ -89,9 +93,16 @@ pub fn render(
             }
             .with_code(first.code.as_str())
             .with_message(bounded(&first.message))
-            .with_labels(vec![label])
+            .with_labels(if shown { vec![label] } else { Vec::new() })
             .with_notes(notes);
-            let _ = term::emit_to_write_style(&mut buf, &config, &snippet, &cs);
+            if shown {
+                let _ = term::emit_to_write_style(&mut buf, &config, &snippet, &cs);
+            } else {
+                let _ = std::io::Write::write_all(
+                    &mut buf,
+                    located(&config, &snippet, &cs, first, color).as_bytes(),
+                );
+            }
         }
         let hidden: Vec<&Diagnostic> = groups
             .iter()
@@ -109,6 +120,30 @@ pub fn render(
         }
     }
     String::from_utf8_lossy(buf.as_slice()).into_owned()
+}
+
+/// A diagnostic whose file has no text to show (refused before loading: control characters,
+/// not UTF-8): codespan's header and notes with the `┌─ file:line:col` line it would print,
+/// and no source line, rather than an empty line with a caret under nothing.
+fn located(
+    config: &term::Config,
+    files: &Snippet,
+    cs: &CsDiagnostic<()>,
+    d: &Diagnostic,
+    color: bool,
+) -> String {
+    let mut one = if color {
+        term::termcolor::Buffer::ansi()
+    } else {
+        term::termcolor::Buffer::no_color()
+    };
+    let _ = term::emit_to_write_style(&mut one, config, files, cs);
+    let text = String::from_utf8_lossy(one.as_slice()).into_owned();
+    let at = format!("  ┌─ {}:{}:{}\n", escape(&d.file_str()), d.line, d.column);
+    match text.find('\n') {
+        Some(i) => format!("{}{at}{}", &text[..=i], &text[i + 1..]),
+        None => format!("{text}\n{at}"),
+    }
 }
 
 /// The diagnostics of each file, files in the order they first appear, each file's in order.
