@@ -297,3 +297,22 @@ fn refuses_to_overwrite_the_source_folder() {
     assert_eq!(o.status.code(), Some(2));
     assert!(site.join("content/vendors/alibaba-cloud.md").is_file());
 }
+
+#[test]
+fn headings_follow_on_and_the_site_has_a_favicon() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    assert!(run_build(&repo(), &out).status.success());
+
+    // About: the body's headings follow the page's h1 without a level left out.
+    let about = read(&out, "about/index.html");
+    assert!(
+        about.contains("<h2 id=\"where-the-facts-come-from\">"),
+        "{about}"
+    );
+    assert!(!about.contains("<h3"), "{about}");
+
+    // A favicon, also at /favicon.ico.
+    assert!(out.join("favicon.ico").is_file() && out.join("assets/favicon.svg").is_file());
+    assert!(read(&out, "index.html").contains("rel=\"icon\""));
+}
