@@ -298,6 +298,15 @@ fn refuses_to_overwrite_the_source_folder() {
     assert!(site.join("content/vendors/alibaba-cloud.md").is_file());
 }
 
+/// The row of fact `label` on a vendor page (its `<tr>`), for what its value is marked as.
+fn fact_row<'a>(html: &'a str, label: &str) -> &'a str {
+    let at = html
+        .find(&format!("<th scope=\"row\">{label}</th>"))
+        .unwrap_or_else(|| panic!("no fact row {label}"));
+    let end = html[at..].find("</tr>").unwrap() + at;
+    &html[at..end]
+}
+
 #[test]
 fn headings_follow_on_and_the_site_has_a_favicon() {
     let tmp = tempfile::tempdir().unwrap();
@@ -315,4 +324,32 @@ fn headings_follow_on_and_the_site_has_a_favicon() {
     // A favicon, also at /favicon.ico.
     assert!(out.join("favicon.ico").is_file() && out.join("assets/favicon.svg").is_file());
     assert!(read(&out, "index.html").contains("rel=\"icon\""));
+}
+
+#[test]
+fn facts_are_marked_by_what_they_mean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    assert!(run_build(&repo(), &out).status.success());
+
+    // Facts are coloured by what they mean: a risky "Yes" never gets the green tick, and
+    // Critical/High risk values are marked as risk in words, not only in colour.
+    for page in [
+        "vendor/alibaba-cloud/index.html",
+        "vendor/alibaba-cloud/pack/index.html",
+    ] {
+        let html = read(&out, page);
+        for risky in [
+            "Subject to China jurisdiction",
+            "Government data access risk",
+            "Incorporation jurisdiction risk",
+        ] {
+            let row = fact_row(&html, risky);
+            assert!(row.contains("tone-risk"), "{page}: {row}");
+            assert!(visible_text(row).contains("Risk:"), "{page}: {row}");
+        }
+        let contracts = fact_row(&html, "Government contracts");
+        assert!(!contracts.contains("tone-good"), "{page}: {contracts}");
+        assert!(fact_row(&html, "SOC 2 Type II").contains("tone-good"));
+    }
 }
