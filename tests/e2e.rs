@@ -353,3 +353,35 @@ fn facts_are_marked_by_what_they_mean() {
         assert!(fact_row(&html, "SOC 2 Type II").contains("tone-good"));
     }
 }
+
+#[test]
+fn copy_counts_labels_and_heat_map_read_right() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    assert!(run_build(&repo(), &out).status.success());
+
+    // Copy: plural rules, dimension labels as written, "not yet scored" said once.
+    let home = visible_text(&read(&out, "index.html"));
+    assert!(home.contains("1 verification report "), "{home}");
+    assert!(!home.contains("1 verification reports"), "{home}");
+    let method = visible_text(&read(&out, "methodology/index.html"));
+    assert!(method.contains("20% IP exposure"), "{method}");
+    for page in [
+        "vendor/tencent-cloud/index.html",
+        "vendor/tencent-cloud/pack/index.html",
+    ] {
+        let n = read(&out, page).matches("Not yet scored").count();
+        assert!(n <= 2, "{page} says \"Not yet scored\" {n} times");
+    }
+
+    // The heat map has a legend naming every band, and columns titled, not bare IDs.
+    let matrix = read(&out, "framework/owasp-llm-top-10/index.html");
+    let legend = &matrix[matrix.find("class=\"heat-legend\"").expect("legend")..];
+    let legend = visible_text(&legend[..legend.find("</ul>").unwrap()]);
+    for band in ["Low", "Moderate", "Elevated", "High", "Critical"] {
+        assert!(legend.contains(band), "{legend}");
+    }
+    let head = &matrix[matrix.find("<table class=\"data matrix\">").unwrap()..];
+    let head = visible_text(&head[..head.find("</thead>").unwrap()]);
+    assert!(head.contains("LLM01 Prompt Injection"), "{head}");
+}

@@ -186,6 +186,13 @@ const label = await page.evaluate(() => {
   return text.getBoundingClientRect().height;
 });
 check(`vendor page at 360 px: the score chart's labels are at least 11 px (${label.toFixed(1)} px)`, label >= 11);
+await page.setViewportSize({ width: 1280, height: 900 });
+await page.goto(base + "/framework/owasp-llm-top-10/", { waitUntil: "load" });
+const swatches = await page.evaluate(() => [...document.querySelectorAll(".heat-legend .swatch")]
+  .map((s) => getComputedStyle(s).backgroundColor));
+const closest = Math.min(...swatches.slice(1).map((c, i) => contrast(c, swatches[i])));
+check(`heat map: ${swatches.length} bands in the legend, neighbours at least 1.15:1 apart (${closest.toFixed(2)})`,
+  swatches.length >= 5 && closest >= 1.15);
 
 // The favicon the pages name, and /favicon.ico, both answer.
 const icon = await page.goto(base + "/favicon.ico");
