@@ -228,15 +228,43 @@ for (const format of ["A4", "Letter"]) {
     console.log(`note: pdftotext (poppler-utils) not installed; printed text of the pack not checked`);
   }
 }
+// Identifiers (2020LVL02SCOPE013, LLM01, BABA) in the page's text, in markup or in prose, that
+// the layout broke across two lines. A field path (th .sub.mono) is a path and may wrap.
+function brokenIds() {
+  const out = [];
+  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest("th .sub.mono, .visually-hidden")) continue;
+    for (const m of n.data.matchAll(/\b(?=[0-9A-Z]*[0-9])[0-9A-Z]{5,}\b|\b[A-Z]{2,}[0-9]+\b/g)) {
+      const r = document.createRange();
+      r.setStart(n, m.index);
+      r.setEnd(n, m.index + m[0].length);
+      const lines = new Set([...r.getClientRects()].filter((q) => q.width > 0).map((q) => Math.round(q.top)));
+      if (lines.size > 1) out.push(m[0]);
+    }
+  }
+  return out;
+}
+
+// On paper a link cannot be followed: each one whose text is not its address prints it.
+await page.emulateMedia({ media: "print", colorScheme: "light" });
+const unprinted = await page.evaluate(() => [...document.querySelectorAll("main a[href^='http']")]
+  .filter((a) => a.textContent.trim() !== a.href && a.textContent.trim() !== a.getAttribute("href"))
+  .filter((a) => !getComputedStyle(a, "::after").content.includes("http"))
+  .map((a) => a.href));
+check("pack in print: every link whose text is not its address prints the address", unprinted.length === 0,
+  unprinted.slice(0, 5).join(" "));
+const brokenInPrint = await page.evaluate(brokenIds);
+check("pack in print: no identifier is broken across lines", brokenInPrint.length === 0, brokenInPrint.join(", "));
 // Identifiers never break across lines, on screen or on paper.
 await page.emulateMedia({ media: "screen" });
 for (const w of [360, 1280]) {
   await page.setViewportSize({ width: w, height: 800 });
-  await page.goto(base + "/vendor/alibaba-cloud/", { waitUntil: "load" });
-  const broken = await page.evaluate(() => [...document.querySelectorAll(".mono")]
-    .filter((el) => !/\s/.test(el.textContent.trim()) && el.getClientRects().length > 1)
-    .map((el) => el.textContent.trim()));
-  check(`vendor page at ${w} px: no identifier is broken across lines`, broken.length === 0, broken.join(", "));
+  for (const path of ["/vendor/alibaba-cloud/", "/vendor/alibaba-cloud/pack/", "/register/"]) {
+    await page.goto(base + path, { waitUntil: "load" });
+    const broken = await page.evaluate(brokenIds);
+    check(`${path} at ${w} px: no identifier is broken across lines`, broken.length === 0, broken.join(", "));
+  }
 }
 
 await context.close();
