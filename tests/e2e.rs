@@ -297,3 +297,91 @@ fn refuses_to_overwrite_the_source_folder() {
     assert_eq!(o.status.code(), Some(2));
     assert!(site.join("content/vendors/alibaba-cloud.md").is_file());
 }
+
+/// The row of fact `label` on a vendor page (its `<tr>`), for what its value is marked as.
+fn fact_row<'a>(html: &'a str, label: &str) -> &'a str {
+    let at = html
+        .find(&format!("<th scope=\"row\">{label}</th>"))
+        .unwrap_or_else(|| panic!("no fact row {label}"));
+    let end = html[at..].find("</tr>").unwrap() + at;
+    &html[at..end]
+}
+
+#[test]
+fn headings_follow_on_and_the_site_has_a_favicon() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    assert!(run_build(&repo(), &out).status.success());
+
+    // About: the body's headings follow the page's h1 without a level left out.
+    let about = read(&out, "about/index.html");
+    assert!(
+        about.contains("<h2 id=\"where-the-facts-come-from\">"),
+        "{about}"
+    );
+    assert!(!about.contains("<h3"), "{about}");
+
+    // A favicon, also at /favicon.ico.
+    assert!(out.join("favicon.ico").is_file() && out.join("assets/favicon.svg").is_file());
+    assert!(read(&out, "index.html").contains("rel=\"icon\""));
+}
+
+#[test]
+fn facts_are_marked_by_what_they_mean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    assert!(run_build(&repo(), &out).status.success());
+
+    // Facts are coloured by what they mean: a risky "Yes" never gets the green tick, and
+    // Critical/High risk values are marked as risk in words, not only in colour.
+    for page in [
+        "vendor/alibaba-cloud/index.html",
+        "vendor/alibaba-cloud/pack/index.html",
+    ] {
+        let html = read(&out, page);
+        for risky in [
+            "Subject to China jurisdiction",
+            "Government data access risk",
+            "Incorporation jurisdiction risk",
+        ] {
+            let row = fact_row(&html, risky);
+            assert!(row.contains("tone-risk"), "{page}: {row}");
+            assert!(visible_text(row).contains("Risk:"), "{page}: {row}");
+        }
+        let contracts = fact_row(&html, "Government contracts");
+        assert!(!contracts.contains("tone-good"), "{page}: {contracts}");
+        assert!(fact_row(&html, "SOC 2 Type II").contains("tone-good"));
+    }
+}
+
+#[test]
+fn copy_counts_labels_and_heat_map_read_right() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    assert!(run_build(&repo(), &out).status.success());
+
+    // Copy: plural rules, dimension labels as written, "not yet scored" said once.
+    let home = visible_text(&read(&out, "index.html"));
+    assert!(home.contains("1 verification report "), "{home}");
+    assert!(!home.contains("1 verification reports"), "{home}");
+    let method = visible_text(&read(&out, "methodology/index.html"));
+    assert!(method.contains("20% IP exposure"), "{method}");
+    for page in [
+        "vendor/tencent-cloud/index.html",
+        "vendor/tencent-cloud/pack/index.html",
+    ] {
+        let n = read(&out, page).matches("Not yet scored").count();
+        assert!(n <= 2, "{page} says \"Not yet scored\" {n} times");
+    }
+
+    // The heat map has a legend naming every band, and columns titled, not bare IDs.
+    let matrix = read(&out, "framework/owasp-llm-top-10/index.html");
+    let legend = &matrix[matrix.find("class=\"heat-legend\"").expect("legend")..];
+    let legend = visible_text(&legend[..legend.find("</ul>").unwrap()]);
+    for band in ["Low", "Moderate", "Elevated", "High", "Critical"] {
+        assert!(legend.contains(band), "{legend}");
+    }
+    let head = &matrix[matrix.find("<table class=\"data matrix\">").unwrap()..];
+    let head = visible_text(&head[..head.find("</thead>").unwrap()]);
+    assert!(head.contains("LLM01 Prompt Injection"), "{head}");
+}

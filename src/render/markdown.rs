@@ -107,8 +107,9 @@ impl<'a> Slugger<'a> {
     }
 }
 
-/// Renders Markdown to sanitized HTML. Headings are shifted down by `shift` levels so a body
-/// never competes with the page's own `<h1>`.
+/// Renders Markdown to sanitized HTML. The body's outermost heading becomes `h{1 + shift}`
+/// whatever level it was written at (`#` or `##`), and the others keep their distance to it,
+/// so a body never competes with the page's own `<h1>` nor leaves a level out below it.
 pub fn to_html(md: &str, shift: u8) -> String {
     to_html_avoiding(md, shift, &Reserved::default())
 }
@@ -121,6 +122,14 @@ pub fn to_html_avoiding(md: &str, shift: u8, reserved: &Reserved) -> String {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES;
     let events: Vec<Event> = Parser::new_ext(md, opts).collect();
+    let top = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(*level as u8),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1);
     let mut slugger = Slugger::new(reserved);
     let mut out_events = Vec::with_capacity(events.len());
     // For every open tag, whether it was kept; `depth` counts the kept ones.
@@ -153,7 +162,7 @@ pub fn to_html_avoiding(md: &str, shift: u8, reserved: &Reserved) -> String {
                     base
                 };
                 out_events.push(Event::Start(Tag::Heading {
-                    level: shift_level(*level, shift),
+                    level: shift_level(*level, shift, top),
                     id: Some(CowStr::from(slugger.unique(base))),
                     classes: classes.clone(),
                     attrs: attrs.clone(),
@@ -164,7 +173,7 @@ pub fn to_html_avoiding(md: &str, shift: u8, reserved: &Reserved) -> String {
                     depth -= 1;
                     out_events.push(match end {
                         TagEnd::Heading(level) => {
-                            Event::End(TagEnd::Heading(shift_level(*level, shift)))
+                            Event::End(TagEnd::Heading(shift_level(*level, shift, top)))
                         }
                         _ => event.clone(),
                     });
@@ -235,17 +244,21 @@ fn heading_text(events: &[Event]) -> String {
     s
 }
 
-fn shift_level(level: HeadingLevel, shift: u8) -> HeadingLevel {
-    let n = (level as u8 + shift).min(6);
+/// `level` moved so that `top` (the body's outermost level) becomes `1 + shift`.
+fn shift_level(level: HeadingLevel, shift: u8, top: u8) -> HeadingLevel {
+    let n = (level as u8 + 1 + shift).saturating_sub(top).clamp(1, 6);
     HeadingLevel::try_from(n as usize).unwrap_or(HeadingLevel::H6)
 }
 
-/// Lowercase ASCII words joined by hyphens: `Findings by the Monitoring Body` → `findings-by-the-monitoring-body`.
+/// Lowercase words joined by hyphens: `Findings by the Monitoring Body` →
+/// `findings-by-the-monitoring-body`. Letters and digits of any script are kept (`Prüfbericht`
+/// → `prüfbericht`, `审计结果` → `审计结果`): an id made only of ASCII left every heading in
+/// another script the same meaningless `section`, `section-2`.
 pub fn slugify(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
         }
@@ -274,6 +287,24 @@ mod tests {
         let h = to_html("# Findings\n\n## Findings\n", 1);
         assert!(h.contains("<h2 id=\"findings\">Findings</h2>"), "{h}");
         assert!(h.contains("<h3 id=\"findings-2\">"), "{h}");
+    }
+
+    #[test]
+    fn a_body_starting_at_h2_leaves_no_level_out() {
+        // The About page's body starts at `##`; under the page's h1 it became h3.
+        let h = to_html("## Where\n\n### Detail\n\n## How\n", 1);
+        assert!(h.contains("<h2 id=\"where\">"), "{h}");
+        assert!(h.contains("<h3 id=\"detail\">"), "{h}");
+        assert!(h.contains("<h2 id=\"how\">"), "{h}");
+    }
+
+    #[test]
+    fn headings_in_other_scripts_keep_their_words_in_the_id() {
+        let h = to_html("# Prüfbericht 2024\n\n# 审计结果\n\n# Ёлка\n", 1);
+        assert!(h.contains("id=\"prüfbericht-2024\""), "{h}");
+        assert!(h.contains("id=\"审计结果\""), "{h}");
+        assert!(h.contains("id=\"ёлка\""), "{h}");
+        assert!(!h.contains("id=\"section"), "{h}");
     }
 
     #[test]

@@ -366,6 +366,7 @@ fn framework<'a>(reg: &'a Registry, fi: usize, shared: &Arc<Shared>) -> Vec<Job<
             info.clone(),
             mean_of.clone(),
         );
+        let legend = band_legend(cfg);
         jobs.push(Job {
             vendor: None,
             pages: vec![meta(framework_url(&f.slug), "framework.html", f.name.clone())],
@@ -383,7 +384,7 @@ fn framework<'a>(reg: &'a Registry, fi: usize, shared: &Arc<Shared>) -> Vec<Job<
                         context! { vendor => shared.rows[vi].clone(), cells => cells }
                     })
                     .collect();
-                vec![context! { framework => info.clone(), entries => entries.clone(), matrix => matrix }]
+                vec![context! { framework => info.clone(), entries => entries.clone(), matrix => matrix, bands => legend.clone() }]
             }),
         });
     }
@@ -479,19 +480,7 @@ pub fn methodology(reg: &Registry) -> Value {
     let cfg = &reg.config;
     let dims: Vec<Value> = cfg.dimensions.iter().enumerate().map(|(i, d)| context! { key => d.key.clone(), name => d.name.clone(), description => d.description.clone(), weights => cfg.profiles.iter().map(|p| p.weights[i]).collect::<Vec<_>>() }).collect();
     let profiles: Vec<Value> = cfg.profiles.iter().enumerate().map(|(i, p)| context! { key => p.key.clone(), name => p.name.clone(), description => p.description.clone(), is_default => i == cfg.default_profile }).collect();
-    let bands: Vec<Value> = cfg
-        .bands
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let upper = cfg.bands.get(i + 1).map(|n| n.min);
-            let range = match upper {
-                Some(u) => format!("{} to under {}", fmt_num(b.min), fmt_num(u)),
-                None => format!("{} to 100", fmt_num(b.min)),
-            };
-            context! { key => b.key.clone(), name => b.name.clone(), range => range, description => b.description.clone() }
-        })
-        .collect();
+    let bands = band_legend(cfg);
     let ratings: Vec<Pair> = cfg
         .ratings
         .iter()
@@ -507,11 +496,41 @@ pub fn methodology(reg: &Registry) -> Value {
         cfg.dimensions
             .iter()
             .zip(&default.weights)
-            .map(|(d, w)| format!("{w}% {}", d.name.to_lowercase()))
+            .map(|(d, w)| format!("{w}% {}", in_sentence(&d.name)))
             .collect::<Vec<_>>()
             .join(", ")
     );
     context! { dimensions => dims, profiles => profiles, bands => bands, ratings => Value::from(Serde(ratings)), caveats => cfg.caveats.clone(), summary => summary, default_profile => default.key.clone() }
+}
+
+/// Every band with its score range, for the methodology and the heat maps' legends.
+fn band_legend(cfg: &crate::model::Config) -> Vec<Value> {
+    cfg.bands
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let upper = cfg.bands.get(i + 1).map(|n| n.min);
+            let range = match upper {
+                Some(u) => format!("{} to under {}", fmt_num(b.min), fmt_num(u)),
+                None => format!("{} to 100", fmt_num(b.min)),
+            };
+            context! { key => b.key.clone(), name => b.name.clone(), range => range, description => b.description.clone() }
+        })
+        .collect()
+}
+
+/// A label as it reads inside a sentence: `Data handling` → `data handling`, but an initial
+/// acronym stays (`IP exposure`, not `ip exposure`).
+pub(crate) fn in_sentence(label: &str) -> String {
+    let first = label.split_whitespace().next().unwrap_or("");
+    if first.chars().filter(|c| c.is_uppercase()).count() > 1 {
+        return label.to_string();
+    }
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn fmt_num(x: f64) -> String {
@@ -519,5 +538,18 @@ fn fmt_num(x: f64) -> String {
         format!("{x:.0}")
     } else {
         format!("{x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_sentence;
+
+    #[test]
+    fn labels_in_a_sentence_keep_their_acronyms() {
+        // The methodology said "20% ip exposure".
+        assert_eq!(in_sentence("IP exposure"), "IP exposure");
+        assert_eq!(in_sentence("Data handling"), "data handling");
+        assert_eq!(in_sentence("Security"), "security");
     }
 }

@@ -144,6 +144,9 @@ pub struct FactRowView {
     pub label: String,
     pub display: String,
     pub state: String,
+    /// `good`, `risk`, `neutral` or `unknown`: what the value means for a buyer, from the
+    /// fact's declared risk (`model::facts::Risk`), not from whether it reads "Yes".
+    pub tone: crate::model::facts::Tone,
     pub detail: Option<String>,
     pub url: Option<String>,
 }
@@ -337,6 +340,7 @@ pub fn vendor_view(
                         label: f.label.to_string(),
                         display: f.value.display(),
                         state: f.value.state().to_string(),
+                        tone: crate::model::facts::tone(s.key, f.key, &f.value),
                         detail: f.detail.clone(),
                         url,
                     }
