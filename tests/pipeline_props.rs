@@ -1,0 +1,179 @@
+//! The whole pipeline under replaced content files, judged by the output oracles
+//! (`trustatlas::oracle`): the fixture site builds clean; every input of the whole-pipeline
+//! fuzz target's corpus (`tests/fuzz/build_site/`) builds without a panic and, when it
+//! builds, passes the oracles; and every finding of the fuzzer (`tests/fuzz/pipeline-findings/`)
+//! passes too unless it is listed in that folder's `KNOWN` file, which the fixes empty.
+//! See fuzz/README.md.
+
+mod check_support;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use check_support::repo;
+use trustatlas::oracle::{check_site, Finding};
+use trustatlas::single::TARGETS;
+use trustatlas::single_site::{build, build_one, fixture};
+use trustatlas::source::SiteSources;
+
+/// The check fixture's content with the repository's default theme, read once.
+fn site() -> &'static SiteSources {
+    static S: OnceLock<SiteSources> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut diags = Vec::new();
+        let s = fixture(
+            &repo().join("tests/check/site"),
+            &repo(),
+            "default",
+            &mut diags,
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        s
+    })
+}
+
+/// What one fuzz input (first byte picks the file, the rest is its text) gives: `Err` with
+/// the panic message, or the oracles' findings (none when the site did not build).
+fn run(data: &[u8]) -> Result<Vec<Finding>, String> {
+    let Some((&pick, rest)) = data.split_first() else {
+        return Ok(Vec::new());
+    };
+    let path = TARGETS[pick as usize % TARGETS.len()];
+    let text = String::from_utf8_lossy(rest);
+    catch_unwind(AssertUnwindSafe(|| {
+        build_one(site(), "default", path, &text)
+            .files
+            .map(|files| check_site(&files))
+            .unwrap_or_default()
+    }))
+    .map_err(|e| {
+        e.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "panic".to_string())
+    })
+}
+
+/// The inputs in `dir`, by file name, skipping the notes beside them.
+fn inputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, fs::read(&p).unwrap())
+        })
+        .filter(|(name, _)| !matches!(name.as_str(), "README.md" | "KNOWN"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The findings listed as not yet fixed.
+fn known() -> BTreeSet<String> {
+    let text =
+        fs::read_to_string(repo().join("tests/fuzz/pipeline-findings/KNOWN")).unwrap_or_default();
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+fn describe(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .take(8)
+        .map(|f| format!("  {f}\n"))
+        .collect()
+}
+
+#[test]
+fn the_fixture_site_builds_and_passes_every_oracle() {
+    let built = build(site(), "default");
+    let files = built
+        .files
+        .unwrap_or_else(|| panic!("fixture did not build: {:?}", built.diagnostics));
+    let kinds: BTreeSet<&str> = files
+        .iter()
+        .filter_map(|f| f.path.rsplit_once('.').map(|(_, e)| e))
+        .collect();
+    for ext in ["html", "xml", "json", "csv", "ics"] {
+        assert!(
+            kinds.contains(ext),
+            "no .{ext} file in the output: {kinds:?}"
+        );
+    }
+    let findings = check_site(&files);
+    assert!(findings.is_empty(), "{}", describe(&findings));
+}
+
+#[test]
+fn known_findings_still_fail_and_others_pass() {
+    let dir = repo().join("tests/fuzz/pipeline-findings");
+    let known = known();
+    let mut problems = Vec::new();
+    let mut names = BTreeSet::new();
+    for (name, data) in inputs(&dir) {
+        names.insert(name.clone());
+        match (run(&data), known.contains(&name)) {
+            (Err(panic), false) => problems.push(format!("{name}: panics: {panic}\n")),
+            (Ok(f), false) if !f.is_empty() => {
+                problems.push(format!("{name}: fails its oracles:\n{}", describe(&f)))
+            }
+            (Ok(f), true) if f.is_empty() => problems.push(format!(
+                "{name}: fixed; delete its line from tests/fuzz/pipeline-findings/KNOWN\n"
+            )),
+            _ => {}
+        }
+    }
+    for k in known.difference(&names) {
+        problems.push(format!(
+            "KNOWN lists `{k}`, which is not in {}\n",
+            dir.display()
+        ));
+    }
+    assert!(problems.is_empty(), "{}", problems.concat());
+}
+
+#[test]
+fn fuzz_corpus_builds_without_panics_and_passes_the_oracles() {
+    // The oracles that the findings still listed as known fail are tolerated in the corpus
+    // too (the corpus holds inputs like theirs); once KNOWN is empty, every oracle counts.
+    let findings_dir = repo().join("tests/fuzz/pipeline-findings");
+    let known = known();
+    let tolerated: BTreeSet<&'static str> = inputs(&findings_dir)
+        .iter()
+        .filter(|(name, _)| known.contains(name))
+        .filter_map(|(_, data)| run(data).ok())
+        .flatten()
+        .map(|f| f.oracle)
+        .collect();
+    let dir = repo().join("tests/fuzz/build_site");
+    let corpus = inputs(&dir);
+    assert!(
+        corpus.len() > 20,
+        "only {} inputs in {}",
+        corpus.len(),
+        dir.display()
+    );
+    let mut problems = Vec::new();
+    for (name, data) in &corpus {
+        match run(data) {
+            Err(panic) => problems.push(format!("{name}: panics: {panic}\n")),
+            Ok(f) => {
+                let f: Vec<Finding> = f
+                    .into_iter()
+                    .filter(|f| !tolerated.contains(f.oracle))
+                    .collect();
+                if !f.is_empty() {
+                    problems.push(format!("{name}:\n{}", describe(&f)));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.concat());
+}
