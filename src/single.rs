@@ -2,7 +2,7 @@
 //! the fuzz target (`fuzz/fuzz_targets/load_content.rs`) and of the loader's property tests.
 //! It runs the real loader ([`model::load`]) and, when the file loads, renders its Markdown
 //! body the way pages do, so front matter, validation and Markdown are all exercised without
-//! touching the disk. `single_site` builds the whole site from the same replaced file.
+//! touching the disk.
 
 use std::path::{Path, PathBuf};
 
@@ -51,9 +51,8 @@ pub fn site_from_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) 
     site
 }
 
-/// Replaces (or adds) the file at `path` with `text`, as `source` would have read it (a
-/// leading byte order mark dropped). Paths that are not a site file are ignored.
-pub fn put(site: &mut SiteSources, path: &str, text: &str) {
+/// Replaces (or adds) the file at `path` with `text`.
+fn put(site: &mut SiteSources, path: &str, text: &str) {
     let file = SourceFile {
         path: PathBuf::from(path),
         text: text.strip_prefix('\u{feff}').unwrap_or(text).to_string(),

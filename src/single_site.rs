@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::date::Day;
 use crate::derive;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model;
+use crate::model::{self, Registry};
 use crate::publish;
 use crate::render::{self, OutputFile};
 use crate::single;
@@ -46,19 +46,30 @@ pub fn fixture(
 }
 
 /// Builds `site` with the file at `path` replaced by (or added as) `text`. `theme` is the
-/// theme whose templates `site` holds.
+/// theme whose templates `site` holds. Loading is [`single::load_one`]'s, so the replaced
+/// text goes through every check a file read from disk does; render and publish read only
+/// the templates, theme assets and static files of `site`, which the replacement leaves alone.
 pub fn build_one(site: &SiteSources, theme: &str, path: &str, text: &str) -> SiteBuild {
-    let mut site = site.clone();
-    single::put(&mut site, path, text);
-    build(&site, theme)
+    let loaded = single::load_one(site, path, text);
+    finish(site, theme, loaded.registry, loaded.diagnostics)
 }
 
 /// Builds `site` as `build` would with its theme already read, as of [`BUILD_DATE`].
 pub fn build(site: &SiteSources, theme: &str) -> SiteBuild {
     let mut diagnostics = Vec::new();
     let registry = model::load(site, &mut diagnostics);
-    let failed = |d: &[Diagnostic]| d.iter().any(|d| d.severity == Severity::Error);
-    let Some(reg) = registry.filter(|r| r.config.theme == theme && !failed(&diagnostics)) else {
+    finish(site, theme, registry, diagnostics)
+}
+
+/// Derives, renders and publishes `registry` when loading had no error.
+fn finish(
+    site: &SiteSources,
+    theme: &str,
+    registry: Option<Registry>,
+    mut diagnostics: Vec<Diagnostic>,
+) -> SiteBuild {
+    let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let Some(reg) = registry.filter(|r| r.config.theme == theme && !failed) else {
         return SiteBuild {
             diagnostics,
             files: None,
