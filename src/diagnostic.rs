@@ -51,8 +51,6 @@ pub enum Code {
     DeployRules,
     /// A link or `#anchor` in the rendered site that leads nowhere (`check` only).
     BrokenLink,
-    /// A certificate shown as held although its validity has ended (`check` only).
-    ExpiredHolding,
     /// Warning: facts of a vendor that no `[[sources]]` row cites.
     UncitedFact,
     /// Warning: a source not re-verified for over a year.
@@ -79,7 +77,6 @@ impl Code {
         Code::BadConfig,
         Code::BadName,
         Code::BadUrl,
-        Code::ExpiredHolding,
         Code::Template,
         Code::BrokenLink,
         Code::DeployLimit,
@@ -110,7 +107,6 @@ impl Code {
             Code::DeployLimit => "E0500",
             Code::DeployRules => "E0501",
             Code::BrokenLink => "E0401",
-            Code::ExpiredHolding => "E0305",
             Code::UncitedFact => "W0100",
             Code::StaleSource => "W0101",
             Code::ReportExpiring => "W0102",

@@ -373,12 +373,14 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
         ("certification", q(example_cert), true),
         ("level", q("level-key"), false),
         ("scope", q("What it covers"), false),
+        ("basis", q("vendor-claim"), false),
+        ("confidence", q("medium"), false),
         ("issued", q("2025-01"), false),
         ("valid_until", q("2028-01"), false),
+        ("withdrawn", q("2026-02"), false),
         ("as_of", q("2025-06-30"), false),
-        ("lapsed", "true".into(), false),
         ("note", q("What a reader needs to weigh it"), false),
-        ("source", q("The document that states it"), true),
+        ("source", q("The document that states it"), false),
         ("source_url", q("https://www.example.com/trust"), false),
     ] {
         let text = d.describe(Some(holding), key);
@@ -386,7 +388,35 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
         d.lines.push(comment(&format!("  {tag}. {text}")));
         d.lines.push(format!("# {key} = {example}"));
     }
+    d.note(&format!(
+        "  Optional, after the keys above. {}",
+        d.describe(Some(holding), "period")
+    ));
+    d.lines.push("# [certifications.period]".into());
+    for (key, example) in [("start", q("2024-04")), ("end", q("2025-03"))] {
+        let text = d.describe(Some("RawPeriod"), key);
+        d.lines.push(format!("# {key} = {example}  # {text}"));
+    }
     d.note(&format!("  Certifications: {}.", certs.join(", ")));
+    d.note(&format!(
+        "  Required, repeatable. {}",
+        d.describe(Some(holding), "sources")
+    ));
+    d.lines.push("# [[certifications.sources]]".into());
+    for (key, example) in [
+        ("title", q("The document that states it")),
+        ("url", q("https://www.example.com/trust")),
+        ("publisher", q("Who published it")),
+        ("quote", q("What it says, word for word")),
+        ("note", q("What a reader should know about it")),
+        ("date", q("2025-06-30")),
+        ("verified", q("2026-01-31")),
+        ("verified_by", q("your name")),
+        ("kind", q("primary")),
+    ] {
+        let text = d.describe(Some("RawSource"), key);
+        d.lines.push(format!("# {key} = {example}  # {text}"));
+    }
     d.lines.push("# [[certifications.certificates]]".into());
     d.lines.push(format!(
         "# label = {}  # {}",
@@ -424,10 +454,16 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
     for (key, example) in [
         ("field", q("data_handling.trains_on_user_data")),
         ("url", q("https://www.example.com/privacy")),
+        ("title", q("The document that states it")),
+        ("publisher", q("Who published it")),
+        ("quote", q("What it says, word for word")),
+        ("note", q("What a reader should know about it")),
+        ("date", q("2025-06-30")),
         ("verified", q("2026-01-31")),
         ("verified_by", q("your name")),
+        ("kind", q("primary")),
     ] {
-        let text = d.describe(Some("RawSource"), key);
+        let text = d.describe(Some("RawCitation"), key);
         d.lines.push(comment(&format!("  {text}")));
         d.lines.push(format!("# {key} = {example}"));
     }
@@ -467,6 +503,21 @@ pub fn certification(slug: &str, form: Form) -> String {
     d.lines.push("# name = \"Level 1\"".into());
     d.lines
         .push("# description = \"What a holder of this level has shown.\"".into());
+    d.lines.push(
+        "# validity = { rule = \"term\", months = 12 }  # Optional: replaces the scheme's [validity] at this level."
+            .into(),
+    );
+    d.blank();
+    d.note(&format!("Optional. {}", d.describe(None, "validity")));
+    d.lines.push("# [validity]".into());
+    for (key, example) in [
+        ("rule", q("term")),
+        ("months", "36".into()),
+        ("expiring_within_days", "90".into()),
+    ] {
+        let text = d.describe(Some("RawValidity"), key);
+        d.lines.push(format!("# {key} = {example}  # {text}"));
+    }
     d.finish("<!-- What the scheme is, who runs it and what holding it shows, in Markdown. This comment does not appear on the page. -->")
 }
 

@@ -6,6 +6,7 @@
 
 mod catalog;
 mod config;
+pub mod evidence;
 pub mod facts;
 mod parse;
 pub mod raw;

@@ -188,9 +188,9 @@ pub struct RawVendor {
     /// Certifications, attestations and codes of conduct the vendor holds.
     #[serde(default)]
     pub certifications: Vec<RawHolding>,
-    /// The cited-sources table: one row per fact, giving where it was verified and when.
+    /// The cited-sources table: one row per fact, giving its source and when it was verified.
     #[serde(default)]
-    pub sources: Vec<RawSource>,
+    pub sources: Vec<RawCitation>,
     /// `"listed"` (the default) or `"removed"`: a removed vendor leaves every list and score
     /// but keeps a tombstone page at its URL saying when and why it was removed.
     #[schemars(with = "Option<String>")]
@@ -283,29 +283,90 @@ pub struct RawHolding {
     pub level: Option<S<String>>,
     /// What the certificate covers, as the source words it.
     pub scope: Option<Text>,
+    /// How the registry knows it: `certificate` (the certificate or the issuer's public
+    /// register was seen), `report` (an attestation or verification report was seen),
+    /// `self-assessment` (the vendor's own filing with the scheme), `vendor-claim` (the
+    /// vendor says so on its own pages) or `secondary-source` (someone else says so).
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = "^(certificate|report|self-assessment|vendor-claim|secondary-source)$")
+    )]
+    pub basis: Option<S<String>>,
+    /// How sure the registry is of it: `high`, `medium` or `low` (see the methodology page).
+    #[schemars(with = "Option<String>", regex(pattern = "^(high|medium|low)$"))]
+    pub confidence: Option<S<String>>,
     /// When it was issued or first obtained.
     #[schemars(with = "Option<PartialDate>")]
     pub issued: Option<S<PartialDate>>,
-    /// When its validity ends.
+    /// When its validity ends, as the source states it (otherwise the scheme's validity rule
+    /// decides).
     #[schemars(with = "Option<PartialDate>")]
     pub valid_until: Option<S<PartialDate>>,
+    /// The period a report covers (a SOC 2 Type 2 period): `{ start = "2024-04", end = "2025-03" }`.
+    pub period: Option<RawPeriod>,
+    /// When the issuer withdrew or suspended it; from that date it shows as withdrawn.
+    #[schemars(with = "Option<PartialDate>")]
+    pub withdrawn: Option<S<PartialDate>>,
     /// The date of the source that states it (when the certificate's own dates are unknown).
     #[schemars(with = "Option<PartialDate>")]
     pub as_of: Option<S<PartialDate>>,
     /// Anything a reader needs to weigh it (auditor, what is not stated).
     pub note: Option<Text>,
-    /// The document that states the vendor holds it.
-    pub source: Text,
-    /// Where that document is (http or https).
+    /// The sources that state it, each a table `{ title, url, publisher, quote, note, date,
+    /// verified, verified_by, kind }`; give this or `source`.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawSource>")]
+    pub sources: Vec<S<RawSource>>,
+    /// The document that states the vendor holds it (the short form of one source; give this
+    /// or `sources`).
+    pub source: Option<Text>,
+    /// Where that document is (http or https); only with `source`.
     #[schemars(with = "Option<String>")]
     pub source_url: Option<S<String>>,
     /// Certificate or registration numbers.
     #[serde(default)]
     pub certificates: Vec<RawCertificate>,
-    /// The validity above has ended and no renewal is known: pages show the holding as
-    /// lapsed instead of current, and `check` stops reporting it as expired.
-    #[serde(default)]
-    pub lapsed: bool,
+}
+
+/// An interval with a start and an end, each in the source's precision.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPeriod {
+    /// The first day, month or year the period covers.
+    #[schemars(with = "PartialDate")]
+    pub start: S<PartialDate>,
+    /// The last day, month or year it covers; on or after `start`.
+    #[schemars(with = "PartialDate")]
+    pub end: S<PartialDate>,
+}
+
+/// Where something is stated: a document, a page or a register entry. At least one of `url`,
+/// `title` and `publisher`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    /// Where it can be read (http or https).
+    #[schemars(with = "Option<String>")]
+    pub url: Option<S<String>>,
+    /// The document's title as it gives it.
+    pub title: Option<Text>,
+    /// Who published it.
+    pub publisher: Option<Name>,
+    /// A short quotation of what it says.
+    pub quote: Option<Text>,
+    /// What a reader should know about it.
+    pub note: Option<Text>,
+    /// The date the source itself carries (published or last updated).
+    #[schemars(with = "Option<PartialDate>")]
+    pub date: Option<S<PartialDate>>,
+    /// When an editor last checked that it says what we cite it for.
+    #[schemars(with = "Option<PartialDate>")]
+    pub verified: Option<S<PartialDate>>,
+    /// Who checked it; only with `verified`.
+    pub verified_by: Option<Name>,
+    /// `primary` (the vendor or the issuer) or `secondary` (anyone else).
+    #[schemars(with = "Option<String>", regex(pattern = "^(primary|secondary)$"))]
+    pub kind: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -317,21 +378,83 @@ pub struct RawCertificate {
     pub number: Name,
 }
 
-/// One row of the cited-sources table.
+/// One row of the cited-sources table: a fact and the source that states it. The source's
+/// keys are those of [`RawSource`]; at least one of `url`, `title` and `publisher`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawSource {
+pub struct RawCitation {
     /// The fact it cites, as "<section>.<key>" (e.g. "data_handling.trains_on_user_data") or "scores.<dimension>".
     #[schemars(with = "String")]
     pub field: S<String>,
     /// Where the fact can be checked (http or https).
-    #[schemars(with = "String")]
-    pub url: S<String>,
-    /// When someone last checked that the URL says what the fact says.
-    #[schemars(with = "PartialDate")]
-    pub verified: S<PartialDate>,
-    /// Who checked it.
-    pub verified_by: Name,
+    #[schemars(with = "Option<String>")]
+    pub url: Option<S<String>>,
+    /// The document's title as it gives it.
+    pub title: Option<Text>,
+    /// Who published it.
+    pub publisher: Option<Name>,
+    /// A short quotation of what it says.
+    pub quote: Option<Text>,
+    /// What a reader should know about it.
+    pub note: Option<Text>,
+    /// The date the source itself carries (published or last updated).
+    #[schemars(with = "Option<PartialDate>")]
+    pub date: Option<S<PartialDate>>,
+    /// When someone last checked that the source says what the fact says.
+    #[schemars(with = "Option<PartialDate>")]
+    pub verified: Option<S<PartialDate>>,
+    /// Who checked it; only with `verified`.
+    pub verified_by: Option<Name>,
+    /// `primary` (the vendor or the issuer) or `secondary` (anyone else).
+    #[schemars(with = "Option<String>", regex(pattern = "^(primary|secondary)$"))]
+    pub kind: Option<S<String>>,
+}
+
+impl RawCitation {
+    /// The source part of the row, as every other source is read.
+    pub fn source(&self) -> RawSourceRef<'_> {
+        RawSourceRef {
+            url: self.url.as_ref(),
+            title: self.title.as_ref(),
+            publisher: self.publisher.as_ref(),
+            quote: self.quote.as_ref(),
+            note: self.note.as_ref(),
+            date: self.date.as_ref(),
+            verified: self.verified.as_ref(),
+            verified_by: self.verified_by.as_ref(),
+            kind: self.kind.as_ref(),
+        }
+    }
+}
+
+impl RawSource {
+    pub fn source(&self) -> RawSourceRef<'_> {
+        RawSourceRef {
+            url: self.url.as_ref(),
+            title: self.title.as_ref(),
+            publisher: self.publisher.as_ref(),
+            quote: self.quote.as_ref(),
+            note: self.note.as_ref(),
+            date: self.date.as_ref(),
+            verified: self.verified.as_ref(),
+            verified_by: self.verified_by.as_ref(),
+            kind: self.kind.as_ref(),
+        }
+    }
+}
+
+/// The keys of a source, borrowed from whichever table holds them (`RawSource` or a
+/// `RawCitation` row), so one function validates both.
+pub struct RawSourceRef<'a> {
+    pub url: Option<&'a S<String>>,
+    pub title: Option<&'a Text>,
+    pub publisher: Option<&'a Name>,
+    pub quote: Option<&'a Text>,
+    pub note: Option<&'a Text>,
+    pub date: Option<&'a S<PartialDate>>,
+    pub verified: Option<&'a S<PartialDate>>,
+    pub verified_by: Option<&'a Name>,
+    pub kind: Option<&'a S<String>>,
 }
 
 /// `content/certifications/<slug>.md` front matter.
@@ -354,7 +477,38 @@ pub struct RawCertification {
     pub url: Option<S<String>>,
     /// Levels a holder can reach, lowest first; vendors and reports refer to their `key`.
     #[serde(default)]
-    pub levels: Vec<RawNamed>,
+    pub levels: Vec<RawLevel>,
+    /// How long a holding stays valid when its source states no end (`[validity]`).
+    pub validity: Option<RawValidity>,
+}
+
+/// A level of a scheme; its own `validity` replaces the scheme's for holdings at that level.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLevel {
+    #[schemars(with = "String")]
+    pub key: S<String>,
+    pub name: Name,
+    #[serde(default)]
+    pub description: Text,
+    pub validity: Option<RawValidity>,
+}
+
+/// A scheme's validity rule, used when a holding states no `valid_until`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawValidity {
+    /// `term`: valid for `months` from `issued`; `period`: covers `months` after the end of
+    /// the holding's `period` (a SOC 2 report); `stated`: only a stated `valid_until` counts.
+    #[schemars(with = "String", regex(pattern = "^(term|period|stated)$"))]
+    pub rule: S<String>,
+    /// The length of the term, or of the coverage after the period; needed by `term` and `period`.
+    #[schemars(with = "Option<i64>", range(min = 1, max = 120))]
+    pub months: Option<S<i64>>,
+    /// Days before the end when a holding shows as expiring (default: site.toml's
+    /// `expiring_within_days`).
+    #[schemars(with = "Option<i64>", range(min = 0, max = 3650))]
+    pub expiring_within_days: Option<S<i64>>,
 }
 
 /// `content/reports/<id>.md` front matter.
@@ -379,12 +533,14 @@ pub struct RawReport {
     /// The monitoring body's website (http or https).
     #[schemars(with = "Option<String>")]
     pub monitoring_body_url: Option<S<String>>,
-    /// Date of approval.
-    #[schemars(with = "PartialDate")]
-    pub approved: S<PartialDate>,
-    /// End of validity; on or after `approved`.
-    #[schemars(with = "PartialDate")]
-    pub valid_until: S<PartialDate>,
+    /// Date of approval; leave it out when the report's dates are not public (the report then
+    /// shows "dates not recorded", never valid).
+    #[schemars(with = "Option<PartialDate>")]
+    pub approved: Option<S<PartialDate>>,
+    /// End of validity, on or after `approved`; without it the scheme's validity rule decides
+    /// from `approved`.
+    #[schemars(with = "Option<PartialDate>")]
+    pub valid_until: Option<S<PartialDate>>,
     /// The `key` of one of the certification's [[levels]].
     #[schemars(with = "Option<String>")]
     pub level: Option<S<String>>,

@@ -5,6 +5,7 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
+pub use super::evidence::{Basis, Confidence, Rule, SourceKind, Validity};
 use super::facts::FactValue;
 use crate::date::PartialDate;
 
@@ -92,7 +93,7 @@ pub struct Vendor {
     pub scores: Option<Vec<Score>>,
     pub incidents: Vec<Incident>,
     pub holdings: Vec<Holding>,
-    pub sources: Vec<Source>,
+    pub sources: Vec<Citation>,
     /// Set when the vendor was removed from the registry: it then lives in
     /// `Registry::removed_vendors` and only its tombstone page is built.
     pub removed: Option<Removal>,
@@ -147,15 +148,18 @@ pub struct Holding {
     /// Index into that certification's `levels`.
     pub level: Option<usize>,
     pub scope: Option<String>,
+    /// How the registry knows it; `None`: not recorded (never counted as verified).
+    pub basis: Option<Basis>,
+    pub confidence: Option<Confidence>,
     pub issued: Option<PartialDate>,
     pub valid_until: Option<PartialDate>,
+    pub period: Option<Period>,
+    pub withdrawn: Option<PartialDate>,
     pub as_of: Option<PartialDate>,
     pub note: Option<String>,
-    pub source: String,
-    pub source_url: Option<String>,
+    /// At least one.
+    pub sources: Vec<Source>,
     pub certificates: Vec<Certificate>,
-    /// The editor marked the validity as ended (`lapsed = true`); pages say so.
-    pub lapsed: bool,
     /// Byte spans in the vendor file of `certification` and of each date given, for the
     /// date checks of `check`.
     pub span: Range<usize>,
@@ -170,15 +174,39 @@ pub struct Certificate {
     pub number: String,
 }
 
-#[derive(Debug, Clone)]
+/// A start and an end, `end` not before `start` (checked at load).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub start: PartialDate,
+    pub end: PartialDate,
+}
+
+/// Where something is stated. At least one of `url`, `title` and `publisher` is set.
+#[derive(Debug, Clone, Default)]
 pub struct Source {
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub publisher: Option<String>,
+    pub quote: Option<String>,
+    pub note: Option<String>,
+    /// The date the source itself carries.
+    pub date: Option<PartialDate>,
+    /// When an editor last checked it, and who.
+    pub verified: Option<PartialDate>,
+    pub verified_by: Option<String>,
+    pub kind: Option<SourceKind>,
+    /// Byte span in the file of `verified`, for `check`'s stale-source warning.
+    pub verified_span: Option<Range<usize>>,
+}
+
+/// One row of a vendor's cited-sources table: the fact (`<section>.<key>` or
+/// `scores.<dimension>`) and its source.
+#[derive(Debug, Clone)]
+pub struct Citation {
     pub field: String,
-    pub url: String,
-    pub verified: PartialDate,
-    pub verified_by: String,
-    /// Byte spans in the vendor file of `field` and `verified`.
+    pub source: Source,
+    /// Byte span in the vendor file of `field`.
     pub field_span: Range<usize>,
-    pub verified_span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -193,6 +221,10 @@ pub struct Certification {
     pub region: String,
     pub url: Option<String>,
     pub levels: Vec<Named>,
+    /// The rule for holdings that state no end (`Validity::STATED` when the file gives none).
+    pub validity: Validity,
+    /// Per level, in `levels` order: a rule that replaces `validity` at that level.
+    pub level_validity: Vec<Option<Validity>>,
     pub body: String,
 }
 
@@ -208,8 +240,9 @@ pub struct Report {
     pub declaring_entity: String,
     pub monitoring_body: String,
     pub monitoring_body_url: Option<String>,
-    pub approved: PartialDate,
-    pub valid_until: PartialDate,
+    /// `None`: not recorded (a report known only by its ID).
+    pub approved: Option<PartialDate>,
+    pub valid_until: Option<PartialDate>,
     pub level: Option<usize>,
     pub earlier_reports: Vec<String>,
     pub source: String,
@@ -219,9 +252,9 @@ pub struct Report {
     /// Old site paths that redirect to this report.
     pub aliases: Vec<String>,
     pub body: String,
-    /// Byte spans in the report file of `approved` and `valid_until`.
-    pub approved_span: Range<usize>,
-    pub valid_until_span: Range<usize>,
+    /// Byte spans in the report file of `approved` and `valid_until`, when given.
+    pub approved_span: Option<Range<usize>>,
+    pub valid_until_span: Option<Range<usize>>,
 }
 
 #[derive(Debug, Clone)]

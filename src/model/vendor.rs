@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 
+use super::evidence;
 use super::facts::{self, FactKind, FactValue, FLAG_QUALIFIERS};
 use super::parse::{is_slug, DiagExt, FileCtx};
-use super::raw::{FactTable, RawVendor};
+use super::raw::{FactTable, RawHolding, RawPeriod, RawVendor};
 use super::{
-    Certificate, Certification, Config, Fact, FactSection, Holding, Incident, Removal, Score,
-    Source, Vendor,
+    Basis, Certificate, Certification, Citation, Confidence, Config, Fact, FactSection, Holding,
+    Incident, Period, Removal, Score, Source, Vendor,
 };
 use crate::diagnostic::Code;
 use crate::suggest;
@@ -150,19 +151,29 @@ pub fn validate(
                 );
             }
         }
-        if let Some(u) = &h.source_url {
-            ctx.check_url(u);
-        }
+        let period = h.period.as_ref().and_then(|p| period(p, ctx));
+        let basis = evidence::vocab(ctx, "basis", h.basis.as_ref(), Basis::ALL, Basis::key);
+        let confidence = evidence::vocab(
+            ctx,
+            "confidence",
+            h.confidence.as_ref(),
+            Confidence::ALL,
+            Confidence::key,
+        );
+        let sources = holding_sources(h, ctx);
         holdings.push(Holding {
             certification: ci,
             level,
             scope: h.scope.clone().map(String::from),
+            basis,
+            confidence,
             issued: h.issued.as_ref().map(|d| *d.get_ref()),
             valid_until: h.valid_until.as_ref().map(|d| *d.get_ref()),
+            period,
+            withdrawn: h.withdrawn.as_ref().map(|d| *d.get_ref()),
             as_of: h.as_of.as_ref().map(|d| *d.get_ref()),
             note: h.note.clone().map(String::from),
-            source: h.source.clone().into(),
-            source_url: h.source_url.as_ref().map(|u| u.get_ref().clone()),
+            sources,
             certificates: h
                 .certificates
                 .iter()
@@ -171,7 +182,6 @@ pub fn validate(
                     number: c.number.clone().into(),
                 })
                 .collect(),
-            lapsed: h.lapsed,
             span: ctx.abs(h.certification.span()),
             issued_span: h.issued.as_ref().map(|d| ctx.abs(d.span())),
             valid_until_span: h.valid_until.as_ref().map(|d| ctx.abs(d.span())),
@@ -189,15 +199,13 @@ pub fn validate(
     let mut sources = Vec::new();
     for s in &raw.sources {
         ctx.check_ref("fact", &s.field, known_fields.iter().map(String::as_str));
-        ctx.check_url(&s.url);
-        sources.push(Source {
-            field: s.field.get_ref().clone(),
-            url: s.url.get_ref().clone(),
-            verified: *s.verified.get_ref(),
-            verified_by: s.verified_by.clone().into(),
-            field_span: ctx.abs(s.field.span()),
-            verified_span: ctx.abs(s.verified.span()),
-        });
+        if let Some(source) = evidence::source(s.source(), s.field.span(), ctx) {
+            sources.push(Citation {
+                field: s.field.get_ref().clone(),
+                source,
+                field_span: ctx.abs(s.field.span()),
+            });
+        }
     }
 
     if ctx.diags.len() > before {
@@ -432,4 +440,73 @@ fn scores(
         return None;
     }
     out.into_iter().collect()
+}
+
+/// A `period = { start, end }`; `None` after reporting an end before the start.
+pub(super) fn period(p: &RawPeriod, ctx: &mut FileCtx) -> Option<Period> {
+    if p.end.get_ref().last_day() < p.start.get_ref().first_day() {
+        ctx.error(
+            Code::BadDate,
+            p.end.span(),
+            format!(
+                "the period ends ({}) before it starts ({})",
+                p.end.get_ref(),
+                p.start.get_ref()
+            ),
+        )
+        .with_help_in_place("a period runs from `start` to `end`: check the order and the years");
+        return None;
+    }
+    Some(Period {
+        start: *p.start.get_ref(),
+        end: *p.end.get_ref(),
+    })
+}
+
+/// A holding's sources: its `sources` tables, or the short form `source` (+ `source_url`)
+/// read as one source with a title. One of the two, never both, never neither.
+fn holding_sources(h: &RawHolding, ctx: &mut FileCtx) -> Vec<Source> {
+    let mut out = Vec::new();
+    match (&h.source, h.sources.is_empty()) {
+        (Some(_), false) => {
+            ctx.error(
+                Code::Duplicate,
+                h.sources[0].span(),
+                "this holding has both `source` and `sources`",
+            )
+            .with_help_in_place("move `source` (and `source_url`) into a [[certifications.sources]] table with title = \"...\"");
+        }
+        (None, true) => {
+            ctx.error(
+                Code::MissingField,
+                h.certification.span(),
+                "a holding needs a source: `sources` or `source`",
+            )
+            .with_help_in_place("add [[certifications.sources]] with title = \"...\" (and url, date, kind) for the document that states it");
+        }
+        (Some(title), true) => {
+            if let Some(u) = &h.source_url {
+                ctx.check_url(u);
+            }
+            out.push(Source {
+                url: h.source_url.as_ref().map(|u| u.get_ref().clone()),
+                title: Some(title.clone().into()),
+                ..Source::default()
+            });
+        }
+        (None, false) => {
+            for s in &h.sources {
+                out.extend(evidence::source(s.get_ref().source(), s.span(), ctx));
+            }
+        }
+    }
+    if let (None, Some(u)) = (&h.source, &h.source_url) {
+        ctx.error(
+            Code::MissingField,
+            u.span(),
+            "`source_url` belongs to `source`",
+        )
+        .with_help_in_place("put url = \"...\" in one of the [[certifications.sources]] tables");
+    }
+    out
 }

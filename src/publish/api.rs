@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::derive::Derived;
+use crate::derive::{Assessed, Derived};
 use crate::model::{FactValue, Registry, Vendor};
 use crate::render::views::vendor_url;
 
@@ -241,7 +241,7 @@ pub struct VendorJson {
     certifications: Vec<HoldingJson>,
     reports: Vec<String>,
     incidents: Vec<IncidentJson>,
-    sources: Vec<SourceJson>,
+    sources: Vec<CitationJson>,
 }
 
 #[derive(Serialize)]
@@ -268,13 +268,64 @@ struct HoldingJson {
     certification: String,
     level: Option<String>,
     scope: Option<String>,
+    /// The status engine's answer on the build date.
+    status: &'static str,
+    /// `certificate`, `report`, `self-assessment`, `vendor-claim`, `secondary-source`;
+    /// `null`: not recorded.
+    basis: Option<&'static str>,
+    /// `high`, `medium`, `low`; `null`: not recorded.
+    confidence: Option<&'static str>,
+    /// Basis `certificate` or `report` and status `valid` or `expiring`.
+    verified_current: bool,
     issued: Option<String>,
+    /// As the source states it.
     valid_until: Option<String>,
+    /// The last day of validity the status used (stated, or by the scheme's rule).
+    valid_through: Option<String>,
+    /// `valid_through` comes from the scheme's validity rule, not from the source.
+    valid_by_rule: bool,
+    period: Option<PeriodJson>,
+    withdrawn: Option<String>,
     as_of: Option<String>,
     note: Option<String>,
-    source: String,
-    source_url: Option<String>,
+    sources: Vec<SourceJson>,
     certificates: Vec<CertificateJson>,
+}
+
+#[derive(Serialize)]
+struct PeriodJson {
+    start: String,
+    end: String,
+}
+
+/// A source, wherever it is cited. `url` is `null` when the source has no public address.
+#[derive(Serialize)]
+pub(super) struct SourceJson {
+    url: Option<String>,
+    title: Option<String>,
+    publisher: Option<String>,
+    quote: Option<String>,
+    note: Option<String>,
+    date: Option<String>,
+    verified: Option<String>,
+    verified_by: Option<String>,
+    kind: Option<&'static str>,
+}
+
+impl SourceJson {
+    pub(super) fn new(s: &crate::model::Source) -> SourceJson {
+        SourceJson {
+            url: s.url.clone(),
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            quote: s.quote.clone(),
+            note: s.note.clone(),
+            date: date(s.date),
+            verified: date(s.verified),
+            verified_by: s.verified_by.clone(),
+            kind: s.kind.map(|k| k.key()),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -291,12 +342,12 @@ struct IncidentJson {
     source_url: String,
 }
 
+/// A row of the cited-sources table: the fact and its source.
 #[derive(Serialize)]
-struct SourceJson {
+struct CitationJson {
     field: String,
-    url: String,
-    verified: String,
-    verified_by: String,
+    #[serde(flatten)]
+    source: SourceJson,
 }
 
 /// A removed vendor: what its tombstone page says.
@@ -385,7 +436,12 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
         facts,
         scores,
         composites,
-        certifications: v.holdings.iter().map(|h| holding(reg, h)).collect(),
+        certifications: v
+            .holdings
+            .iter()
+            .zip(&der.holding_status[vi])
+            .map(|(h, a)| holding(reg, h, a))
+            .collect(),
         reports: reports(reg, der, vi),
         incidents: v
             .incidents
@@ -400,11 +456,9 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
         sources: v
             .sources
             .iter()
-            .map(|s| SourceJson {
-                field: s.field.clone(),
-                url: s.url.clone(),
-                verified: s.verified.to_string(),
-                verified_by: s.verified_by.clone(),
+            .map(|c| CitationJson {
+                field: c.field.clone(),
+                source: SourceJson::new(&c.source),
             })
             .collect(),
     }
@@ -470,18 +524,28 @@ fn reports(reg: &Registry, der: &Derived, vi: usize) -> Vec<String> {
         .collect()
 }
 
-fn holding(reg: &Registry, h: &crate::model::Holding) -> HoldingJson {
+fn holding(reg: &Registry, h: &crate::model::Holding, a: &Assessed) -> HoldingJson {
     let c = &reg.certifications[h.certification];
     HoldingJson {
         certification: c.slug.clone(),
         level: h.level.map(|l| c.levels[l].key.clone()),
         scope: h.scope.clone(),
+        status: a.status.key(),
+        basis: h.basis.map(|b| b.key()),
+        confidence: h.confidence.map(|c| c.key()),
+        verified_current: crate::derive::verified_current(h, a),
         issued: date(h.issued),
         valid_until: date(h.valid_until),
+        valid_through: a.until.map(|d| d.last_day().to_date().to_string()),
+        valid_by_rule: a.by_rule,
+        period: h.period.map(|p| PeriodJson {
+            start: p.start.to_string(),
+            end: p.end.to_string(),
+        }),
+        withdrawn: date(h.withdrawn),
         as_of: date(h.as_of),
         note: h.note.clone(),
-        source: h.source.clone(),
-        source_url: h.source_url.clone(),
+        sources: h.sources.iter().map(SourceJson::new).collect(),
         certificates: h
             .certificates
             .iter()

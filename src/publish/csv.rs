@@ -172,7 +172,7 @@ fn vendor_rows(reg: &Registry, der: &Derived) -> Vec<Vec<Cell>> {
         row.push(
             v.sources
                 .iter()
-                .map(|s| s.verified)
+                .filter_map(|s| s.source.verified)
                 .max_by_key(|d| d.last_day())
                 .map(|d| d.to_string())
                 .unwrap_or_default()
@@ -217,10 +217,13 @@ fn register_rows(reg: &Registry, der: &Derived) -> Vec<Vec<Cell>> {
             r.level.map(|l| c.levels[l].key.clone()).unwrap_or_default(),
             r.declaring_entity.clone(),
             r.monitoring_body.clone(),
-            r.approved.to_string(),
-            r.valid_until.to_string(),
-            r.valid_until.last_day().to_date().to_string(),
-            der.report_status[ri].key().to_string(),
+            r.approved.map(|d| d.to_string()).unwrap_or_default(),
+            r.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+            der.report_status[ri]
+                .until
+                .map(|d| d.last_day().to_date().to_string())
+                .unwrap_or_default(),
+            der.report_status[ri].status.key().to_string(),
         ]));
     }
     rows

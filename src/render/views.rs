@@ -50,7 +50,10 @@ pub struct VendorRow {
     pub category: String,
     pub composite: Option<CompositeView>,
     pub rating: Option<KeyName>,
+    /// "Key certifications": verified and current holdings only (at most four).
     pub key_certs: Vec<Link>,
+    /// Holdings left out of `key_certs`: claims, reports not verified, lapsed or not dated.
+    pub unverified_certs: usize,
 }
 
 pub fn vendor_url(slug: &str) -> String {
@@ -113,12 +116,21 @@ pub fn vendor_row(reg: &Registry, der: &Derived, vi: usize) -> VendorRow {
             key: reg.config.ratings[r].key.clone(),
             name: reg.config.ratings[r].name.clone(),
         }),
+        // Only what a certificate or report shows to be current: a claim is never a chip.
         key_certs: v
             .holdings
             .iter()
+            .zip(&der.holding_status[vi])
+            .filter(|(h, a)| crate::derive::verified_current(h, a))
             .take(4)
-            .map(|h| cert_link(reg, h))
+            .map(|(h, _)| cert_link(reg, h))
             .collect(),
+        unverified_certs: v
+            .holdings
+            .iter()
+            .zip(&der.holding_status[vi])
+            .filter(|(h, a)| !crate::derive::verified_current(h, a))
+            .count(),
     }
 }
 
@@ -177,14 +189,57 @@ pub struct HoldingView {
     pub level: Option<String>,
     pub scope: Option<String>,
     pub issued: Option<String>,
+    /// As the source states it.
     pub valid_until: Option<String>,
+    /// The end the status engine derived from the scheme's rule, when none is stated.
+    pub valid_by_rule: Option<String>,
+    pub period: Option<Pair>,
+    pub withdrawn: Option<String>,
     pub as_of: Option<String>,
     pub note: Option<String>,
-    pub source: String,
-    pub source_url: Option<String>,
+    pub sources: Vec<SourceView>,
     pub certificates: Vec<Pair>,
-    /// Shown as "Lapsed": the editor marked the validity as ended.
-    pub lapsed: bool,
+    /// From the status engine.
+    pub status: KeyName,
+    /// `None`: not recorded.
+    pub basis: Option<KeyName>,
+    pub confidence: Option<KeyName>,
+    /// A certificate or report was seen and the status is current.
+    pub verified_current: bool,
+}
+
+/// A holding as the vendor page, the pack and the certification page show it.
+pub fn holding_view(reg: &Registry, h: &Holding, a: &crate::derive::Assessed) -> HoldingView {
+    let c = &reg.certifications[h.certification];
+    HoldingView {
+        certification: cert_link(reg, h),
+        kind: c.kind_label.clone(),
+        level: h.level.map(|l| c.levels[l].name.clone()),
+        scope: h.scope.clone(),
+        issued: h.issued.map(|d| d.human()),
+        valid_until: h.valid_until.map(|d| d.human()),
+        valid_by_rule: a.until.filter(|_| a.by_rule).map(|d| d.human()),
+        period: h.period.map(|p| Pair {
+            label: p.start.human(),
+            value: p.end.human(),
+        }),
+        withdrawn: h.withdrawn.map(|d| d.human()),
+        as_of: h.as_of.map(|d| d.human()),
+        note: h.note.clone(),
+        sources: h.sources.iter().map(SourceView::new).collect(),
+        certificates: h
+            .certificates
+            .iter()
+            .map(|c| Pair {
+                label: c.label.clone().unwrap_or_default(),
+                value: c.number.clone(),
+            })
+            .collect(),
+        status: key_name(a.status.key(), a.status.label()),
+        basis: h.basis.map(|b| key_name(b.key(), b.label())),
+        confidence: h.confidence.map(|c| key_name(c.key(), c.label())),
+        verified_current: crate::derive::verified_current(h, a),
+    }
 }
 
 #[derive(Serialize)]
@@ -219,18 +274,63 @@ pub struct ReportRow {
     pub vendor: Link,
     pub scheme: Link,
     pub level: Option<String>,
-    pub approved: String,
-    pub valid_until: String,
+    /// `None`: not recorded.
+    pub approved: Option<String>,
+    /// The end the status engine used; `None`: dates not recorded.
+    pub valid_until: Option<String>,
+    /// `valid_until` comes from the scheme's rule, not from the report.
+    pub by_rule: bool,
     pub status: KeyName,
 }
 
+/// A source as pages show it: every URL is a link, and printed.
 #[derive(Serialize)]
 pub struct SourceView {
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub publisher: Option<String>,
+    pub quote: Option<String>,
+    pub note: Option<String>,
+    pub date: Option<String>,
+    pub verified: Option<String>,
+    pub verified_by: Option<String>,
+    pub kind: Option<KeyName>,
+}
+
+impl SourceView {
+    pub fn new(s: &crate::model::Source) -> SourceView {
+        SourceView {
+            url: s.url.clone(),
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            quote: s.quote.clone(),
+            note: s.note.clone(),
+            date: s.date.map(|d| d.human()),
+            verified: s.verified.map(|d| d.to_string()),
+            verified_by: s.verified_by.clone(),
+            kind: s.kind.map(|k| KeyName {
+                key: k.key().into(),
+                name: k.label().into(),
+            }),
+        }
+    }
+}
+
+/// A row of the cited-sources table.
+#[derive(Serialize)]
+pub struct CitationView {
     pub field: String,
     pub label: String,
-    pub url: String,
-    pub verified: String,
-    pub verified_by: String,
+    #[serde(flatten)]
+    pub source: SourceView,
+}
+
+/// A vocabulary value as pages show it: `key` for CSS classes, `name` to read.
+pub fn key_name(key: &str, name: &str) -> KeyName {
+    KeyName {
+        key: key.into(),
+        name: name.into(),
+    }
 }
 
 /// Everything the vendor page and the procurement pack show.
@@ -254,7 +354,7 @@ pub struct VendorView {
     pub holdings: Vec<HoldingView>,
     pub reports: Vec<ReportRow>,
     pub crosswalks: Vec<CrosswalkView>,
-    pub sources: Vec<SourceView>,
+    pub sources: Vec<CitationView>,
 }
 
 #[derive(Serialize)]
@@ -282,12 +382,10 @@ pub fn report_row(reg: &Registry, der: &Derived, ri: usize) -> ReportRow {
             label: c.short_name.clone(),
         },
         level: r.level.map(|l| c.levels[l].name.clone()),
-        approved: r.approved.human(),
-        valid_until: r.valid_until.human(),
-        status: KeyName {
-            key: s.key().into(),
-            name: s.label().into(),
-        },
+        approved: r.approved.map(|d| d.human()),
+        valid_until: s.until.map(|d| d.human()),
+        by_rule: s.by_rule,
+        status: key_name(s.status.key(), s.status.label()),
     }
 }
 
@@ -382,30 +480,8 @@ pub fn vendor_view(
     let holdings = v
         .holdings
         .iter()
-        .map(|h| {
-            let c = &reg.certifications[h.certification];
-            HoldingView {
-                certification: cert_link(reg, h),
-                kind: c.kind_label.clone(),
-                level: h.level.map(|l| c.levels[l].name.clone()),
-                scope: h.scope.clone(),
-                issued: h.issued.map(|d| d.human()),
-                valid_until: h.valid_until.map(|d| d.human()),
-                as_of: h.as_of.map(|d| d.human()),
-                note: h.note.clone(),
-                source: h.source.clone(),
-                source_url: h.source_url.clone(),
-                certificates: h
-                    .certificates
-                    .iter()
-                    .map(|c| Pair {
-                        label: c.label.clone().unwrap_or_default(),
-                        value: c.number.clone(),
-                    })
-                    .collect(),
-                lapsed: h.lapsed,
-            }
-        })
+        .zip(&der.holding_status[vi])
+        .map(|(h, a)| holding_view(reg, h, a))
         .collect();
 
     let crosswalks = reg
@@ -482,12 +558,10 @@ pub fn vendor_view(
         sources: v
             .sources
             .iter()
-            .map(|s| SourceView {
-                field: s.field.clone(),
-                label: field_label(reg, &s.field),
-                url: s.url.clone(),
-                verified: s.verified.to_string(),
-                verified_by: s.verified_by.clone(),
+            .map(|c| CitationView {
+                field: c.field.clone(),
+                label: field_label(reg, &c.field),
+                source: SourceView::new(&c.source),
             })
             .collect(),
     }

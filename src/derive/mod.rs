@@ -1,9 +1,14 @@
 //! Derived facts, never typed by an editor: composite scores and bands per weight profile,
-//! report status against the build date, and the back-links between vendors, certifications,
+//! the status of every holding and report against the build date (`status`, the one
+//! status engine), and the back-links between vendors, certifications,
 //! reports and frameworks. Pure functions of the registry and the build date.
 
+pub mod status;
+
 use crate::date::Day;
-use crate::model::{Band, Config, Registry, Report};
+use crate::model::{Band, Registry};
+
+pub use status::{Assessed, Status};
 
 /// A composite score for one vendor under one profile, in tenths (42.2 → 422) so that
 /// rounding happens once, in integers, and output is identical on every platform.
@@ -25,38 +30,16 @@ impl Composite {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportStatus {
-    Valid,
-    Expiring,
-    Expired,
-}
-
-impl ReportStatus {
-    pub fn key(self) -> &'static str {
-        match self {
-            ReportStatus::Valid => "valid",
-            ReportStatus::Expiring => "expiring",
-            ReportStatus::Expired => "expired",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ReportStatus::Valid => "Valid",
-            ReportStatus::Expiring => "Expiring soon",
-            ReportStatus::Expired => "Expired",
-        }
-    }
-}
-
 /// Everything derived, indexed like the registry's vectors.
 #[derive(Debug, Clone)]
 pub struct Derived {
     pub build_date: Day,
     /// `composites[vendor][profile]`; `None` when the vendor is not yet scored.
     pub composites: Vec<Option<Vec<Composite>>>,
-    pub report_status: Vec<ReportStatus>,
+    /// The status engine's answer per report ([`status::report`]).
+    pub report_status: Vec<Assessed>,
+    /// `holding_status[vendor][holding]` ([`status::holding`]).
+    pub holding_status: Vec<Vec<Assessed>>,
     /// Report indices per vendor, newest approval first.
     pub reports_by_vendor: Vec<Vec<usize>>,
     /// Vendor indices per certification (holders), by vendor slug.
@@ -81,10 +64,17 @@ pub fn derive(reg: &Registry, build_date: Day) -> Derived {
             )
         })
         .collect();
-    let report_status = reg
-        .reports
+    let report_status = (0..reg.reports.len())
+        .map(|ri| status::report(reg, ri, build_date))
+        .collect();
+    let holding_status = reg
+        .vendors
         .iter()
-        .map(|r| report_status(r, build_date, cfg))
+        .map(|v| {
+            (0..v.holdings.len())
+                .map(|hi| status::holding(reg, v, hi, build_date))
+                .collect()
+        })
         .collect();
 
     let mut reports_by_vendor = vec![Vec::new(); reg.vendors.len()];
@@ -98,11 +88,8 @@ pub fn derive(reg: &Registry, build_date: Day) -> Derived {
         .chain(reports_by_cert.iter_mut())
     {
         list.sort_by(|a, b| {
-            reg.reports[*b]
-                .approved
-                .first_day()
-                .cmp(&reg.reports[*a].approved.first_day())
-                .then(a.cmp(b))
+            let day = |i: &usize| reg.reports[*i].approved.map(|d| d.first_day());
+            day(b).cmp(&day(a)).then(a.cmp(b))
         });
     }
     let mut holders_by_cert = vec![Vec::new(); reg.certifications.len()];
@@ -119,10 +106,62 @@ pub fn derive(reg: &Registry, build_date: Day) -> Derived {
         build_date,
         composites,
         report_status,
+        holding_status,
         reports_by_vendor,
         holders_by_cert,
         reports_by_cert,
     }
+}
+
+/// A holding that may be shown as a current certificate: a certificate or report was seen
+/// (basis) and the status engine finds it valid or expiring.
+pub fn verified_current(h: &crate::model::Holding, a: &Assessed) -> bool {
+    h.basis.is_some_and(|b| b.verified()) && a.status.current()
+}
+
+/// The three groups a certification page shows its holders in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HolderGroup {
+    /// A certificate or report was seen and it is valid or expiring.
+    Verified,
+    /// Claimed, reported, self-assessed, not dated or pending: not verified as current.
+    Unverified,
+    /// Expired, withdrawn or superseded.
+    Ended,
+}
+
+impl HolderGroup {
+    pub fn of(h: &crate::model::Holding, a: &Assessed) -> HolderGroup {
+        if a.status.ended() {
+            HolderGroup::Ended
+        } else if verified_current(h, a) {
+            HolderGroup::Verified
+        } else {
+            HolderGroup::Unverified
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            HolderGroup::Verified => "verified",
+            HolderGroup::Unverified => "unverified",
+            HolderGroup::Ended => "ended",
+        }
+    }
+}
+
+/// `(vendor, holding)` pairs of certification `ci`, in vendor order, with their group.
+pub fn holdings_of(reg: &Registry, der: &Derived, ci: usize) -> Vec<(usize, usize, HolderGroup)> {
+    let mut out = Vec::new();
+    for &vi in &der.holders_by_cert[ci] {
+        let v = &reg.vendors[vi];
+        for (hi, h) in v.holdings.iter().enumerate() {
+            if h.certification == ci {
+                out.push((vi, hi, HolderGroup::of(h, &der.holding_status[vi][hi])));
+            }
+        }
+    }
+    out
 }
 
 /// Σ weight × score / 100, rounded half up to one decimal, with its band.
@@ -143,19 +182,6 @@ pub fn composite(scores: &[u8], weights: &[u32], bands: &[Band]) -> Composite {
 /// The band whose range holds `value` (bands are sorted by their lower bound).
 pub fn band_for(value: f64, bands: &[Band]) -> usize {
     bands.iter().rposition(|b| value >= b.min).unwrap_or(0)
-}
-
-/// Valid, expiring (within the configured days) or expired, on `today`. A month-precise
-/// "valid until June 2023" runs through 30 June 2023.
-pub fn report_status(r: &Report, today: Day, cfg: &Config) -> ReportStatus {
-    let last = r.valid_until.last_day();
-    if today > last {
-        ReportStatus::Expired
-    } else if last.0 - today.0 <= cfg.expiring_within_days {
-        ReportStatus::Expiring
-    } else {
-        ReportStatus::Valid
-    }
 }
 
 /// The mean of a vendor's scores on some dimensions, for framework cross-walk cells.
