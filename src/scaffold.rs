@@ -358,7 +358,44 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
         d.lines.push("# score = 50".into());
         d.lines
             .push(format!("# rationale = {}", q("Which facts justify it.")));
+        d.lines.push(format!(
+            "# basis = {}  # {}",
+            q("editorial"),
+            d.describe(Some("RawScore"), "basis")
+        ));
+        d.lines.push(format!(
+            "# assessor = {}  # {}",
+            q("your name"),
+            d.describe(Some("RawScore"), "assessor")
+        ));
+        d.lines.push(format!(
+            "# assessed = {}  # {}",
+            q("2026-01"),
+            d.describe(Some("RawScore"), "assessed")
+        ));
     }
+    d.blank();
+    d.note(&format!(
+        "Optional, repeatable, before the [scores] tables. {}",
+        d.describe(None, "published_composites")
+    ));
+    d.lines.push("# [[published_composites]]".into());
+    let profile = &reg.config.profiles[reg.config.default_profile].key;
+    for (key, example) in [
+        ("profile", q(profile)),
+        ("value", "42.2".into()),
+        ("date", q("2025-06")),
+    ] {
+        let text = d.describe(Some("RawPublishedComposite"), key);
+        d.lines.push(format!("# {key} = {example}  # {text}"));
+    }
+    d.note(&format!(
+        "  {}",
+        d.describe(Some("RawPublishedComposite"), "sources")
+    ));
+    d.lines.push("# [[published_composites.sources]]".into());
+    d.lines
+        .push(format!("# title = {}", q("The document that publishes it")));
 
     d.blank();
     d.note(&format!(

@@ -166,13 +166,7 @@ pub fn holdings_of(reg: &Registry, der: &Derived, ci: usize) -> Vec<(usize, usiz
 
 /// Σ weight × score / 100, rounded half up to one decimal, with its band.
 pub fn composite(scores: &[u8], weights: &[u32], bands: &[Band]) -> Composite {
-    // weights are percentages: Σ w·s is the composite in hundredths.
-    let hundredths: u32 = scores
-        .iter()
-        .zip(weights)
-        .map(|(s, w)| u32::from(*s) * w)
-        .sum();
-    let tenths = (hundredths + 5) / 10;
+    let tenths = crate::model::scores::composite_tenths(scores, weights);
     Composite {
         tenths,
         band: band_for(f64::from(tenths) / 10.0, bands),

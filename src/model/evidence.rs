@@ -83,6 +83,14 @@ impl Confidence {
 }
 
 vocabulary! {
+    /// Where a dimension score comes from.
+    ScoreBasis {
+        Editorial = "editorial", "Editorial assessment";
+        Published = "published", "Published by a source";
+    }
+}
+
+vocabulary! {
     /// Who a source is.
     SourceKind {
         Primary = "primary", "Primary";

@@ -11,6 +11,7 @@ pub mod facts;
 mod parse;
 pub mod raw;
 mod report;
+pub mod scores;
 pub mod text;
 mod types;
 mod vendor;

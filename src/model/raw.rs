@@ -182,6 +182,10 @@ pub struct RawVendor {
     /// One table per dimension of site.toml, `[scores.<dimension>]` with `score` and `rationale`: all dimensions or none (not yet scored).
     #[schemars(with = "Option<BTreeMap<String, RawScore>>")]
     pub scores: Option<S<BTreeMap<S<String>, RawScore>>>,
+    /// Composites a source publishes, `[[published_composites]]` with `profile`, `value` and
+    /// `sources`: the dimension scores must reproduce each one.
+    #[serde(default)]
+    pub published_composites: Vec<RawPublishedComposite>,
     /// Public security or privacy incidents, each with a source.
     #[serde(default)]
     pub incidents: Vec<RawIncident>,
@@ -254,6 +258,34 @@ pub struct RawScore {
     pub score: S<i64>,
     /// One line naming the facts that justify the score.
     pub rationale: Text,
+    /// Where the score comes from: `editorial` (the registry's own judgement; pages say
+    /// "editorial assessment") or `published` (a source publishes this dimension score).
+    #[schemars(with = "Option<String>", regex(pattern = "^(editorial|published)$"))]
+    pub basis: Option<S<String>>,
+    /// Who assessed it.
+    pub assessor: Option<Name>,
+    /// When it was assessed.
+    #[schemars(with = "Option<PartialDate>")]
+    pub assessed: Option<S<PartialDate>>,
+}
+
+/// A composite score a source publishes: the dimension scores must reproduce it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPublishedComposite {
+    /// The `key` of the weight profile it is computed under.
+    #[schemars(with = "String")]
+    pub profile: S<String>,
+    /// The figure as published, with one decimal, e.g. 42.2.
+    #[schemars(with = "f64", range(min = 0, max = 100))]
+    pub value: S<f64>,
+    /// The date the source gives for it.
+    #[schemars(with = "Option<PartialDate>")]
+    pub date: Option<S<PartialDate>>,
+    /// The sources that publish it (at least one), as in [[certifications.sources]].
+    #[serde(default)]
+    #[schemars(with = "Vec<RawSource>")]
+    pub sources: Vec<S<RawSource>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-pub use super::evidence::{Basis, Confidence, Rule, SourceKind, Validity};
+pub use super::evidence::{Basis, Confidence, Rule, ScoreBasis, SourceKind, Validity};
 use super::facts::FactValue;
 use crate::date::PartialDate;
 
@@ -91,6 +91,7 @@ pub struct Vendor {
     pub facts: Vec<FactSection>,
     /// One per dimension in `Config::dimensions` order, or `None`: not yet scored.
     pub scores: Option<Vec<Score>>,
+    pub published_composites: Vec<PublishedComposite>,
     pub incidents: Vec<Incident>,
     pub holdings: Vec<Holding>,
     pub sources: Vec<Citation>,
@@ -129,6 +130,20 @@ pub struct Fact {
 pub struct Score {
     pub value: u8,
     pub rationale: String,
+    /// `None`: not recorded.
+    pub basis: Option<ScoreBasis>,
+    pub assessor: Option<String>,
+    pub assessed: Option<PartialDate>,
+}
+
+/// A composite a source publishes, which the vendor's scores reproduce (checked at load).
+#[derive(Debug, Clone)]
+pub struct PublishedComposite {
+    /// Index into `Config::profiles`.
+    pub profile: usize,
+    pub tenths: u32,
+    pub date: Option<PartialDate>,
+    pub sources: Vec<Source>,
 }
 
 #[derive(Debug, Clone)]

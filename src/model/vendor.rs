@@ -1,15 +1,13 @@
 //! A vendor file → [`Vendor`]: facts checked against the fact table, scores complete and in
 //! range, certifications and levels resolved, the sources table pointing at real facts.
 
-use std::collections::BTreeMap;
-
 use super::evidence;
 use super::facts::{self, FactKind, FactValue, FLAG_QUALIFIERS};
 use super::parse::{is_slug, DiagExt, FileCtx};
 use super::raw::{FactTable, RawHolding, RawPeriod, RawVendor};
 use super::{
     Basis, Certificate, Certification, Citation, Confidence, Config, Fact, FactSection, Holding,
-    Incident, Period, Removal, Score, Source, Vendor,
+    Incident, Period, Removal, Source, Vendor,
 };
 use crate::diagnostic::Code;
 use crate::suggest;
@@ -91,8 +89,15 @@ pub fn validate(
     let scores = raw
         .scores
         .as_ref()
-        .map(|s| scores(s, config, ctx))
+        .map(|s| super::scores::scores(s, config, ctx))
         .unwrap_or(None);
+    let published_composites = super::scores::published(
+        &raw.published_composites,
+        scores.as_deref(),
+        raw.scores.is_some(),
+        config,
+        ctx,
+    );
 
     let mut incidents = Vec::new();
     for i in &raw.incidents {
@@ -237,6 +242,7 @@ pub fn validate(
         profile_source: raw.profile_source.map(String::from),
         facts,
         scores,
+        published_composites,
         incidents,
         holdings,
         sources,
@@ -383,65 +389,6 @@ fn fact_section(key: &str, table: &FactTable, ctx: &mut FileCtx) -> FactSection 
 }
 
 /// All dimensions or none: a half-scored vendor would get a composite that means nothing.
-fn scores(
-    raw: &toml::Spanned<BTreeMap<toml::Spanned<String>, super::raw::RawScore>>,
-    config: &Config,
-    ctx: &mut FileCtx,
-) -> Option<Vec<Score>> {
-    let mut out: Vec<Option<Score>> = vec![None; config.dimensions.len()];
-    let before = ctx.diags.len();
-    for (k, s) in raw.get_ref() {
-        if !ctx.check_ref(
-            "dimension",
-            k,
-            config.dimensions.iter().map(|d| d.key.as_str()),
-        ) {
-            continue;
-        }
-        let value = *s.score.get_ref();
-        if !(0..=100).contains(&value) {
-            ctx.error(
-                Code::OutOfRange,
-                s.score.span(),
-                format!("score {value} is outside 0-100"),
-            )
-            .with_expected_in_place("a whole number from 0 (lowest risk) to 100 (highest risk)");
-            continue;
-        }
-        let i = config
-            .dimensions
-            .iter()
-            .position(|d| &d.key == k.get_ref())
-            .expect("checked");
-        out[i] = Some(Score {
-            value: value as u8,
-            rationale: s.rationale.clone().into(),
-        });
-    }
-    let missing: Vec<&str> = config
-        .dimensions
-        .iter()
-        .zip(&out)
-        .filter(|(_, s)| s.is_none())
-        .map(|(d, _)| d.key.as_str())
-        .collect();
-    // A score already reported as wrong is not also "missing".
-    if ctx.diags.len() > before {
-        return None;
-    }
-    if !missing.is_empty() && missing.len() < config.dimensions.len() {
-        let span = raw
-            .get_ref()
-            .keys()
-            .next()
-            .map(|k| k.span())
-            .unwrap_or(raw.span());
-        ctx.error(Code::MissingField, span, format!("scores are missing for {}", missing.join(", "))).with_help_in_place("score every dimension, or remove [scores] entirely to show the vendor as not yet scored");
-        return None;
-    }
-    out.into_iter().collect()
-}
-
 /// A `period = { start, end }`; `None` after reporting an end before the start.
 pub(super) fn period(p: &RawPeriod, ctx: &mut FileCtx) -> Option<Period> {
     if p.end.get_ref().last_day() < p.start.get_ref().first_day() {

@@ -207,8 +207,10 @@ struct IndexJson {
     scores: Option<BTreeMap<String, u8>>,
     /// Profile key → composite; `null` when the vendor is not yet scored.
     composites: Option<BTreeMap<String, CompositeJson>>,
-    /// Slugs of the certifications held, each once.
+    /// Slugs of the certifications the record lists, each once, whatever their status.
     certifications: Vec<String>,
+    /// Slugs of those verified (certificate or report seen) and valid or expiring.
+    certifications_verified: Vec<String>,
     reports: Vec<String>,
 }
 
@@ -238,6 +240,7 @@ pub struct VendorJson {
     scores: Option<BTreeMap<String, ScoreJson>>,
     /// Profile key → composite; `null` when the vendor is not yet scored.
     composites: Option<BTreeMap<String, CompositeJson>>,
+    published_composites: Vec<PublishedJson>,
     certifications: Vec<HoldingJson>,
     reports: Vec<String>,
     incidents: Vec<IncidentJson>,
@@ -255,6 +258,19 @@ struct FactJson {
 struct ScoreJson {
     score: u8,
     rationale: String,
+    /// `editorial` (the registry's own judgement), `published`; `null`: not recorded.
+    basis: Option<&'static str>,
+    assessor: Option<String>,
+    assessed: Option<String>,
+}
+
+/// A composite a source publishes; the dimension scores reproduce it (checked at build).
+#[derive(Serialize)]
+struct PublishedJson {
+    profile: String,
+    value: f64,
+    date: Option<String>,
+    sources: Vec<SourceJson>,
 }
 
 #[derive(Serialize)]
@@ -408,6 +424,9 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
                     ScoreJson {
                         score: s.value,
                         rationale: s.rationale.clone(),
+                        basis: s.basis.map(|b| b.key()),
+                        assessor: s.assessor.clone(),
+                        assessed: date(s.assessed),
                     },
                 )
             })
@@ -436,6 +455,16 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
         facts,
         scores,
         composites,
+        published_composites: v
+            .published_composites
+            .iter()
+            .map(|p| PublishedJson {
+                profile: cfg.profiles[p.profile].key.clone(),
+                value: f64::from(p.tenths) / 10.0,
+                date: date(p.date),
+                sources: p.sources.iter().map(SourceJson::new).collect(),
+            })
+            .collect(),
         certifications: v
             .holdings
             .iter()
@@ -474,7 +503,15 @@ fn index_entry(reg: &Registry, der: &Derived, vi: usize) -> IndexJson {
             certifications.push(slug.clone());
         }
     }
+    let mut certifications_verified: Vec<String> = Vec::new();
+    for (h, a) in v.holdings.iter().zip(&der.holding_status[vi]) {
+        let slug = &reg.certifications[h.certification].slug;
+        if crate::derive::verified_current(h, a) && !certifications_verified.contains(slug) {
+            certifications_verified.push(slug.clone());
+        }
+    }
     IndexJson {
+        certifications_verified,
         slug: v.slug.clone(),
         name: v.name.clone(),
         url: abs(reg, &vendor_url(&v.slug)),

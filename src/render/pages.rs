@@ -539,7 +539,7 @@ pub fn methodology(reg: &Registry) -> Value {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    context! { dimensions => dims, profiles => profiles, bands => bands, ratings => Value::from(Serde(ratings)), caveats => cfg.caveats.clone(), summary => summary, default_profile => default.key.clone() }
+    context! { dimensions => dims, profiles => profiles, bands => bands, ratings => Value::from(Serde(ratings)), caveats => cfg.caveats.clone(), summary => summary, default_profile => default.key.clone(), evidence => super::evidence::methodology(reg) }
 }
 
 fn fmt_num(x: f64) -> String {

@@ -7,6 +7,11 @@ use serde::Serialize;
 use crate::derive::{mean_score, Composite, Derived};
 use crate::model::{Holding, Registry, Vendor};
 
+pub use super::evidence::{
+    holding_view, key_name, score_provenance, CitationView, HoldingView, ScoreProvenance,
+    SourceView,
+};
+
 use super::markdown;
 
 #[derive(Serialize, Clone)]
@@ -143,7 +148,7 @@ fn hq(v: &Vendor) -> String {
     }
 }
 
-fn cert_link(reg: &Registry, h: &Holding) -> Link {
+pub fn cert_link(reg: &Registry, h: &Holding) -> Link {
     let c = &reg.certifications[h.certification];
     Link {
         url: cert_url(&c.slug),
@@ -176,70 +181,14 @@ pub struct ScoreRow {
     pub contribution: String,
     pub rationale: String,
     pub band: KeyName,
+    /// Where the score comes from; `None`: not recorded.
+    pub basis: Option<KeyName>,
+    pub assessor: Option<String>,
+    pub assessed: Option<String>,
     /// SVG geometry, computed here so the template does no arithmetic.
     pub y: u32,
     pub bar: u32,
     pub contrib_bar: u32,
-}
-
-#[derive(Serialize)]
-pub struct HoldingView {
-    pub certification: Link,
-    pub kind: String,
-    pub level: Option<String>,
-    pub scope: Option<String>,
-    pub issued: Option<String>,
-    /// As the source states it.
-    pub valid_until: Option<String>,
-    /// The end the status engine derived from the scheme's rule, when none is stated.
-    pub valid_by_rule: Option<String>,
-    pub period: Option<Pair>,
-    pub withdrawn: Option<String>,
-    pub as_of: Option<String>,
-    pub note: Option<String>,
-    pub sources: Vec<SourceView>,
-    pub certificates: Vec<Pair>,
-    /// From the status engine.
-    pub status: KeyName,
-    /// `None`: not recorded.
-    pub basis: Option<KeyName>,
-    pub confidence: Option<KeyName>,
-    /// A certificate or report was seen and the status is current.
-    pub verified_current: bool,
-}
-
-/// A holding as the vendor page, the pack and the certification page show it.
-pub fn holding_view(reg: &Registry, h: &Holding, a: &crate::derive::Assessed) -> HoldingView {
-    let c = &reg.certifications[h.certification];
-    HoldingView {
-        certification: cert_link(reg, h),
-        kind: c.kind_label.clone(),
-        level: h.level.map(|l| c.levels[l].name.clone()),
-        scope: h.scope.clone(),
-        issued: h.issued.map(|d| d.human()),
-        valid_until: h.valid_until.map(|d| d.human()),
-        valid_by_rule: a.until.filter(|_| a.by_rule).map(|d| d.human()),
-        period: h.period.map(|p| Pair {
-            label: p.start.human(),
-            value: p.end.human(),
-        }),
-        withdrawn: h.withdrawn.map(|d| d.human()),
-        as_of: h.as_of.map(|d| d.human()),
-        note: h.note.clone(),
-        sources: h.sources.iter().map(SourceView::new).collect(),
-        certificates: h
-            .certificates
-            .iter()
-            .map(|c| Pair {
-                label: c.label.clone().unwrap_or_default(),
-                value: c.number.clone(),
-            })
-            .collect(),
-        status: key_name(a.status.key(), a.status.label()),
-        basis: h.basis.map(|b| key_name(b.key(), b.label())),
-        confidence: h.confidence.map(|c| key_name(c.key(), c.label())),
-        verified_current: crate::derive::verified_current(h, a),
-    }
 }
 
 #[derive(Serialize)]
@@ -283,56 +232,6 @@ pub struct ReportRow {
     pub status: KeyName,
 }
 
-/// A source as pages show it: every URL is a link, and printed.
-#[derive(Serialize)]
-pub struct SourceView {
-    pub url: Option<String>,
-    pub title: Option<String>,
-    pub publisher: Option<String>,
-    pub quote: Option<String>,
-    pub note: Option<String>,
-    pub date: Option<String>,
-    pub verified: Option<String>,
-    pub verified_by: Option<String>,
-    pub kind: Option<KeyName>,
-}
-
-impl SourceView {
-    pub fn new(s: &crate::model::Source) -> SourceView {
-        SourceView {
-            url: s.url.clone(),
-            title: s.title.clone(),
-            publisher: s.publisher.clone(),
-            quote: s.quote.clone(),
-            note: s.note.clone(),
-            date: s.date.map(|d| d.human()),
-            verified: s.verified.map(|d| d.to_string()),
-            verified_by: s.verified_by.clone(),
-            kind: s.kind.map(|k| KeyName {
-                key: k.key().into(),
-                name: k.label().into(),
-            }),
-        }
-    }
-}
-
-/// A row of the cited-sources table.
-#[derive(Serialize)]
-pub struct CitationView {
-    pub field: String,
-    pub label: String,
-    #[serde(flatten)]
-    pub source: SourceView,
-}
-
-/// A vocabulary value as pages show it: `key` for CSS classes, `name` to read.
-pub fn key_name(key: &str, name: &str) -> KeyName {
-    KeyName {
-        key: key.into(),
-        name: name.into(),
-    }
-}
-
 /// Everything the vendor page and the procurement pack show.
 #[derive(Serialize)]
 pub struct VendorView {
@@ -348,6 +247,8 @@ pub struct VendorView {
     pub facts: Vec<FactSectionView>,
     pub scored: bool,
     pub scores: Vec<ScoreRow>,
+    /// Where the breakdown comes from: editorial assessment, published figures.
+    pub provenance: ScoreProvenance,
     pub chart_height: u32,
     pub composites: Vec<CompositeView>,
     pub incidents: Vec<IncidentView>,
@@ -459,6 +360,9 @@ pub fn vendor_view(
                     contribution: format!("{}.{:02}", hundredths / 100, hundredths % 100),
                     rationale: s.rationale.clone(),
                     band: band_of(reg, f64::from(s.value)),
+                    basis: s.basis.map(|b| key_name(b.key(), b.label())),
+                    assessor: s.assessor.clone(),
+                    assessed: s.assessed.map(|d| d.human()),
                     y: i as u32 * 32,
                     bar: u32::from(s.value) * 3,
                     contrib_bar: hundredths * 3 / 100,
@@ -524,6 +428,7 @@ pub fn vendor_view(
         .collect();
 
     VendorView {
+        provenance: score_provenance(reg, v),
         row: vendor_row(reg, der, vi),
         pack_url: format!("/vendor/{}/pack/", v.slug),
         identity,
