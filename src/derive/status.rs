@@ -164,11 +164,18 @@ pub fn add_months(d: PartialDate, months: u32) -> PartialDate {
     }
 }
 
-/// The rule that applies at a level of a scheme: the level's own, else the scheme's.
+/// The rule that applies at a level of a scheme: the level's own, else the scheme's. A level
+/// without its own expiring window keeps the scheme's.
 pub fn validity_for(cert: &Certification, level: Option<usize>) -> Validity {
-    level
-        .and_then(|l| cert.level_validity.get(l).copied().flatten())
-        .unwrap_or(cert.validity)
+    match level.and_then(|l| cert.level_validity.get(l).copied().flatten()) {
+        Some(v) => Validity {
+            rule: v.rule,
+            expiring_within_days: v
+                .expiring_within_days
+                .or(cert.validity.expiring_within_days),
+        },
+        None => cert.validity,
+    }
 }
 
 /// The date that orders holdings of one scheme: issued, else the end of the period examined.

@@ -76,7 +76,11 @@ pub fn changes(reg: &Registry, der: &Derived) -> Vec<Change> {
             continue;
         };
         let last = until.last_day();
-        let warn = Day(last.0 - reg.config.expiring_within_days);
+        // The same window the status engine used: the scheme's (or level's), else site.toml's.
+        let window = crate::derive::status::validity_for(c, r.level)
+            .expiring_within_days
+            .unwrap_or(reg.config.expiring_within_days);
+        let warn = Day(last.0 - window);
         if assessed.status != Status::Valid && warn < last {
             out.push(Change {
                 day: warn,
