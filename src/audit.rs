@@ -20,9 +20,6 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::facts::{self, FactKind};
 use crate::model::{FactValue, Registry, Vendor};
 
-/// A source older than this many days asks to be looked at again.
-pub const REVERIFY_AFTER_DAYS: i64 = 365;
-
 /// Every audit finding for `reg` on `today`. `text` gives the full text of a content file
 /// (to turn byte spans into lines and columns).
 pub fn audit(reg: &Registry, today: Day, text: &dyn Fn(&Path) -> String) -> Vec<Diagnostic> {
@@ -58,7 +55,8 @@ pub fn audit(reg: &Registry, today: Day, text: &dyn Fn(&Path) -> String) -> Vec<
             };
             future(&mut out, &v.file, &t, "verified", verified, span, today);
             let age = today.0 - verified.last_day().0;
-            if age > REVERIFY_AFTER_DAYS {
+            let window = reg.config.stale_after_days;
+            if status::source_stale(s, today, window) {
                 out.push(
                     Diagnostic::warning(
                         Code::StaleSource,
@@ -70,7 +68,7 @@ pub fn audit(reg: &Registry, today: Day, text: &dyn Fn(&Path) -> String) -> Vec<
                         ),
                     )
                     .with_expected(format!(
-                        "a source re-verified within {REVERIFY_AFTER_DAYS} days"
+                        "a source re-verified within {window} days (site.toml's stale_after_days)"
                     ))
                     .with_help(Some(
                         "open the URL, confirm it still says what the fact says, and update `verified` and `verified_by`".into(),

@@ -164,6 +164,13 @@ pub fn add_months(d: PartialDate, months: u32) -> PartialDate {
     }
 }
 
+/// A source last verified more than `stale_after_days` before `today`; a source never
+/// verified is not stale (pages say "not re-checked by an editor" instead).
+pub fn source_stale(s: &crate::model::Source, today: Day, stale_after_days: i64) -> bool {
+    s.verified
+        .is_some_and(|v| today.0 - v.last_day().0 > stale_after_days)
+}
+
 /// The rule that applies at a level of a scheme: the level's own, else the scheme's. A level
 /// without its own expiring window keeps the scheme's.
 pub fn validity_for(cert: &Certification, level: Option<usize>) -> Validity {
@@ -325,6 +332,22 @@ mod tests {
             status(Dates::default(), &TERM12, "2021-01-01"),
             Status::NotDated
         );
+    }
+
+    #[test]
+    fn a_source_is_stale_after_the_window_from_its_last_possible_day() {
+        let source = |v: &str| crate::model::Source {
+            verified: Some(d(v)),
+            ..Default::default()
+        };
+        // 2025-06 counts from 30 June 2025: 365 days later is 30 June 2026.
+        assert!(!source_stale(&source("2025-06"), day("2026-06-30"), 365));
+        assert!(source_stale(&source("2025-06"), day("2026-07-01"), 365));
+        assert!(!source_stale(
+            &crate::model::Source::default(),
+            day("2030-01-01"),
+            365
+        ));
     }
 
     #[test]

@@ -40,6 +40,11 @@ pub struct RawConfig {
     #[serde(default = "default_expiring")]
     #[schemars(with = "i64")]
     pub expiring_within_days: S<i64>,
+    /// A source whose `verified` date is older than this many days is marked stale where it is
+    /// shown, and `check` warns about it (default 365).
+    #[serde(default = "default_stale")]
+    #[schemars(with = "i64")]
+    pub stale_after_days: S<i64>,
     /// A paragraph shown with every score: where facts come from and what the registry is not.
     #[serde(default)]
     pub caveats: Option<Text>,
@@ -75,6 +80,9 @@ fn default_theme() -> S<String> {
 }
 fn default_expiring() -> S<i64> {
     Spanned::new(0..0, 90)
+}
+fn default_stale() -> S<i64> {
+    Spanned::new(0..0, 365)
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

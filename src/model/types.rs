@@ -22,6 +22,8 @@ pub struct Config {
     /// Index into `profiles`.
     pub default_profile: usize,
     pub expiring_within_days: i64,
+    /// A source verified longer ago than this is stale.
+    pub stale_after_days: i64,
     pub caveats: Option<String>,
     pub dimensions: Vec<Dimension>,
     pub profiles: Vec<Profile>,

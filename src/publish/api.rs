@@ -326,11 +326,18 @@ pub(super) struct SourceJson {
     verified: Option<String>,
     verified_by: Option<String>,
     kind: Option<&'static str>,
+    /// Verified longer ago than the site's `stale_after_days` on the build date.
+    stale: bool,
 }
 
 impl SourceJson {
-    pub(super) fn new(s: &crate::model::Source) -> SourceJson {
+    pub(super) fn new(s: &crate::model::Source, reg: &Registry, der: &Derived) -> SourceJson {
         SourceJson {
+            stale: crate::derive::status::source_stale(
+                s,
+                der.build_date,
+                reg.config.stale_after_days,
+            ),
             url: s.url.clone(),
             title: s.title.clone(),
             publisher: s.publisher.clone(),
@@ -462,14 +469,18 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
                 profile: cfg.profiles[p.profile].key.clone(),
                 value: f64::from(p.tenths) / 10.0,
                 date: date(p.date),
-                sources: p.sources.iter().map(SourceJson::new).collect(),
+                sources: p
+                    .sources
+                    .iter()
+                    .map(|s| SourceJson::new(s, reg, der))
+                    .collect(),
             })
             .collect(),
         certifications: v
             .holdings
             .iter()
             .zip(&der.holding_status[vi])
-            .map(|(h, a)| holding(reg, h, a))
+            .map(|(h, a)| holding(reg, der, h, a))
             .collect(),
         reports: reports(reg, der, vi),
         incidents: v
@@ -487,7 +498,7 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
             .iter()
             .map(|c| CitationJson {
                 field: c.field.clone(),
-                source: SourceJson::new(&c.source),
+                source: SourceJson::new(&c.source, reg, der),
             })
             .collect(),
     }
@@ -561,7 +572,7 @@ fn reports(reg: &Registry, der: &Derived, vi: usize) -> Vec<String> {
         .collect()
 }
 
-fn holding(reg: &Registry, h: &crate::model::Holding, a: &Assessed) -> HoldingJson {
+fn holding(reg: &Registry, der: &Derived, h: &crate::model::Holding, a: &Assessed) -> HoldingJson {
     let c = &reg.certifications[h.certification];
     HoldingJson {
         certification: c.slug.clone(),
@@ -582,7 +593,11 @@ fn holding(reg: &Registry, h: &crate::model::Holding, a: &Assessed) -> HoldingJs
         withdrawn: date(h.withdrawn),
         as_of: date(h.as_of),
         note: h.note.clone(),
-        sources: h.sources.iter().map(SourceJson::new).collect(),
+        sources: h
+            .sources
+            .iter()
+            .map(|s| SourceJson::new(s, reg, der))
+            .collect(),
         certificates: h
             .certificates
             .iter()

@@ -7,6 +7,7 @@ use minijinja::value::Value;
 use serde::Serialize;
 
 use super::views::{cert_link, KeyName, Link, Pair};
+use crate::date::Day;
 use crate::derive::Status;
 use crate::model::{Basis, Confidence, Holding, Registry, ScoreBasis};
 
@@ -22,11 +23,14 @@ pub struct SourceView {
     pub verified: Option<String>,
     pub verified_by: Option<String>,
     pub kind: Option<KeyName>,
+    /// Verified longer ago than site.toml's `stale_after_days`.
+    pub stale: bool,
 }
 
 impl SourceView {
-    pub fn new(s: &crate::model::Source) -> SourceView {
+    pub fn new(s: &crate::model::Source, reg: &Registry, today: Day) -> SourceView {
         SourceView {
+            stale: crate::derive::status::source_stale(s, today, reg.config.stale_after_days),
             url: s.url.clone(),
             title: s.title.clone(),
             publisher: s.publisher.clone(),
@@ -87,7 +91,12 @@ pub struct HoldingView {
 }
 
 /// A holding as the vendor page, the pack and the certification page show it.
-pub fn holding_view(reg: &Registry, h: &Holding, a: &crate::derive::Assessed) -> HoldingView {
+pub fn holding_view(
+    reg: &Registry,
+    h: &Holding,
+    a: &crate::derive::Assessed,
+    today: Day,
+) -> HoldingView {
     let c = &reg.certifications[h.certification];
     HoldingView {
         certification: cert_link(reg, h),
@@ -104,7 +113,11 @@ pub fn holding_view(reg: &Registry, h: &Holding, a: &crate::derive::Assessed) ->
         withdrawn: h.withdrawn.map(|d| d.human()),
         as_of: h.as_of.map(|d| d.human()),
         note: h.note.clone(),
-        sources: h.sources.iter().map(SourceView::new).collect(),
+        sources: h
+            .sources
+            .iter()
+            .map(|s| SourceView::new(s, reg, today))
+            .collect(),
         certificates: h
             .certificates
             .iter()
@@ -141,7 +154,7 @@ pub struct PublishedView {
     pub sources: Vec<SourceView>,
 }
 
-pub fn score_provenance(reg: &Registry, v: &crate::model::Vendor) -> ScoreProvenance {
+pub fn score_provenance(reg: &Registry, v: &crate::model::Vendor, today: Day) -> ScoreProvenance {
     let scores = v.scores.as_deref().unwrap_or_default();
     let editorial = |s: &crate::model::Score| s.basis == Some(ScoreBasis::Editorial);
     ScoreProvenance {
@@ -157,7 +170,11 @@ pub fn score_provenance(reg: &Registry, v: &crate::model::Vendor) -> ScoreProven
                     profile: key_name(&profile.key, &profile.name),
                     value: format!("{}.{}", p.tenths / 10, p.tenths % 10),
                     date: p.date.map(|d| d.human()),
-                    sources: p.sources.iter().map(SourceView::new).collect(),
+                    sources: p
+                        .sources
+                        .iter()
+                        .map(|s| SourceView::new(s, reg, today))
+                        .collect(),
                 }
             })
             .collect(),
@@ -214,5 +231,6 @@ pub fn methodology(reg: &Registry) -> Value {
         statuses => statuses,
         schemes => schemes,
         expiring_within_days => reg.config.expiring_within_days,
+        stale_after_days => reg.config.stale_after_days,
     }
 }

@@ -320,7 +320,7 @@ fn certification<'a>(
                 let h = &reg.vendors[vi].holdings[hi];
                 groups[group as usize].push(context! {
                     vendor => shared.rows[vi].clone(),
-                    holding => Value::from(Serde(holding_view(reg, h, &der.holding_status[vi][hi]))),
+                    holding => Value::from(Serde(holding_view(reg, h, &der.holding_status[vi][hi], der.build_date))),
                 });
             }
             let [verified, unverified, ended] = groups;

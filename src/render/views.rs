@@ -385,7 +385,7 @@ pub fn vendor_view(
         .holdings
         .iter()
         .zip(&der.holding_status[vi])
-        .map(|(h, a)| holding_view(reg, h, a))
+        .map(|(h, a)| holding_view(reg, h, a, der.build_date))
         .collect();
 
     let crosswalks = reg
@@ -428,7 +428,7 @@ pub fn vendor_view(
         .collect();
 
     VendorView {
-        provenance: score_provenance(reg, v),
+        provenance: score_provenance(reg, v, der.build_date),
         row: vendor_row(reg, der, vi),
         pack_url: format!("/vendor/{}/pack/", v.slug),
         identity,
@@ -466,7 +466,7 @@ pub fn vendor_view(
             .map(|c| CitationView {
                 field: c.field.clone(),
                 label: field_label(reg, &c.field),
-                source: SourceView::new(&c.source),
+                source: SourceView::new(&c.source, reg, der.build_date),
             })
             .collect(),
     }
