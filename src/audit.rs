@@ -218,6 +218,8 @@ fn uncited(v: &Vendor, text: &str) -> Option<Diagnostic> {
             let path = format!("{}.{}", section.key, fact.key);
             if fact.value == FactValue::NotDisclosed
                 || kind == FactKind::Url
+                || !fact.sources.is_empty()
+                || fact.value == FactValue::Disputed
                 || cited.contains(path.as_str())
             {
                 continue;

@@ -178,6 +178,8 @@ pub enum FactValue {
     NotDisclosed,
     /// Any other stated value (`opt_out_available`, `CN`, a URL).
     Stated(String),
+    /// Sources disagree: the fact's `disputed` claims hold each value with its sources.
+    Disputed,
 }
 
 impl FactValue {
@@ -197,6 +199,7 @@ impl FactValue {
             FactValue::No => "No".into(),
             FactValue::NotDisclosed => "Not disclosed".into(),
             FactValue::Stated(s) => humanize_token(s),
+            FactValue::Disputed => "Disputed".into(),
         }
     }
 
@@ -207,6 +210,7 @@ impl FactValue {
             FactValue::No => "no",
             FactValue::NotDisclosed => "not-disclosed",
             FactValue::Stated(_) => "stated",
+            FactValue::Disputed => "disputed",
         }
     }
 }

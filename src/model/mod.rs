@@ -7,6 +7,7 @@
 mod catalog;
 mod config;
 pub mod evidence;
+mod fact_rows;
 pub mod facts;
 mod parse;
 pub mod raw;

@@ -219,11 +219,25 @@ pub struct RawVendor {
 /// unknown key gets a "did you mean" from the real list.
 pub type FactTable = BTreeMap<S<String>, S<RawFact>>;
 
-/// `"yes"` or `{ value = "yes", detail = "AES-256" }`.
-#[derive(Debug, Clone)]
+/// `"yes"`, `{ value = "yes", detail = "AES-256", sources = [...] }`, or a value the sources
+/// disagree on: `{ disputed = [{ value = "yes", sources = [...] }, { value = "no", ... }] }`.
+#[derive(Debug)]
 pub struct RawFact {
-    pub value: String,
+    /// `None` only for a disputed fact.
+    pub value: Option<String>,
     pub detail: Option<String>,
+    pub sources: Vec<S<RawSource>>,
+    pub disputed: Vec<RawClaim>,
+}
+
+/// One value of a disputed fact, with the sources that state it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClaim {
+    pub value: String,
+    pub detail: Option<Text>,
+    #[serde(default)]
+    pub sources: Vec<S<RawSource>>,
 }
 
 impl<'de> Deserialize<'de> for RawFact {
@@ -231,8 +245,12 @@ impl<'de> Deserialize<'de> for RawFact {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Full {
-            value: String,
+            value: Option<String>,
             detail: Option<Text>,
+            #[serde(default)]
+            sources: Vec<S<RawSource>>,
+            #[serde(default)]
+            disputed: Vec<RawClaim>,
         }
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -242,8 +260,10 @@ impl<'de> Deserialize<'de> for RawFact {
             }
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RawFact, E> {
                 Ok(RawFact {
-                    value: s.to_string(),
+                    value: Some(s.to_string()),
                     detail: None,
+                    sources: Vec::new(),
+                    disputed: Vec::new(),
                 })
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawFact, A::Error> {
@@ -251,6 +271,8 @@ impl<'de> Deserialize<'de> for RawFact {
                 Ok(RawFact {
                     value: full.value,
                     detail: full.detail.map(String::from),
+                    sources: full.sources,
+                    disputed: full.disputed,
                 })
             }
         }

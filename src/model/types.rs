@@ -124,8 +124,20 @@ pub struct Fact {
     pub label: &'static str,
     pub value: FactValue,
     pub detail: Option<String>,
+    /// The fact's own sources (besides the rows of the vendor's sources table).
+    pub sources: Vec<Source>,
+    /// When `value` is `Disputed`: each value the sources give, two or more.
+    pub disputed: Vec<Claim>,
     /// Byte span of the key in the vendor file, for later checks (`check`'s citations).
     pub span: Range<usize>,
+}
+
+/// One value of a disputed fact and the sources that state it.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub value: FactValue,
+    pub detail: Option<String>,
+    pub sources: Vec<Source>,
 }
 
 #[derive(Debug, Clone)]

@@ -2,15 +2,14 @@
 //! range, certifications and levels resolved, the sources table pointing at real facts.
 
 use super::evidence;
-use super::facts::{self, FactKind, FactValue, FLAG_QUALIFIERS};
+use super::facts;
 use super::parse::{is_slug, DiagExt, FileCtx};
-use super::raw::{FactTable, RawHolding, RawPeriod, RawVendor};
+use super::raw::{RawHolding, RawPeriod, RawVendor};
 use super::{
-    Basis, Certificate, Certification, Citation, Confidence, Config, Fact, FactSection, Holding,
+    Basis, Certificate, Certification, Citation, Confidence, Config, FactSection, Holding,
     Incident, Period, Removal, Source, Vendor,
 };
 use crate::diagnostic::Code;
-use crate::suggest;
 
 pub fn validate(
     raw: RawVendor,
@@ -83,7 +82,7 @@ pub fn validate(
     ];
     let facts: Vec<FactSection> = sections
         .iter()
-        .map(|(key, table)| fact_section(key, table, ctx))
+        .map(|(key, table)| super::fact_rows::fact_section(key, table, ctx))
         .collect();
 
     let scores = raw
@@ -302,89 +301,6 @@ pub(super) fn resolve_cert(
         certs.iter().position(|c| &c.slug == r.get_ref())
     } else {
         None
-    }
-}
-
-fn fact_section(key: &str, table: &FactTable, ctx: &mut FileCtx) -> FactSection {
-    let spec = facts::section(key).expect("section keys come from the spec");
-    let mut rows = Vec::new();
-    for field in spec.fields {
-        let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == field.key) else {
-            continue;
-        };
-        let raw = v.get_ref();
-        let value = FactValue::parse(&raw.value);
-        match field.kind {
-            FactKind::Flag => {
-                if let FactValue::Stated(s) = &value {
-                    if !FLAG_QUALIFIERS.contains(&s.as_str()) {
-                        let mut allowed = vec!["yes", "no", "not_disclosed"];
-                        allowed.extend(FLAG_QUALIFIERS);
-                        ctx.error(
-                            Code::WrongType,
-                            v.span(),
-                            format!("`{s}` is not a value for `{}.{}`", key, field.key),
-                        )
-                        .with_expected_in_place(format!(
-                            "one of {}",
-                            allowed
-                                .iter()
-                                .map(|a| format!("`{a}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ))
-                        .help = suggest::help(s, &allowed);
-                    }
-                }
-            }
-            FactKind::Url => {
-                if value != FactValue::NotDisclosed {
-                    ctx.check_url(&toml::Spanned::new(v.span(), raw.value.clone()));
-                }
-            }
-            FactKind::Token => {}
-        }
-        if raw.value.trim().is_empty() {
-            ctx.error(
-                Code::WrongType,
-                v.span(),
-                format!("`{}.{}` is empty", key, field.key),
-            )
-            .with_help_in_place(
-                "leave the key out when nothing is known, or write \"not_disclosed\"",
-            );
-        }
-        rows.push(Fact {
-            key: field.key,
-            label: field.label,
-            value,
-            detail: raw.detail.clone(),
-            span: ctx.abs(k.span()),
-        });
-    }
-    for k in table.keys() {
-        if !spec.fields.iter().any(|f| f.key == k.get_ref()) {
-            let help = suggest::help(k.get_ref(), spec.fields.iter().map(|f| f.key));
-            ctx.error(
-                Code::UnknownField,
-                k.span(),
-                format!("unknown fact `{}` in [{}]", k.get_ref(), key),
-            )
-            .with_expected_in_place(format!(
-                "one of {}",
-                spec.fields
-                    .iter()
-                    .map(|f| format!("`{}`", f.key))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-            .help = help;
-        }
-    }
-    FactSection {
-        key: spec.key,
-        title: spec.title,
-        rows,
     }
 }
 

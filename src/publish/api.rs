@@ -249,9 +249,20 @@ pub struct VendorJson {
 
 #[derive(Serialize)]
 struct FactJson {
-    /// `yes`, `no`, `not_disclosed`, or the stated value.
+    /// `yes`, `no`, `not_disclosed`, the stated value, or `disputed` (see `disputed`).
     value: String,
     detail: Option<String>,
+    /// The fact's own sources.
+    sources: Vec<SourceJson>,
+    /// When `value` is `disputed`: each value the sources give, with those sources.
+    disputed: Vec<ClaimJson>,
+}
+
+#[derive(Serialize)]
+struct ClaimJson {
+    value: String,
+    detail: Option<String>,
+    sources: Vec<SourceJson>,
 }
 
 #[derive(Serialize)]
@@ -390,6 +401,7 @@ fn fact_value(v: &FactValue) -> String {
         FactValue::No => "no".into(),
         FactValue::NotDisclosed => "not_disclosed".into(),
         FactValue::Stated(s) => s.clone(),
+        FactValue::Disputed => "disputed".into(),
     }
 }
 
@@ -414,6 +426,24 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
                         FactJson {
                             value: fact_value(&f.value),
                             detail: f.detail.clone(),
+                            sources: f
+                                .sources
+                                .iter()
+                                .map(|s| SourceJson::new(s, reg, der))
+                                .collect(),
+                            disputed: f
+                                .disputed
+                                .iter()
+                                .map(|c| ClaimJson {
+                                    value: fact_value(&c.value),
+                                    detail: c.detail.clone(),
+                                    sources: c
+                                        .sources
+                                        .iter()
+                                        .map(|s| SourceJson::new(s, reg, der))
+                                        .collect(),
+                                })
+                                .collect(),
                         },
                     )
                 })

@@ -47,6 +47,39 @@ impl SourceView {
     }
 }
 
+/// Sources as pages show them.
+pub fn sources_view(
+    sources: &[crate::model::Source],
+    reg: &Registry,
+    today: Day,
+) -> Vec<SourceView> {
+    sources
+        .iter()
+        .map(|s| SourceView::new(s, reg, today))
+        .collect()
+}
+
+/// One value of a disputed fact.
+#[derive(Serialize)]
+pub struct ClaimView {
+    pub display: String,
+    pub state: String,
+    pub detail: Option<String>,
+    pub sources: Vec<SourceView>,
+}
+
+pub fn claims_view(claims: &[crate::model::Claim], reg: &Registry, today: Day) -> Vec<ClaimView> {
+    claims
+        .iter()
+        .map(|c| ClaimView {
+            display: c.value.display(),
+            state: c.value.state().to_string(),
+            detail: c.detail.clone(),
+            sources: sources_view(&c.sources, reg, today),
+        })
+        .collect()
+}
+
 /// A row of the cited-sources table.
 #[derive(Serialize)]
 pub struct CitationView {

@@ -8,8 +8,8 @@ use crate::derive::{mean_score, Composite, Derived};
 use crate::model::{Holding, Registry, Vendor};
 
 pub use super::evidence::{
-    holding_view, key_name, score_provenance, CitationView, HoldingView, ScoreProvenance,
-    SourceView,
+    claims_view, holding_view, key_name, score_provenance, sources_view, CitationView, ClaimView,
+    HoldingView, ScoreProvenance, SourceView,
 };
 
 use super::markdown;
@@ -163,6 +163,10 @@ pub struct FactRowView {
     pub state: String,
     pub detail: Option<String>,
     pub url: Option<String>,
+    /// The fact's own sources.
+    pub sources: Vec<SourceView>,
+    /// A disputed fact's values, each with its sources.
+    pub disputed: Vec<ClaimView>,
 }
 
 #[derive(Serialize)]
@@ -338,6 +342,8 @@ pub fn vendor_view(
                         state: f.value.state().to_string(),
                         detail: f.detail.clone(),
                         url,
+                        sources: sources_view(&f.sources, reg, der.build_date),
+                        disputed: claims_view(&f.disputed, reg, der.build_date),
                     }
                 })
                 .collect(),

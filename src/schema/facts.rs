@@ -7,8 +7,14 @@ use serde_json::{json, Map, Value};
 
 use crate::model::facts::{self as table, FactKind, FLAG_QUALIFIERS};
 
-/// `value` or `{ value, detail }`, with `value` following `value_schema`.
+/// `value`, `{ value, detail, sources }`, or `{ disputed = [{ value, detail, sources }, ...] }`
+/// (two or more values), with each `value` following `value_schema`.
 pub fn fact_shape(value_schema: Value) -> Schema {
+    let sources = json!({
+        "type": "array",
+        "description": "Sources that state it, each { url, title, publisher, quote, note, date, verified, verified_by, kind }.",
+        "items": { "type": "object" }
+    });
     json_schema!({
         "anyOf": [
             value_schema.clone(),
@@ -16,9 +22,32 @@ pub fn fact_shape(value_schema: Value) -> Schema {
                 "type": "object",
                 "properties": {
                     "value": value_schema,
-                    "detail": { "type": "string", "description": "What qualifies the value, e.g. \"AES-256\" or \"SLA 30 days\"." }
+                    "detail": { "type": "string", "description": "What qualifies the value, e.g. \"AES-256\" or \"SLA 30 days\"." },
+                    "sources": sources
                 },
                 "required": ["value"],
+                "additionalProperties": false
+            },
+            {
+                "type": "object",
+                "description": "Sources disagree: each value with the sources that state it.",
+                "properties": {
+                    "disputed": {
+                        "type": "array",
+                        "minItems": 2,
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "value": value_schema,
+                                "detail": { "type": "string" },
+                                "sources": sources
+                            },
+                            "required": ["value", "sources"],
+                            "additionalProperties": false
+                        }
+                    }
+                },
+                "required": ["disputed"],
                 "additionalProperties": false
             }
         ]
