@@ -11,6 +11,7 @@ mod fact_rows;
 pub mod facts;
 mod parse;
 pub mod raw;
+mod raw_evidence;
 mod report;
 pub mod scores;
 pub mod text;
