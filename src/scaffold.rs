@@ -474,13 +474,24 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
     d.lines.push("# [[incidents]]".into());
     for (key, example) in [
         ("date", q("2024-05")),
+        ("date_kind", q("disclosed")),
         ("title", q("Short title")),
         ("summary", q("What happened.")),
+        ("status", q("resolved")),
+        ("confidence", q("medium")),
+        ("affected_services", "[\"Object storage\"]".into()),
         ("source_url", q("https://www.example.com/news")),
     ] {
         let text = d.describe(Some("RawIncident"), key);
         d.lines.push(format!("# {key} = {example}  # {text}"));
     }
+    d.note(&format!(
+        "  Instead of source_url: {}",
+        d.describe(Some("RawIncident"), "sources")
+    ));
+    d.lines.push("# [[incidents.sources]]".into());
+    d.lines
+        .push(format!("# url = {}", q("https://www.example.com/news")));
 
     d.blank();
     d.note(&format!(
@@ -609,20 +620,11 @@ pub fn report(
     d.field(None, "monitoring_body", &q("Who verified or audited"), "");
     d.optional(None, "monitoring_body_url", &q("https://www.example.com"));
     d.optional(None, "aliases", &format!("[{}]", q("/register/old-id/")));
+    // Commented out: a date is only ever what the report states, never a placeholder.
     let approved = today.to_date();
     let until = Day(today.0 + 364).to_date();
-    d.field(
-        None,
-        "approved",
-        &q(&approved.to_string()),
-        " (Placeholder: the build date.)",
-    );
-    d.field(
-        None,
-        "valid_until",
-        &q(&until.to_string()),
-        " (Placeholder: a year after `approved`.)",
-    );
+    d.optional(None, "approved", &q(&approved.to_string()));
+    d.optional(None, "valid_until", &q(&until.to_string()));
     let levels = list(c.levels.iter().map(|l| l.key.as_str()));
     match c.levels.first() {
         Some(l) => {
@@ -658,6 +660,26 @@ pub fn report(
     d.field(None, "source", &q(&format!("Verification report {id}")), "");
     d.optional(None, "source_url", &q("https://www.example.com/report.pdf"));
     d.optional(None, "controls_examined", &format!("[{}]", q("5.1.A")));
+    d.blank();
+    d.note(&format!(
+        "Optional, repeatable, instead of `source`: {}",
+        d.describe(None, "sources")
+    ));
+    d.lines.push("# [[sources]]".into());
+    for (key, example) in [
+        ("title", q("The report as published")),
+        ("url", q("https://www.example.com/report.pdf")),
+        ("publisher", q("The monitoring body")),
+        ("quote", q("What it says, word for word")),
+        ("note", q("What a reader should know about it")),
+        ("date", q("2025-06")),
+        ("verified", q("2026-01-31")),
+        ("verified_by", q("your name")),
+        ("kind", q("primary")),
+    ] {
+        let text = d.describe(Some("RawSource"), key);
+        d.lines.push(format!("# {key} = {example}  # {text}"));
+    }
     d.blank();
     d.note(&format!(
         "Optional, repeatable. {}",

@@ -281,3 +281,67 @@ fn at_or(
 ) -> std::ops::Range<usize> {
     url.map(|u| u.span()).unwrap_or(at)
 }
+
+/// The short form of one source some tables allow: a title in words and its URL.
+pub struct Short<'a> {
+    pub title: Option<&'a super::text::Text>,
+    pub url: Option<&'a toml::Spanned<String>>,
+    /// The key of `url` as the table spells it (`source_url`).
+    pub url_key: &'static str,
+    /// What the table is, for messages: "holding", "report", "incident".
+    pub what: &'static str,
+}
+
+/// The sources of a holding, report or incident: its `sources` tables, or the short form
+/// (`source`, with its URL) read as one source with a title. One of the two, never both,
+/// never neither; `at` locates "no source", `table` names the tables in the help.
+pub fn sources_or_short(
+    short: Short<'_>,
+    list: &[toml::Spanned<super::raw::RawSource>],
+    at: std::ops::Range<usize>,
+    table: &str,
+    ctx: &mut FileCtx,
+) -> Vec<Source> {
+    let mut out = Vec::new();
+    match (short.title, list.is_empty()) {
+        (Some(_), false) => {
+            ctx.error(
+                Code::Duplicate,
+                list[0].span(),
+                format!("this {} has both `source` and `sources`", short.what),
+            )
+            .with_help_in_place(format!(
+                "move `source` (and `{}`) into a {table} table with title = \"...\"",
+                short.url_key
+            ));
+        }
+        (None, true) => {
+            ctx.error(Code::MissingField, at, format!("a {} needs a source: `sources` or `source`", short.what))
+                .with_help_in_place(format!("add {table} with title = \"...\" (and url, date, kind) for the document that states it"));
+        }
+        (Some(title), true) => {
+            if let Some(u) = short.url {
+                ctx.check_url(u);
+            }
+            out.push(Source {
+                url: short.url.map(|u| u.get_ref().clone()),
+                title: Some(title.clone().into()),
+                ..Source::default()
+            });
+        }
+        (None, false) => {
+            for s in list {
+                out.extend(source(s.get_ref().source(), s.span(), ctx));
+            }
+        }
+    }
+    if let (None, Some(u)) = (short.title, short.url) {
+        ctx.error(
+            Code::MissingField,
+            u.span(),
+            format!("`{}` belongs to `source`", short.url_key),
+        )
+        .with_help_in_place(format!("put url = \"...\" in one of the {table} tables"));
+    }
+    out
+}

@@ -294,16 +294,38 @@ pub struct RawScore {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawIncident {
-    /// When it happened or was disclosed.
+    /// When it happened or was disclosed (`date_kind` says which).
     #[schemars(with = "PartialDate")]
     pub date: S<PartialDate>,
+    /// What `date` is: `occurred`, `discovered`, `disclosed` or `reported`.
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = "^(occurred|discovered|disclosed|reported)$")
+    )]
+    pub date_kind: Option<S<String>>,
     /// A short title.
     pub title: Text,
     /// What happened, in one or two sentences.
     pub summary: Text,
-    /// Where it was reported (http or https).
-    #[schemars(with = "String")]
-    pub source_url: S<String>,
+    /// `ongoing`, `resolved` or `disputed` (the vendor contests it), as the sources say.
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = "^(ongoing|resolved|disputed)$")
+    )]
+    pub status: Option<S<String>>,
+    /// How sure the registry is of it: `high`, `medium` or `low`.
+    #[schemars(with = "Option<String>", regex(pattern = "^(high|medium|low)$"))]
+    pub confidence: Option<S<String>>,
+    /// The services affected, as the sources name them.
+    #[serde(default)]
+    pub affected_services: Vec<Name>,
+    /// Where it was reported (http or https): the short form of one source; give this or `sources`.
+    #[schemars(with = "Option<String>")]
+    pub source_url: Option<S<String>>,
+    /// The sources that report it, as in [[certifications.sources]].
+    #[serde(default)]
+    #[schemars(with = "Vec<RawSource>")]
+    pub sources: Vec<S<RawSource>>,
 }
 
 /// A certification a vendor holds.
@@ -434,11 +456,16 @@ pub struct RawReport {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub earlier_reports: Vec<S<String>>,
-    /// The document this entry is transcribed from.
-    pub source: Text,
-    /// Where that document is (http or https).
+    /// The document this entry is transcribed from (the short form of one source; give this
+    /// or `sources`).
+    pub source: Option<Text>,
+    /// Where that document is (http or https); only with `source`.
     #[schemars(with = "Option<String>")]
     pub source_url: Option<S<String>>,
+    /// The sources of this entry, as in [[certifications.sources]]: `[[sources]]` tables.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawSource>")]
+    pub sources: Vec<S<RawSource>>,
     /// Controls the report says were examined in depth.
     #[serde(default)]
     pub controls_examined: Vec<Name>,

@@ -118,9 +118,21 @@ pub fn validate(
     for a in &raw.aliases {
         ctx.check_alias(a);
     }
-    for u in raw.source_url.iter().chain(raw.monitoring_body_url.iter()) {
+    for u in raw.monitoring_body_url.iter() {
         ctx.check_url(u);
     }
+    let sources = super::evidence::sources_or_short(
+        super::evidence::Short {
+            title: raw.source.as_ref(),
+            url: raw.source_url.as_ref(),
+            url_key: "source_url",
+            what: "report",
+        },
+        &raw.sources,
+        raw.id.span(),
+        "[[sources]]",
+        ctx,
+    );
     for e in &raw.earlier_reports {
         if e.get_ref().eq_ignore_ascii_case(&id) {
             ctx.error(
@@ -151,8 +163,7 @@ pub fn validate(
             .into_iter()
             .map(|e| e.into_inner())
             .collect(),
-        source: raw.source.into(),
-        source_url: raw.source_url.map(|u| u.into_inner()),
+        sources,
         controls_examined: super::text::strings(raw.controls_examined),
         services: raw
             .services

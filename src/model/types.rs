@@ -163,9 +163,16 @@ pub struct PublishedComposite {
 #[derive(Debug, Clone)]
 pub struct Incident {
     pub date: PartialDate,
+    /// `occurred`, `discovered`, `disclosed`, `reported`; `None`: not recorded.
+    pub date_kind: Option<String>,
     pub title: String,
     pub summary: String,
-    pub source_url: String,
+    /// `ongoing`, `resolved`, `disputed`; `None`: not recorded.
+    pub status: Option<String>,
+    pub confidence: Option<Confidence>,
+    pub affected_services: Vec<String>,
+    /// At least one.
+    pub sources: Vec<Source>,
     /// Byte span of `date` in the vendor file.
     pub date_span: Range<usize>,
 }
@@ -274,8 +281,8 @@ pub struct Report {
     pub valid_until: Option<PartialDate>,
     pub level: Option<usize>,
     pub earlier_reports: Vec<String>,
-    pub source: String,
-    pub source_url: Option<String>,
+    /// At least one.
+    pub sources: Vec<Source>,
     pub controls_examined: Vec<String>,
     pub services: Vec<ServiceGroup>,
     /// Old site paths that redirect to this report.

@@ -4,7 +4,7 @@
 use super::evidence;
 use super::facts;
 use super::parse::{is_slug, DiagExt, FileCtx};
-use super::raw::{RawHolding, RawPeriod, RawVendor};
+use super::raw::{RawPeriod, RawVendor};
 use super::{
     Basis, Certificate, Certification, Citation, Confidence, Config, FactSection, Holding,
     Incident, Period, Removal, Source, Vendor,
@@ -100,12 +100,61 @@ pub fn validate(
 
     let mut incidents = Vec::new();
     for i in &raw.incidents {
-        ctx.check_url(&i.source_url);
+        let sources = match (&i.source_url, i.sources.is_empty()) {
+            // The short form: a URL alone.
+            (Some(u), true) => {
+                ctx.check_url(u);
+                vec![Source {
+                    url: Some(u.get_ref().clone()),
+                    ..Source::default()
+                }]
+            }
+            (Some(u), false) => {
+                ctx.error(
+                    Code::Duplicate,
+                    u.span(),
+                    "this incident has both `source_url` and `sources`",
+                )
+                .with_help_in_place(
+                    "move the URL into one of the [[incidents.sources]] tables as url = \"...\"",
+                );
+                Vec::new()
+            }
+            (None, true) => {
+                ctx.error(
+                    Code::MissingField,
+                    i.date.span(),
+                    "an incident needs a source: `sources` or `source_url`",
+                )
+                .with_help_in_place("add [[incidents.sources]] with url or title (and date, kind) for the report of it");
+                Vec::new()
+            }
+            (None, false) => i
+                .sources
+                .iter()
+                .filter_map(|s| evidence::source(s.get_ref().source(), s.span(), ctx))
+                .collect(),
+        };
+        let kinds = ["occurred", "discovered", "disclosed", "reported"];
+        let date_kind = evidence::vocab(ctx, "date kind", i.date_kind.as_ref(), &kinds, |k| k);
+        let statuses = ["ongoing", "resolved", "disputed"];
+        let status = evidence::vocab(ctx, "incident status", i.status.as_ref(), &statuses, |k| k);
+        let confidence = evidence::vocab(
+            ctx,
+            "confidence",
+            i.confidence.as_ref(),
+            Confidence::ALL,
+            Confidence::key,
+        );
         incidents.push(Incident {
             date: *i.date.get_ref(),
+            date_kind: date_kind.map(String::from),
             title: i.title.clone().into(),
             summary: i.summary.clone().into(),
-            source_url: i.source_url.get_ref().clone(),
+            status: status.map(String::from),
+            confidence,
+            affected_services: super::text::strings(i.affected_services.clone()),
+            sources,
             date_span: ctx.abs(i.date.span()),
         });
     }
@@ -164,7 +213,18 @@ pub fn validate(
             Confidence::ALL,
             Confidence::key,
         );
-        let sources = holding_sources(h, ctx);
+        let sources = evidence::sources_or_short(
+            evidence::Short {
+                title: h.source.as_ref(),
+                url: h.source_url.as_ref(),
+                url_key: "source_url",
+                what: "holding",
+            },
+            &h.sources,
+            h.certification.span(),
+            "[[certifications.sources]]",
+            ctx,
+        );
         holdings.push(Holding {
             certification: ci,
             level,
@@ -324,52 +384,4 @@ pub(super) fn period(p: &RawPeriod, ctx: &mut FileCtx) -> Option<Period> {
         start: *p.start.get_ref(),
         end: *p.end.get_ref(),
     })
-}
-
-/// A holding's sources: its `sources` tables, or the short form `source` (+ `source_url`)
-/// read as one source with a title. One of the two, never both, never neither.
-fn holding_sources(h: &RawHolding, ctx: &mut FileCtx) -> Vec<Source> {
-    let mut out = Vec::new();
-    match (&h.source, h.sources.is_empty()) {
-        (Some(_), false) => {
-            ctx.error(
-                Code::Duplicate,
-                h.sources[0].span(),
-                "this holding has both `source` and `sources`",
-            )
-            .with_help_in_place("move `source` (and `source_url`) into a [[certifications.sources]] table with title = \"...\"");
-        }
-        (None, true) => {
-            ctx.error(
-                Code::MissingField,
-                h.certification.span(),
-                "a holding needs a source: `sources` or `source`",
-            )
-            .with_help_in_place("add [[certifications.sources]] with title = \"...\" (and url, date, kind) for the document that states it");
-        }
-        (Some(title), true) => {
-            if let Some(u) = &h.source_url {
-                ctx.check_url(u);
-            }
-            out.push(Source {
-                url: h.source_url.as_ref().map(|u| u.get_ref().clone()),
-                title: Some(title.clone().into()),
-                ..Source::default()
-            });
-        }
-        (None, false) => {
-            for s in &h.sources {
-                out.extend(evidence::source(s.get_ref().source(), s.span(), ctx));
-            }
-        }
-    }
-    if let (None, Some(u)) = (&h.source, &h.source_url) {
-        ctx.error(
-            Code::MissingField,
-            u.span(),
-            "`source_url` belongs to `source`",
-        )
-        .with_help_in_place("put url = \"...\" in one of the [[certifications.sources]] tables");
-    }
-    out
 }

@@ -371,9 +371,15 @@ struct CertificateJson {
 #[derive(Serialize)]
 struct IncidentJson {
     date: String,
+    /// `occurred`, `discovered`, `disclosed`, `reported`, or `null`.
+    date_kind: Option<String>,
     title: String,
     summary: String,
-    source_url: String,
+    /// `ongoing`, `resolved`, `disputed`, or `null`.
+    status: Option<String>,
+    confidence: Option<&'static str>,
+    affected_services: Vec<String>,
+    sources: Vec<SourceJson>,
 }
 
 /// A row of the cited-sources table: the fact and its source.
@@ -518,9 +524,17 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
             .iter()
             .map(|i| IncidentJson {
                 date: i.date.to_string(),
+                date_kind: i.date_kind.clone(),
                 title: i.title.clone(),
                 summary: i.summary.clone(),
-                source_url: i.source_url.clone(),
+                status: i.status.clone(),
+                confidence: i.confidence.map(|c| c.key()),
+                affected_services: i.affected_services.clone(),
+                sources: i
+                    .sources
+                    .iter()
+                    .map(|s| SourceJson::new(s, reg, der))
+                    .collect(),
             })
             .collect(),
         sources: v

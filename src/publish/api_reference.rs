@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::abs;
-use super::api::{CompositeJson, KeyText};
+use super::api::{CompositeJson, KeyText, SourceJson};
 use crate::derive::Derived;
 use crate::model::Registry;
 use crate::render::views::{cert_url, framework_url, report_url};
@@ -126,8 +126,7 @@ struct ReportJson {
     status: &'static str,
     earlier_reports: Vec<String>,
     aliases: Vec<String>,
-    source: String,
-    source_url: Option<String>,
+    sources: Vec<SourceJson>,
     controls_examined: Vec<String>,
     services: Vec<ServicesJson>,
 }
@@ -165,8 +164,11 @@ pub(super) fn register(reg: &Registry, der: &Derived) -> RegisterDoc {
                     status: der.report_status[ri].status.key(),
                     earlier_reports: r.earlier_reports.clone(),
                     aliases: r.aliases.clone(),
-                    source: r.source.clone(),
-                    source_url: r.source_url.clone(),
+                    sources: r
+                        .sources
+                        .iter()
+                        .map(|s| SourceJson::new(s, reg, der))
+                        .collect(),
                     controls_examined: r.controls_examined.clone(),
                     services: r
                         .services

@@ -265,9 +265,13 @@ pub struct VendorView {
 #[derive(Serialize)]
 pub struct IncidentView {
     pub date: String,
+    pub date_kind: Option<String>,
     pub title: String,
     pub summary: String,
-    pub source_url: String,
+    pub status: Option<String>,
+    pub confidence: Option<KeyName>,
+    pub affected_services: Vec<String>,
+    pub sources: Vec<SourceView>,
 }
 
 pub fn report_row(reg: &Registry, der: &Derived, ri: usize) -> ReportRow {
@@ -455,9 +459,13 @@ pub fn vendor_view(
             .iter()
             .map(|i| IncidentView {
                 date: i.date.human(),
+                date_kind: i.date_kind.clone(),
                 title: i.title.clone(),
                 summary: i.summary.clone(),
-                source_url: i.source_url.clone(),
+                status: i.status.clone(),
+                confidence: i.confidence.map(|c| key_name(c.key(), c.label())),
+                affected_services: i.affected_services.clone(),
+                sources: sources_view(&i.sources, reg, der.build_date),
             })
             .collect(),
         holdings,
