@@ -288,7 +288,11 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
     for (key, example) in [
         ("hq_country", q("Country")),
         ("hq_city", q("City")),
+        ("subcategory", q("Hyperscaler")),
         ("founded", "2009".into()),
+        ("founded_refers_to", q("company")),
+        ("service_launched", q("2010-05")),
+        ("ownership", q("Wholly owned subsidiary of ...")),
         ("ticker", q("TICKER")),
         ("parent", q("Parent company")),
         ("employees", q("5000+")),
@@ -324,6 +328,30 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
     d.optional(None, "status", &q("removed"));
     d.optional(None, "removed_on", &q("2026-01-31"));
     d.optional(None, "removed_reason", &q("Why the vendor was removed."));
+    // Tables of the identity: after every top-level key, so uncommenting them moves no key.
+    d.blank();
+    d.note(&format!(
+        "Optional, repeatable. {}",
+        d.describe(None, "listings")
+    ));
+    d.lines.push("# [[listings]]".into());
+    for (key, example) in [
+        ("exchange", q("NYSE")),
+        ("tickers", format!("[{}]", q("TICKER"))),
+        ("entity", q("The listed company")),
+        ("first_trading_day", q("2014-09-19")),
+    ] {
+        let text = d.describe(Some("RawListing"), key);
+        d.lines.push(format!("# {key} = {example}  # {text}"));
+    }
+    d.note(&format!(
+        "Optional, repeatable. {}",
+        d.describe(None, "identity_sources")
+    ));
+    d.lines.push("# [[identity_sources]]".into());
+    d.lines
+        .push(format!("# title = {}", q("The document that states them")));
+    d.lines.push(format!("# kind = {}", q("primary")));
 
     let mut flags = vec!["yes", "no", "not_disclosed"];
     flags.extend(FLAG_QUALIFIERS);
@@ -376,7 +404,7 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
     }
     d.blank();
     d.note(&format!(
-        "Optional, repeatable, before the [scores] tables. {}",
+        "Optional, repeatable. {}",
         d.describe(None, "published_composites")
     ));
     d.lines.push("# [[published_composites]]".into());

@@ -146,9 +146,26 @@ pub struct RawVendor {
     pub hq_country: Option<Name>,
     /// City of the headquarters.
     pub hq_city: Option<Name>,
+    /// A free-text sub-category beside `category`, e.g. "Hyperscaler".
+    pub subcategory: Option<Name>,
     /// Year founded.
     #[schemars(with = "Option<i64>", range(min = 1800, max = 2100))]
     pub founded: Option<S<i64>>,
+    /// What `founded` refers to: `company` or `service` (the service line).
+    #[schemars(with = "Option<String>", regex(pattern = "^(company|service)$"))]
+    pub founded_refers_to: Option<S<String>>,
+    /// When the service was launched.
+    #[schemars(with = "Option<PartialDate>")]
+    pub service_launched: Option<S<PartialDate>>,
+    /// A note on ownership or structure (a subsidiary, a joint venture, a VIE).
+    pub ownership: Option<Text>,
+    /// Stock listings: `[[listings]]` with `exchange`, `tickers`, `entity`, `first_trading_day`.
+    #[serde(default)]
+    pub listings: Vec<RawListing>,
+    /// The sources of the identity fields above, as in [[certifications.sources]].
+    #[serde(default)]
+    #[schemars(with = "Vec<RawSource>")]
+    pub identity_sources: Vec<S<RawSource>>,
     /// Stock ticker, when listed.
     pub ticker: Option<Name>,
     /// Parent company, if any.

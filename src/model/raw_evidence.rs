@@ -1,6 +1,6 @@
 //! The editor-facing formats of evidence, as serde reads them (the rest of the formats are in
 //! `raw.rs`): sources, cited-sources rows, periods, a scheme's levels and validity rule,
-//! published composites and the values of a disputed fact.
+//! published composites, the values of a disputed fact and stock listings.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -185,4 +185,20 @@ pub struct RawClaim {
     pub detail: Option<Text>,
     #[serde(default)]
     pub sources: Vec<S<RawSource>>,
+}
+
+/// A stock listing of the vendor or its listed parent.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawListing {
+    /// The exchange, e.g. "NYSE".
+    pub exchange: Name,
+    /// Zero or more tickers on that exchange.
+    #[serde(default)]
+    pub tickers: Vec<Name>,
+    /// The listed entity, when it is not the vendor itself.
+    pub entity: Option<Name>,
+    /// The first day of trading.
+    #[schemars(with = "Option<PartialDate>")]
+    pub first_trading_day: Option<S<PartialDate>>,
 }

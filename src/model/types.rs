@@ -76,7 +76,14 @@ pub struct Vendor {
     pub description: String,
     pub hq_country: Option<String>,
     pub hq_city: Option<String>,
+    pub subcategory: Option<String>,
     pub founded: Option<i64>,
+    /// `company` or `service`; `None`: not recorded.
+    pub founded_refers_to: Option<String>,
+    pub service_launched: Option<PartialDate>,
+    pub ownership: Option<String>,
+    pub listings: Vec<Listing>,
+    pub identity_sources: Vec<Source>,
     pub ticker: Option<String>,
     pub parent: Option<String>,
     pub employees: Option<String>,
@@ -102,6 +109,14 @@ pub struct Vendor {
     pub removed: Option<Removal>,
     /// The analyst summary, Markdown.
     pub body: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub exchange: String,
+    pub tickers: Vec<String>,
+    pub entity: Option<String>,
+    pub first_trading_day: Option<PartialDate>,
 }
 
 /// When and why a vendor left the registry (`status = "removed"`).

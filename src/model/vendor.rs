@@ -7,7 +7,7 @@ use super::parse::{is_slug, DiagExt, FileCtx};
 use super::raw::{RawPeriod, RawVendor};
 use super::{
     Basis, Certificate, Certification, Citation, Confidence, Config, FactSection, Holding,
-    Incident, Period, Removal, Source, Vendor,
+    Incident, Listing, Period, Removal, Source, Vendor,
 };
 use crate::diagnostic::Code;
 
@@ -72,6 +72,27 @@ pub fn validate(
         ctx.check_alias(a);
     }
     let removed = removal(&raw, ctx);
+    let founded_refers_to = evidence::vocab(
+        ctx,
+        "founding year reference",
+        raw.founded_refers_to.as_ref(),
+        &["company", "service"],
+        |k| k,
+    )
+    .map(String::from);
+    if let (Some(r), None) = (&raw.founded_refers_to, &raw.founded) {
+        ctx.error(
+            Code::MissingField,
+            r.span(),
+            "`founded_refers_to` needs `founded`",
+        )
+        .with_help_in_place("add founded = YYYY, or remove founded_refers_to");
+    }
+    let identity_sources: Vec<Source> = raw
+        .identity_sources
+        .iter()
+        .filter_map(|s| evidence::source(s.get_ref().source(), s.span(), ctx))
+        .collect();
 
     let sections = [
         ("security_compliance", &raw.security_compliance),
@@ -283,7 +304,22 @@ pub fn validate(
         description: raw.description.into(),
         hq_country: raw.hq_country.map(String::from),
         hq_city: raw.hq_city.map(String::from),
+        subcategory: raw.subcategory.map(String::from),
         founded: raw.founded.map(|f| f.into_inner()),
+        founded_refers_to,
+        service_launched: raw.service_launched.map(|d| d.into_inner()),
+        ownership: raw.ownership.map(String::from),
+        listings: raw
+            .listings
+            .into_iter()
+            .map(|l| Listing {
+                exchange: l.exchange.into(),
+                tickers: super::text::strings(l.tickers),
+                entity: l.entity.map(String::from),
+                first_trading_day: l.first_trading_day.map(|d| d.into_inner()),
+            })
+            .collect(),
+        identity_sources,
         ticker: raw.ticker.map(String::from),
         parent: raw.parent.map(String::from),
         employees: raw.employees.map(String::from),

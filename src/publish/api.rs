@@ -224,7 +224,14 @@ pub struct VendorJson {
     description: String,
     hq_country: Option<String>,
     hq_city: Option<String>,
+    subcategory: Option<String>,
     founded: Option<i64>,
+    /// `company` or `service`; `null`: not recorded.
+    founded_refers_to: Option<String>,
+    service_launched: Option<String>,
+    ownership: Option<String>,
+    listings: Vec<ListingJson>,
+    identity_sources: Vec<SourceJson>,
     ticker: Option<String>,
     parent: Option<String>,
     employees: Option<String>,
@@ -317,6 +324,14 @@ struct HoldingJson {
     note: Option<String>,
     sources: Vec<SourceJson>,
     certificates: Vec<CertificateJson>,
+}
+
+#[derive(Serialize)]
+struct ListingJson {
+    exchange: String,
+    tickers: Vec<String>,
+    entity: Option<String>,
+    first_trading_day: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -485,7 +500,26 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
         description: v.description.clone(),
         hq_country: v.hq_country.clone(),
         hq_city: v.hq_city.clone(),
+        subcategory: v.subcategory.clone(),
         founded: v.founded,
+        founded_refers_to: v.founded_refers_to.clone(),
+        service_launched: date(v.service_launched),
+        ownership: v.ownership.clone(),
+        listings: v
+            .listings
+            .iter()
+            .map(|l| ListingJson {
+                exchange: l.exchange.clone(),
+                tickers: l.tickers.clone(),
+                entity: l.entity.clone(),
+                first_trading_day: date(l.first_trading_day),
+            })
+            .collect(),
+        identity_sources: v
+            .identity_sources
+            .iter()
+            .map(|s| SourceJson::new(s, reg, der))
+            .collect(),
         ticker: v.ticker.clone(),
         parent: v.parent.clone(),
         employees: v.employees.clone(),

@@ -243,6 +243,8 @@ pub struct VendorView {
     pub row: VendorRow,
     pub pack_url: String,
     pub identity: Vec<Pair>,
+    /// The sources of the identity fields.
+    pub identity_sources: Vec<SourceView>,
     pub legal_entities: Vec<String>,
     pub website: Option<String>,
     pub profile_source: Option<String>,
@@ -306,11 +308,38 @@ pub fn vendor_view(
 ) -> VendorView {
     let v = &reg.vendors[vi];
     let cfg = &reg.config;
+    let founded = v.founded.map(|f| match v.founded_refers_to.as_deref() {
+        Some("company") => format!("{f} (the company)"),
+        Some("service") => format!("{f} (the service line)"),
+        _ => f.to_string(),
+    });
+    let listings = v
+        .listings
+        .iter()
+        .map(|l| {
+            let mut s = l.exchange.clone();
+            if !l.tickers.is_empty() {
+                s.push_str(&format!(": {}", l.tickers.join(", ")));
+            }
+            if let Some(e) = &l.entity {
+                s.push_str(&format!(" ({e})"));
+            }
+            if let Some(d) = l.first_trading_day {
+                s.push_str(&format!(", first traded {}", d.human()));
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
     let identity: Vec<Pair> = [
         ("Category", Some(cfg.categories[v.category].name.clone())),
+        ("Sub-category", v.subcategory.clone()),
         ("Headquarters", Some(hq(v)).filter(|s| !s.is_empty())),
-        ("Founded", v.founded.map(|f| f.to_string())),
+        ("Founded", founded),
+        ("Service launched", v.service_launched.map(|d| d.human())),
         ("Ticker", v.ticker.clone()),
+        ("Listings", Some(listings).filter(|s| !s.is_empty())),
+        ("Ownership", v.ownership.clone()),
         ("Parent", v.parent.clone()),
         ("Employees", v.employees.clone()),
         ("Stage", v.stage.clone()),
@@ -442,6 +471,7 @@ pub fn vendor_view(
         row: vendor_row(reg, der, vi),
         pack_url: format!("/vendor/{}/pack/", v.slug),
         identity,
+        identity_sources: sources_view(&v.identity_sources, reg, der.build_date),
         legal_entities: v.legal_entities.clone(),
         website: v.website.clone(),
         profile_source: v.profile_source.clone(),
