@@ -217,6 +217,7 @@ fn uncited(v: &Vendor, text: &str) -> Option<Diagnostic> {
             let kind = spec.fields.iter().find(|f| f.key == fact.key)?.kind;
             let path = format!("{}.{}", section.key, fact.key);
             if fact.value == FactValue::NotDisclosed
+                || fact.value == FactValue::NotRecorded
                 || kind == FactKind::Url
                 || !fact.sources.is_empty()
                 || fact.value == FactValue::Disputed

@@ -353,7 +353,7 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
         .push(format!("# title = {}", q("The document that states them")));
     d.lines.push(format!("# kind = {}", q("primary")));
 
-    let mut flags = vec!["yes", "no", "not_disclosed"];
+    let mut flags = vec!["yes", "no", "not_disclosed", "not_recorded"];
     flags.extend(FLAG_QUALIFIERS);
     d.blank();
     d.note(&format!(

@@ -21,6 +21,15 @@ pub(super) fn fact_section(key: &str, table: &FactTable, ctx: &mut FileCtx) -> F
         let (value, disputed) = match (&raw.value, raw.disputed.len()) {
             (Some(text), 0) => {
                 check_value(key, field, text, v.span(), ctx);
+                // "Not recorded" is never a blank: it says why.
+                if text == "not_recorded" && raw.detail.is_none() {
+                    ctx.error(
+                        Code::MissingField,
+                        v.span(),
+                        format!("`{key}.{}` is not_recorded without a reason", field.key),
+                    )
+                    .with_help_in_place("write { value = \"not_recorded\", detail = \"why: e.g. our sources do not cover it\" }, or leave the key out");
+                }
                 (FactValue::parse(text), Vec::new())
             }
             (Some(_), _) => {
@@ -132,7 +141,7 @@ fn check_value(
         FactKind::Flag => {
             if let FactValue::Stated(s) = &value {
                 if !FLAG_QUALIFIERS.contains(&s.as_str()) {
-                    let mut allowed = vec!["yes", "no", "not_disclosed"];
+                    let mut allowed = vec!["yes", "no", "not_disclosed", "not_recorded"];
                     allowed.extend(FLAG_QUALIFIERS);
                     ctx.error(
                         Code::WrongType,
@@ -152,7 +161,7 @@ fn check_value(
             }
         }
         FactKind::Url => {
-            if value != FactValue::NotDisclosed {
+            if value != FactValue::NotDisclosed && value != FactValue::NotRecorded {
                 ctx.check_url(&toml::Spanned::new(span.clone(), text.to_string()));
             }
         }

@@ -176,6 +176,9 @@ pub enum FactValue {
     Yes,
     No,
     NotDisclosed,
+    /// Our sources do not cover it (`not_recorded`, with the reason in `detail`): neither "no"
+    /// nor "not disclosed by the vendor".
+    NotRecorded,
     /// Any other stated value (`opt_out_available`, `CN`, a URL).
     Stated(String),
     /// Sources disagree: the fact's `disputed` claims hold each value with its sources.
@@ -188,6 +191,7 @@ impl FactValue {
             "yes" => FactValue::Yes,
             "no" => FactValue::No,
             "not_disclosed" => FactValue::NotDisclosed,
+            "not_recorded" => FactValue::NotRecorded,
             other => FactValue::Stated(other.to_string()),
         }
     }
@@ -198,6 +202,7 @@ impl FactValue {
             FactValue::Yes => "Yes".into(),
             FactValue::No => "No".into(),
             FactValue::NotDisclosed => "Not disclosed".into(),
+            FactValue::NotRecorded => "Not recorded in our sources".into(),
             FactValue::Stated(s) => humanize_token(s),
             FactValue::Disputed => "Disputed".into(),
         }
@@ -209,6 +214,7 @@ impl FactValue {
             FactValue::Yes => "yes",
             FactValue::No => "no",
             FactValue::NotDisclosed => "not-disclosed",
+            FactValue::NotRecorded => "not-recorded",
             FactValue::Stated(_) => "stated",
             FactValue::Disputed => "disputed",
         }

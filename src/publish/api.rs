@@ -421,6 +421,7 @@ fn fact_value(v: &FactValue) -> String {
         FactValue::Yes => "yes".into(),
         FactValue::No => "no".into(),
         FactValue::NotDisclosed => "not_disclosed".into(),
+        FactValue::NotRecorded => "not_recorded".into(),
         FactValue::Stated(s) => s.clone(),
         FactValue::Disputed => "disputed".into(),
     }

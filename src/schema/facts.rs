@@ -58,7 +58,7 @@ pub fn fact_shape(value_schema: Value) -> Schema {
 fn value_schema(kind: FactKind) -> Value {
     match kind {
         FactKind::Flag => {
-            let mut allowed = vec!["yes", "no", "not_disclosed"];
+            let mut allowed = vec!["yes", "no", "not_disclosed", "not_recorded"];
             allowed.extend(FLAG_QUALIFIERS);
             json!({ "type": "string", "enum": allowed })
         }
@@ -69,7 +69,7 @@ fn value_schema(kind: FactKind) -> Value {
         }),
         FactKind::Url => json!({
             "type": "string",
-            "pattern": "^(https?://\\S+|yes|no|not_disclosed)$",
+            "pattern": "^(https?://\\S+|yes|no|not_disclosed|not_recorded)$",
             "description": "An http(s) URL, or not_disclosed."
         }),
     }
