@@ -401,6 +401,11 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
             q("2026-01"),
             d.describe(Some("RawScore"), "assessed")
         ));
+        d.lines.push(format!(
+            "# sources = [{{ title = {} }}]  # {}",
+            q("The document behind it"),
+            d.describe(Some("RawScore"), "sources")
+        ));
     }
     d.blank();
     d.note(&format!(
@@ -440,7 +445,9 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
         ("scope", q("What it covers"), false),
         ("basis", q("vendor-claim"), false),
         ("confidence", q("medium"), false),
+        ("announced", q("2024-12"), false),
         ("issued", q("2025-01"), false),
+        ("valid_from", q("2025-01"), false),
         ("valid_until", q("2028-01"), false),
         ("withdrawn", q("2026-02"), false),
         ("as_of", q("2025-06-30"), false),

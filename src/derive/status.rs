@@ -205,7 +205,7 @@ pub fn holding(reg: &Registry, v: &Vendor, hi: usize, today: Day) -> Assessed {
         })
     });
     let dates = Dates {
-        start: h.issued,
+        start: h.valid_from.or(h.issued),
         until: h.valid_until,
         period_end: h.period.map(|p| p.end),
         withdrawn: h.withdrawn,

@@ -306,6 +306,11 @@ pub struct RawScore {
     /// When it was assessed.
     #[schemars(with = "Option<PartialDate>")]
     pub assessed: Option<S<PartialDate>>,
+    /// The sources behind the score (a `published` score names the one that publishes it), as
+    /// in [[certifications.sources]].
+    #[serde(default)]
+    #[schemars(with = "Vec<RawSource>")]
+    pub sources: Vec<S<RawSource>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -372,6 +377,12 @@ pub struct RawHolding {
     /// When it was issued or first obtained.
     #[schemars(with = "Option<PartialDate>")]
     pub issued: Option<S<PartialDate>>,
+    /// When its validity starts, when the source gives a start other than `issued`.
+    #[schemars(with = "Option<PartialDate>")]
+    pub valid_from: Option<S<PartialDate>>,
+    /// When the vendor announced it (a press release, a blog post).
+    #[schemars(with = "Option<PartialDate>")]
+    pub announced: Option<S<PartialDate>>,
     /// When its validity ends, as the source states it (otherwise the scheme's validity rule
     /// decides).
     #[schemars(with = "Option<PartialDate>")]

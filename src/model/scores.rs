@@ -53,6 +53,11 @@ pub(super) fn scores(
             basis,
             assessor: s.assessor.clone().map(String::from),
             assessed: s.assessed.as_ref().map(|d| *d.get_ref()),
+            sources: s
+                .sources
+                .iter()
+                .filter_map(|x| evidence::source(x.get_ref().source(), x.span(), ctx))
+                .collect(),
         });
     }
     let missing: Vec<&str> = config

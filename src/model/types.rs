@@ -163,6 +163,7 @@ pub struct Score {
     pub basis: Option<ScoreBasis>,
     pub assessor: Option<String>,
     pub assessed: Option<PartialDate>,
+    pub sources: Vec<Source>,
 }
 
 /// A composite a source publishes, which the vendor's scores reproduce (checked at load).
@@ -203,6 +204,9 @@ pub struct Holding {
     pub basis: Option<Basis>,
     pub confidence: Option<Confidence>,
     pub issued: Option<PartialDate>,
+    /// The start of validity when it differs from `issued`.
+    pub valid_from: Option<PartialDate>,
+    pub announced: Option<PartialDate>,
     pub valid_until: Option<PartialDate>,
     pub period: Option<Period>,
     pub withdrawn: Option<PartialDate>,

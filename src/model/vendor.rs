@@ -212,6 +212,20 @@ pub fn validate(
             }
             None => None,
         };
+        if let (Some(f), Some(v)) = (&h.valid_from, &h.valid_until) {
+            if v.get_ref().last_day() < f.get_ref().first_day() {
+                ctx.error(
+                    Code::BadDate,
+                    v.span(),
+                    format!(
+                        "valid_until {} is before valid_from {}",
+                        v.get_ref(),
+                        f.get_ref()
+                    ),
+                )
+                .with_help_in_place("check the order and the years against the source");
+            }
+        }
         if let (Some(i), Some(v)) = (&h.issued, &h.valid_until) {
             if v.get_ref().last_day() < i.get_ref().first_day() {
                 ctx.error(
@@ -253,6 +267,8 @@ pub fn validate(
             basis,
             confidence,
             issued: h.issued.as_ref().map(|d| *d.get_ref()),
+            valid_from: h.valid_from.as_ref().map(|d| *d.get_ref()),
+            announced: h.announced.as_ref().map(|d| *d.get_ref()),
             valid_until: h.valid_until.as_ref().map(|d| *d.get_ref()),
             period,
             withdrawn: h.withdrawn.as_ref().map(|d| *d.get_ref()),

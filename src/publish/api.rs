@@ -280,6 +280,7 @@ struct ScoreJson {
     basis: Option<&'static str>,
     assessor: Option<String>,
     assessed: Option<String>,
+    sources: Vec<SourceJson>,
 }
 
 /// A composite a source publishes; the dimension scores reproduce it (checked at build).
@@ -312,6 +313,10 @@ struct HoldingJson {
     /// Basis `certificate` or `report` and status `valid` or `expiring`.
     verified_current: bool,
     issued: Option<String>,
+    /// The start of validity when it differs from `issued`.
+    valid_from: Option<String>,
+    /// When the vendor announced it.
+    announced: Option<String>,
     /// As the source states it.
     valid_until: Option<String>,
     /// The last day of validity the status used (stated, or by the scheme's rule).
@@ -486,6 +491,11 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
                         basis: s.basis.map(|b| b.key()),
                         assessor: s.assessor.clone(),
                         assessed: date(s.assessed),
+                        sources: s
+                            .sources
+                            .iter()
+                            .map(|x| SourceJson::new(x, reg, der))
+                            .collect(),
                     },
                 )
             })
@@ -662,6 +672,8 @@ fn holding(reg: &Registry, der: &Derived, h: &crate::model::Holding, a: &Assesse
         confidence: h.confidence.map(|c| c.key()),
         verified_current: crate::derive::verified_current(h, a),
         issued: date(h.issued),
+        valid_from: date(h.valid_from),
+        announced: date(h.announced),
         valid_until: date(h.valid_until),
         valid_through: a.until.map(|d| d.last_day().to_date().to_string()),
         valid_by_rule: a.by_rule,

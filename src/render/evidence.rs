@@ -104,6 +104,8 @@ pub struct HoldingView {
     pub level: Option<String>,
     pub scope: Option<String>,
     pub issued: Option<String>,
+    pub valid_from: Option<String>,
+    pub announced: Option<String>,
     /// As the source states it.
     pub valid_until: Option<String>,
     /// The end the status engine derived from the scheme's rule, when none is stated.
@@ -137,6 +139,8 @@ pub fn holding_view(
         level: h.level.map(|l| c.levels[l].name.clone()),
         scope: h.scope.clone(),
         issued: h.issued.map(|d| d.human()),
+        valid_from: h.valid_from.map(|d| d.human()),
+        announced: h.announced.map(|d| d.human()),
         valid_until: h.valid_until.map(|d| d.human()),
         valid_by_rule: a.until.filter(|_| a.by_rule).map(|d| d.human()),
         period: h.period.map(|p| Pair {

@@ -189,6 +189,7 @@ pub struct ScoreRow {
     pub basis: Option<KeyName>,
     pub assessor: Option<String>,
     pub assessed: Option<String>,
+    pub sources: Vec<SourceView>,
     /// SVG geometry, computed here so the template does no arithmetic.
     pub y: u32,
     pub bar: u32,
@@ -402,6 +403,7 @@ pub fn vendor_view(
                     basis: s.basis.map(|b| key_name(b.key(), b.label())),
                     assessor: s.assessor.clone(),
                     assessed: s.assessed.map(|d| d.human()),
+                    sources: sources_view(&s.sources, reg, der.build_date),
                     y: i as u32 * 32,
                     bar: u32::from(s.value) * 3,
                     contrib_bar: hundredths * 3 / 100,
