@@ -443,6 +443,7 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
         ("certification", q(example_cert), true),
         ("level", q("level-key"), false),
         ("scope", q("What it covers"), false),
+        ("edition", q("2022"), false),
         ("basis", q("vendor-claim"), false),
         ("confidence", q("medium"), false),
         ("announced", q("2024-12"), false),

@@ -362,6 +362,9 @@ pub struct RawHolding {
     pub level: Option<S<String>>,
     /// What the certificate covers, as the source words it.
     pub scope: Option<Text>,
+    /// The edition or version of the scheme it was assessed against, e.g. "2022" (ISO/IEC
+    /// 27001:2022) or "v3.2" (PCI DSS).
+    pub edition: Option<Name>,
     /// How the registry knows it: `certificate` (the certificate or the issuer's public
     /// register was seen), `report` (an attestation or verification report was seen),
     /// `self-assessment` (the vendor's own filing with the scheme), `vendor-claim` (the

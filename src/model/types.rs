@@ -200,6 +200,8 @@ pub struct Holding {
     /// Index into that certification's `levels`.
     pub level: Option<usize>,
     pub scope: Option<String>,
+    /// The scheme's edition or version it was assessed against.
+    pub edition: Option<String>,
     /// How the registry knows it; `None`: not recorded (never counted as verified).
     pub basis: Option<Basis>,
     pub confidence: Option<Confidence>,

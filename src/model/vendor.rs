@@ -264,6 +264,7 @@ pub fn validate(
             certification: ci,
             level,
             scope: h.scope.clone().map(String::from),
+            edition: h.edition.clone().map(String::from),
             basis,
             confidence,
             issued: h.issued.as_ref().map(|d| *d.get_ref()),

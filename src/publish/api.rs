@@ -303,6 +303,8 @@ struct HoldingJson {
     certification: String,
     level: Option<String>,
     scope: Option<String>,
+    /// The scheme's edition or version it was assessed against.
+    edition: Option<String>,
     /// The status engine's answer on the build date.
     status: &'static str,
     /// `certificate`, `report`, `self-assessment`, `vendor-claim`, `secondary-source`;
@@ -667,6 +669,7 @@ fn holding(reg: &Registry, der: &Derived, h: &crate::model::Holding, a: &Assesse
         certification: c.slug.clone(),
         level: h.level.map(|l| c.levels[l].key.clone()),
         scope: h.scope.clone(),
+        edition: h.edition.clone(),
         status: a.status.key(),
         basis: h.basis.map(|b| b.key()),
         confidence: h.confidence.map(|c| c.key()),
