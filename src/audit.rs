@@ -3,8 +3,9 @@
 //! registry, the build date and the source texts (for line and column), so `check` and its
 //! tests give the same answer for the same input.
 //!
-//! Errors: a certificate shown as held after its validity ended (`E0305`), a date of a past
-//! event (verification, approval, issue, incident) after the build date (`E0300`).
+//! Errors: a date of a past event (verification, approval, issue, incident) after the build
+//! date (`E0300`). (A holding past its validity is no longer an error: the status engine
+//! shows it as expired.)
 //! Warnings: facts no `[[sources]]` row cites (`W0100`, one per vendor), a source not
 //! re-verified for over a year (`W0101`), a report whose validity ends soon (`W0102`), a value
 //! that a spreadsheet would read as a formula (`W0103`, see [`formula_values`]).
@@ -14,13 +15,10 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::date::{Day, PartialDate};
-use crate::derive::{report_status, ReportStatus};
+use crate::derive::status::{self, Status};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::facts::{self, FactKind};
 use crate::model::{FactValue, Registry, Vendor};
-
-/// A source older than this many days asks to be looked at again.
-pub const REVERIFY_AFTER_DAYS: i64 = 365;
 
 /// Every audit finding for `reg` on `today`. `text` gives the full text of a content file
 /// (to turn byte spans into lines and columns).
@@ -30,30 +28,6 @@ pub fn audit(reg: &Registry, today: Day, text: &dyn Fn(&Path) -> String) -> Vec<
         let t = text(&v.file);
         let at = |span: &Range<usize>| Some(span.clone());
         for h in &v.holdings {
-            let cert = &reg.certifications[h.certification];
-            if let (Some(until), Some(span), false) = (h.valid_until, &h.valid_until_span, h.lapsed)
-            {
-                if until.last_day() < today {
-                    out.push(
-                        Diagnostic::error(
-                            Code::ExpiredHolding,
-                            &v.file,
-                            &t,
-                            at(span),
-                            format!(
-                                "`{}` is shown as held, but its validity ended {} ({})",
-                                cert.slug,
-                                until.human(),
-                                days_ago(until.last_day(), today)
-                            ),
-                        )
-                        .with_expected("a `valid_until` on or after the build date")
-                        .with_help(Some(
-                            "update `issued` and `valid_until` from the renewed certificate, or add `lapsed = true` to this [[certifications]] entry so the pages show it as lapsed".into(),
-                        )),
-                    );
-                }
-            }
             let dated = [
                 ("issued", h.issued, &h.issued_span),
                 ("as_of", h.as_of, &h.as_of_span),
@@ -67,31 +41,34 @@ pub fn audit(reg: &Registry, today: Day, text: &dyn Fn(&Path) -> String) -> Vec<
         for i in &v.incidents {
             future(&mut out, &v.file, &t, "date", i.date, &i.date_span, today);
         }
-        for s in &v.sources {
-            future(
-                &mut out,
-                &v.file,
-                &t,
-                "verified",
-                s.verified,
-                &s.verified_span,
-                today,
-            );
-            let age = today.0 - s.verified.last_day().0;
-            if age > REVERIFY_AFTER_DAYS {
+        let sources = v
+            .sources
+            .iter()
+            .map(|c| (c.field.as_str(), &c.source))
+            .chain(v.holdings.iter().flat_map(|h| {
+                let slug = reg.certifications[h.certification].slug.as_str();
+                h.sources.iter().map(move |s| (slug, s))
+            }));
+        for (what, s) in sources {
+            let (Some(verified), Some(span)) = (s.verified, &s.verified_span) else {
+                continue;
+            };
+            future(&mut out, &v.file, &t, "verified", verified, span, today);
+            let age = today.0 - verified.last_day().0;
+            let window = reg.config.stale_after_days;
+            if status::source_stale(s, today, window) {
                 out.push(
                     Diagnostic::warning(
                         Code::StaleSource,
                         &v.file,
                         &t,
-                        at(&s.verified_span),
+                        at(span),
                         format!(
-                            "the source for `{}` was last verified {} ({age} days ago)",
-                            s.field, s.verified
+                            "the source for `{what}` was last verified {verified} ({age} days ago)"
                         ),
                     )
                     .with_expected(format!(
-                        "a source re-verified within {REVERIFY_AFTER_DAYS} days"
+                        "a source re-verified within {window} days (site.toml's stale_after_days)"
                     ))
                     .with_help(Some(
                         "open the URL, confirm it still says what the fact says, and update `verified` and `verified_by`".into(),
@@ -103,27 +80,22 @@ pub fn audit(reg: &Registry, today: Day, text: &dyn Fn(&Path) -> String) -> Vec<
     }
     for (ri, r) in reg.reports.iter().enumerate() {
         let t = text(&r.file);
-        future(
-            &mut out,
-            &r.file,
-            &t,
-            "approved",
-            r.approved,
-            &r.approved_span,
-            today,
-        );
-        if report_status(r, today, &reg.config) == ReportStatus::Expiring {
-            let left = r.valid_until.last_day().0 - today.0;
+        if let (Some(approved), Some(span)) = (r.approved, &r.approved_span) {
+            future(&mut out, &r.file, &t, "approved", approved, span, today);
+        }
+        let assessed = status::report(reg, ri, today);
+        if let (Status::Expiring, Some(until)) = (assessed.status, assessed.until) {
+            let left = until.last_day().0 - today.0;
             out.push(
                 Diagnostic::warning(
                     Code::ReportExpiring,
                     &r.file,
                     &t,
-                    Some(r.valid_until_span.clone()),
+                    r.valid_until_span.clone().or(r.approved_span.clone()),
                     format!(
                         "report `{}` expires {} (in {left} days)",
-                        reg.reports[ri].id,
-                        r.valid_until.human()
+                        r.id,
+                        until.human()
                     ),
                 )
                 .with_help(Some(
@@ -245,7 +217,10 @@ fn uncited(v: &Vendor, text: &str) -> Option<Diagnostic> {
             let kind = spec.fields.iter().find(|f| f.key == fact.key)?.kind;
             let path = format!("{}.{}", section.key, fact.key);
             if fact.value == FactValue::NotDisclosed
+                || fact.value == FactValue::NotRecorded
                 || kind == FactKind::Url
+                || !fact.sources.is_empty()
+                || fact.value == FactValue::Disputed
                 || cited.contains(path.as_str())
             {
                 continue;
@@ -282,14 +257,7 @@ fn uncited(v: &Vendor, text: &str) -> Option<Diagnostic> {
         )
         .with_expected("a [[sources]] row for each stated fact")
         .with_help(Some(format!(
-            "add [[sources]] with field = \"{example}\", url, verified and verified_by for each"
+            "add [[sources]] with field = \"{example}\" and the source (url or title, date, verified and verified_by where known) for each"
         ))),
     )
-}
-
-fn days_ago(then: Day, today: Day) -> String {
-    match today.0 - then.0 {
-        1 => "1 day ago".into(),
-        n => format!("{n} days ago"),
-    }
 }

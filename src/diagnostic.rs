@@ -51,8 +51,8 @@ pub enum Code {
     DeployRules,
     /// A link or `#anchor` in the rendered site that leads nowhere (`check` only).
     BrokenLink,
-    /// A certificate shown as held although its validity has ended (`check` only).
-    ExpiredHolding,
+    /// A published composite that the dimension scores do not reproduce.
+    ScoreMismatch,
     /// Warning: facts of a vendor that no `[[sources]]` row cites.
     UncitedFact,
     /// Warning: a source not re-verified for over a year.
@@ -79,7 +79,7 @@ impl Code {
         Code::BadConfig,
         Code::BadName,
         Code::BadUrl,
-        Code::ExpiredHolding,
+        Code::ScoreMismatch,
         Code::Template,
         Code::BrokenLink,
         Code::DeployLimit,
@@ -106,11 +106,11 @@ impl Code {
             Code::BadConfig => "E0302",
             Code::BadName => "E0303",
             Code::BadUrl => "E0304",
+            Code::ScoreMismatch => "E0306",
             Code::Template => "E0400",
             Code::DeployLimit => "E0500",
             Code::DeployRules => "E0501",
             Code::BrokenLink => "E0401",
-            Code::ExpiredHolding => "E0305",
             Code::UncitedFact => "W0100",
             Code::StaleSource => "W0101",
             Code::ReportExpiring => "W0102",

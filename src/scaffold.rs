@@ -288,7 +288,11 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
     for (key, example) in [
         ("hq_country", q("Country")),
         ("hq_city", q("City")),
+        ("subcategory", q("Hyperscaler")),
         ("founded", "2009".into()),
+        ("founded_refers_to", q("company")),
+        ("service_launched", q("2010-05")),
+        ("ownership", q("Wholly owned subsidiary of ...")),
         ("ticker", q("TICKER")),
         ("parent", q("Parent company")),
         ("employees", q("5000+")),
@@ -324,8 +328,32 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
     d.optional(None, "status", &q("removed"));
     d.optional(None, "removed_on", &q("2026-01-31"));
     d.optional(None, "removed_reason", &q("Why the vendor was removed."));
+    // Tables of the identity: after every top-level key, so uncommenting them moves no key.
+    d.blank();
+    d.note(&format!(
+        "Optional, repeatable. {}",
+        d.describe(None, "listings")
+    ));
+    d.lines.push("# [[listings]]".into());
+    for (key, example) in [
+        ("exchange", q("NYSE")),
+        ("tickers", format!("[{}]", q("TICKER"))),
+        ("entity", q("The listed company")),
+        ("first_trading_day", q("2014-09-19")),
+    ] {
+        let text = d.describe(Some("RawListing"), key);
+        d.lines.push(format!("# {key} = {example}  # {text}"));
+    }
+    d.note(&format!(
+        "Optional, repeatable. {}",
+        d.describe(None, "identity_sources")
+    ));
+    d.lines.push("# [[identity_sources]]".into());
+    d.lines
+        .push(format!("# title = {}", q("The document that states them")));
+    d.lines.push(format!("# kind = {}", q("primary")));
 
-    let mut flags = vec!["yes", "no", "not_disclosed"];
+    let mut flags = vec!["yes", "no", "not_disclosed", "not_recorded"];
     flags.extend(FLAG_QUALIFIERS);
     d.blank();
     d.note(&format!(
@@ -358,7 +386,49 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
         d.lines.push("# score = 50".into());
         d.lines
             .push(format!("# rationale = {}", q("Which facts justify it.")));
+        d.lines.push(format!(
+            "# basis = {}  # {}",
+            q("editorial"),
+            d.describe(Some("RawScore"), "basis")
+        ));
+        d.lines.push(format!(
+            "# assessor = {}  # {}",
+            q("your name"),
+            d.describe(Some("RawScore"), "assessor")
+        ));
+        d.lines.push(format!(
+            "# assessed = {}  # {}",
+            q("2026-01"),
+            d.describe(Some("RawScore"), "assessed")
+        ));
+        d.lines.push(format!(
+            "# sources = [{{ title = {} }}]  # {}",
+            q("The document behind it"),
+            d.describe(Some("RawScore"), "sources")
+        ));
     }
+    d.blank();
+    d.note(&format!(
+        "Optional, repeatable. {}",
+        d.describe(None, "published_composites")
+    ));
+    d.lines.push("# [[published_composites]]".into());
+    let profile = &reg.config.profiles[reg.config.default_profile].key;
+    for (key, example) in [
+        ("profile", q(profile)),
+        ("value", "42.2".into()),
+        ("date", q("2025-06")),
+    ] {
+        let text = d.describe(Some("RawPublishedComposite"), key);
+        d.lines.push(format!("# {key} = {example}  # {text}"));
+    }
+    d.note(&format!(
+        "  {}",
+        d.describe(Some("RawPublishedComposite"), "sources")
+    ));
+    d.lines.push("# [[published_composites.sources]]".into());
+    d.lines
+        .push(format!("# title = {}", q("The document that publishes it")));
 
     d.blank();
     d.note(&format!(
@@ -373,12 +443,17 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
         ("certification", q(example_cert), true),
         ("level", q("level-key"), false),
         ("scope", q("What it covers"), false),
+        ("edition", q("2022"), false),
+        ("basis", q("vendor-claim"), false),
+        ("confidence", q("medium"), false),
+        ("announced", q("2024-12"), false),
         ("issued", q("2025-01"), false),
+        ("valid_from", q("2025-01"), false),
         ("valid_until", q("2028-01"), false),
+        ("withdrawn", q("2026-02"), false),
         ("as_of", q("2025-06-30"), false),
-        ("lapsed", "true".into(), false),
         ("note", q("What a reader needs to weigh it"), false),
-        ("source", q("The document that states it"), true),
+        ("source", q("The document that states it"), false),
         ("source_url", q("https://www.example.com/trust"), false),
     ] {
         let text = d.describe(Some(holding), key);
@@ -386,7 +461,35 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
         d.lines.push(comment(&format!("  {tag}. {text}")));
         d.lines.push(format!("# {key} = {example}"));
     }
+    d.note(&format!(
+        "  Optional, after the keys above. {}",
+        d.describe(Some(holding), "period")
+    ));
+    d.lines.push("# [certifications.period]".into());
+    for (key, example) in [("start", q("2024-04")), ("end", q("2025-03"))] {
+        let text = d.describe(Some("RawPeriod"), key);
+        d.lines.push(format!("# {key} = {example}  # {text}"));
+    }
     d.note(&format!("  Certifications: {}.", certs.join(", ")));
+    d.note(&format!(
+        "  Required, repeatable. {}",
+        d.describe(Some(holding), "sources")
+    ));
+    d.lines.push("# [[certifications.sources]]".into());
+    for (key, example) in [
+        ("title", q("The document that states it")),
+        ("url", q("https://www.example.com/trust")),
+        ("publisher", q("Who published it")),
+        ("quote", q("What it says, word for word")),
+        ("note", q("What a reader should know about it")),
+        ("date", q("2025-06-30")),
+        ("verified", q("2026-01-31")),
+        ("verified_by", q("your name")),
+        ("kind", q("primary")),
+    ] {
+        let text = d.describe(Some("RawSource"), key);
+        d.lines.push(format!("# {key} = {example}  # {text}"));
+    }
     d.lines.push("# [[certifications.certificates]]".into());
     d.lines.push(format!(
         "# label = {}  # {}",
@@ -407,13 +510,24 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
     d.lines.push("# [[incidents]]".into());
     for (key, example) in [
         ("date", q("2024-05")),
+        ("date_kind", q("disclosed")),
         ("title", q("Short title")),
         ("summary", q("What happened.")),
+        ("status", q("resolved")),
+        ("confidence", q("medium")),
+        ("affected_services", "[\"Object storage\"]".into()),
         ("source_url", q("https://www.example.com/news")),
     ] {
         let text = d.describe(Some("RawIncident"), key);
         d.lines.push(format!("# {key} = {example}  # {text}"));
     }
+    d.note(&format!(
+        "  Instead of source_url: {}",
+        d.describe(Some("RawIncident"), "sources")
+    ));
+    d.lines.push("# [[incidents.sources]]".into());
+    d.lines
+        .push(format!("# url = {}", q("https://www.example.com/news")));
 
     d.blank();
     d.note(&format!(
@@ -424,10 +538,16 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
     for (key, example) in [
         ("field", q("data_handling.trains_on_user_data")),
         ("url", q("https://www.example.com/privacy")),
+        ("title", q("The document that states it")),
+        ("publisher", q("Who published it")),
+        ("quote", q("What it says, word for word")),
+        ("note", q("What a reader should know about it")),
+        ("date", q("2025-06-30")),
         ("verified", q("2026-01-31")),
         ("verified_by", q("your name")),
+        ("kind", q("primary")),
     ] {
-        let text = d.describe(Some("RawSource"), key);
+        let text = d.describe(Some("RawCitation"), key);
         d.lines.push(comment(&format!("  {text}")));
         d.lines.push(format!("# {key} = {example}"));
     }
@@ -467,6 +587,21 @@ pub fn certification(slug: &str, form: Form) -> String {
     d.lines.push("# name = \"Level 1\"".into());
     d.lines
         .push("# description = \"What a holder of this level has shown.\"".into());
+    d.lines.push(
+        "# validity = { rule = \"term\", months = 12 }  # Optional: replaces the scheme's [validity] at this level."
+            .into(),
+    );
+    d.blank();
+    d.note(&format!("Optional. {}", d.describe(None, "validity")));
+    d.lines.push("# [validity]".into());
+    for (key, example) in [
+        ("rule", q("term")),
+        ("months", "36".into()),
+        ("expiring_within_days", "90".into()),
+    ] {
+        let text = d.describe(Some("RawValidity"), key);
+        d.lines.push(format!("# {key} = {example}  # {text}"));
+    }
     d.finish("<!-- What the scheme is, who runs it and what holding it shows, in Markdown. This comment does not appear on the page. -->")
 }
 
@@ -521,20 +656,11 @@ pub fn report(
     d.field(None, "monitoring_body", &q("Who verified or audited"), "");
     d.optional(None, "monitoring_body_url", &q("https://www.example.com"));
     d.optional(None, "aliases", &format!("[{}]", q("/register/old-id/")));
+    // Commented out: a date is only ever what the report states, never a placeholder.
     let approved = today.to_date();
     let until = Day(today.0 + 364).to_date();
-    d.field(
-        None,
-        "approved",
-        &q(&approved.to_string()),
-        " (Placeholder: the build date.)",
-    );
-    d.field(
-        None,
-        "valid_until",
-        &q(&until.to_string()),
-        " (Placeholder: a year after `approved`.)",
-    );
+    d.optional(None, "approved", &q(&approved.to_string()));
+    d.optional(None, "valid_until", &q(&until.to_string()));
     let levels = list(c.levels.iter().map(|l| l.key.as_str()));
     match c.levels.first() {
         Some(l) => {
@@ -570,6 +696,26 @@ pub fn report(
     d.field(None, "source", &q(&format!("Verification report {id}")), "");
     d.optional(None, "source_url", &q("https://www.example.com/report.pdf"));
     d.optional(None, "controls_examined", &format!("[{}]", q("5.1.A")));
+    d.blank();
+    d.note(&format!(
+        "Optional, repeatable, instead of `source`: {}",
+        d.describe(None, "sources")
+    ));
+    d.lines.push("# [[sources]]".into());
+    for (key, example) in [
+        ("title", q("The report as published")),
+        ("url", q("https://www.example.com/report.pdf")),
+        ("publisher", q("The monitoring body")),
+        ("quote", q("What it says, word for word")),
+        ("note", q("What a reader should know about it")),
+        ("date", q("2025-06")),
+        ("verified", q("2026-01-31")),
+        ("verified_by", q("your name")),
+        ("kind", q("primary")),
+    ] {
+        let text = d.describe(Some("RawSource"), key);
+        d.lines.push(format!("# {key} = {example}  # {text}"));
+    }
     d.blank();
     d.note(&format!(
         "Optional, repeatable. {}",

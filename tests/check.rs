@@ -167,7 +167,7 @@ fn the_fixture_site_and_the_bundled_registry_check_without_errors() {
 
 #[test]
 fn github_annotations_only_under_github_actions() {
-    let (site, _) = prepare(&repo().join("tests/check/expired-holding"));
+    let (site, _) = prepare(&repo().join("tests/check/future-issued"));
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_trustatlas"))
         .args(["check", "--format", "json"])
         .current_dir(site.path())
@@ -181,7 +181,7 @@ fn github_annotations_only_under_github_actions() {
         .find(|l| l.starts_with("::error "))
         .unwrap_or_else(|| panic!("no annotation in {err}"));
     assert!(
-        line.starts_with("::error file=content/vendors/acme-cloud.md,line=30,col=15,endLine=30,endColumn=24,title=error E0305::`iso-27001` is shown as held"),
+        line.starts_with("::error file=content/vendors/acme-cloud.md,line=37,col=10,endLine=37,endColumn=19,title=error E0300::`issued` 2026-12 is in the future"),
         "{line}"
     );
     // stdout stays pure JSON.

@@ -95,7 +95,11 @@ fn generated_registry_builds_without_a_single_diagnostic() {
         assert!((3..=8).contains(&v.holdings.len()), "{}", v.slug);
         let words = v.body.split_whitespace().count();
         assert!((150..=300).contains(&words), "{}: {words} words", v.slug);
-        for url in v.website.iter().chain(v.sources.iter().map(|s| &s.url)) {
+        for url in v
+            .website
+            .iter()
+            .chain(v.sources.iter().filter_map(|s| s.source.url.as_ref()))
+        {
             assert!(url.contains(".example.com/"), "{url}");
         }
     }

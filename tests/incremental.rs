@@ -132,10 +132,15 @@ fn incremental_output_equals_a_full_build_after_every_kind_of_edit() {
         ),
         (
             "a vendor's score (composite, bands, rankings)",
-            Box::new(|r| edit(r, VENDOR, "score = 80", "score = 60")),
+            // Jurisdiction and security weigh the same in the default profile, so the
+            // published composite (42.2) is still reproduced; other profiles change.
+            Box::new(|r| {
+                edit(r, VENDOR, "score = 80", "score = 60");
+                edit(r, VENDOR, "score = 20\n", "score = 40\n");
+            }),
             Expect {
                 reused: &[],
-                rendered: &["index.html", "vendor/alibaba-cloud/index.html"],
+                rendered: &["vendor/alibaba-cloud/index.html"],
             },
         ),
         (

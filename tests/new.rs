@@ -114,7 +114,7 @@ fn every_new_file_passes_check_as_it_is() {
                 l.starts_with(&format!("{name} ="))
                     || l.starts_with(&format!("[{name}"))
                     || l.starts_with(&format!("[[{name}"))
-                    || l.contains(&format!(".{name}]]"))
+                    || l.contains(&format!(".{name}]"))
                     || l.starts_with("[scores.") && name == "scores"
             });
             assert!(set, "{args:?}: field `{name}` is missing from\n{text}");

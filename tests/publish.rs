@@ -287,8 +287,8 @@ fn a_schema_rejects_what_it_should() {
     for (pointer, bad) in [
         ("/reports/0/status", Value::from("lapsed")),
         ("/reports/0/valid_through", Value::from("2026-12")),
-        ("/schema_version", Value::from("1.0")),
-        ("/schema_version", Value::from("3.0")),
+        ("/schema_version", Value::from("2.1")),
+        ("/schema_version", Value::from("4.0")),
     ] {
         let mut doc = good.clone();
         *doc.pointer_mut(pointer).unwrap() = bad;

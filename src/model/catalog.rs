@@ -41,8 +41,18 @@ pub fn certification(
     if let Some(u) = &raw.url {
         ctx.check_url(u);
     }
+    let validity = match &raw.validity {
+        Some(v) => super::evidence::validity(v, ctx),
+        None => Some(super::Validity::STATED),
+    };
     let mut levels: Vec<Named> = Vec::new();
+    let mut level_validity = Vec::new();
     for mut l in raw.levels {
+        level_validity.push(
+            l.validity
+                .as_ref()
+                .and_then(|v| super::evidence::validity(v, ctx)),
+        );
         ctx.check_name(&mut l.key);
         if levels.iter().any(|x| &x.key == l.key.get_ref()) {
             ctx.error(
@@ -76,6 +86,8 @@ pub fn certification(
         region: raw.region.into(),
         url: raw.url.map(|u| u.into_inner()),
         levels,
+        validity: validity?,
+        level_validity,
         body,
     })
 }

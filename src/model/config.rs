@@ -150,6 +150,16 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
             "expiring_within_days cannot be negative",
         );
     }
+    if *raw.stale_after_days.get_ref() < 0 {
+        ctx.error(
+            Code::OutOfRange,
+            raw.stale_after_days.span(),
+            "stale_after_days cannot be negative",
+        )
+        .with_help_in_place(
+            "a number of days, e.g. 365: sources checked longer ago are marked stale",
+        );
+    }
 
     let max_files = match &raw.deploy.max_files {
         Some(m) => {
@@ -184,6 +194,7 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
         theme: raw.theme.into_inner(),
         default_profile: default_profile?,
         expiring_within_days: *raw.expiring_within_days.get_ref(),
+        stale_after_days: *raw.stale_after_days.get_ref(),
         caveats: raw.caveats.map(String::from),
         dimensions,
         profiles,

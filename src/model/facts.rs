@@ -58,7 +58,10 @@ impl Risk {
     /// The tone of `value` for a fact with this risk.
     pub fn tone(self, value: &FactValue) -> Tone {
         let token = match value {
-            FactValue::NotDisclosed => return Tone::Unknown,
+            // Unknown to us or contested: neither good news nor a risk until the sources say.
+            FactValue::NotDisclosed | FactValue::NotRecorded | FactValue::Disputed => {
+                return Tone::Unknown
+            }
             FactValue::Yes => "yes",
             FactValue::No => "no",
             FactValue::Stated(s) => s.as_str(),
@@ -292,8 +295,13 @@ pub enum FactValue {
     Yes,
     No,
     NotDisclosed,
+    /// Our sources do not cover it (`not_recorded`, with the reason in `detail`): neither "no"
+    /// nor "not disclosed by the vendor".
+    NotRecorded,
     /// Any other stated value (`opt_out_available`, `CN`, a URL).
     Stated(String),
+    /// Sources disagree: the fact's `disputed` claims hold each value with its sources.
+    Disputed,
 }
 
 impl FactValue {
@@ -302,6 +310,7 @@ impl FactValue {
             "yes" => FactValue::Yes,
             "no" => FactValue::No,
             "not_disclosed" => FactValue::NotDisclosed,
+            "not_recorded" => FactValue::NotRecorded,
             other => FactValue::Stated(other.to_string()),
         }
     }
@@ -312,7 +321,9 @@ impl FactValue {
             FactValue::Yes => "Yes".into(),
             FactValue::No => "No".into(),
             FactValue::NotDisclosed => "Not disclosed".into(),
+            FactValue::NotRecorded => "Not recorded in our sources".into(),
             FactValue::Stated(s) => humanize_token(s),
+            FactValue::Disputed => "Disputed".into(),
         }
     }
 
@@ -322,7 +333,9 @@ impl FactValue {
             FactValue::Yes => "yes",
             FactValue::No => "no",
             FactValue::NotDisclosed => "not-disclosed",
+            FactValue::NotRecorded => "not-recorded",
             FactValue::Stated(_) => "stated",
+            FactValue::Disputed => "disputed",
         }
     }
 }

@@ -6,10 +6,14 @@
 
 mod catalog;
 mod config;
+pub mod evidence;
+mod fact_rows;
 pub mod facts;
 mod parse;
 pub mod raw;
+mod raw_evidence;
 mod report;
+pub mod scores;
 pub mod text;
 mod types;
 mod vendor;

@@ -12,6 +12,8 @@ use toml::Spanned;
 use super::text::{Name, Text};
 use crate::date::PartialDate;
 
+pub use super::raw_evidence::*;
+
 pub type S<T> = Spanned<T>;
 
 /// `site.toml`.
@@ -40,6 +42,11 @@ pub struct RawConfig {
     #[serde(default = "default_expiring")]
     #[schemars(with = "i64")]
     pub expiring_within_days: S<i64>,
+    /// A source whose `verified` date is older than this many days is marked stale where it is
+    /// shown, and `check` warns about it (default 365).
+    #[serde(default = "default_stale")]
+    #[schemars(with = "i64")]
+    pub stale_after_days: S<i64>,
     /// A paragraph shown with every score: where facts come from and what the registry is not.
     #[serde(default)]
     pub caveats: Option<Text>,
@@ -75,6 +82,9 @@ fn default_theme() -> S<String> {
 }
 fn default_expiring() -> S<i64> {
     Spanned::new(0..0, 90)
+}
+fn default_stale() -> S<i64> {
+    Spanned::new(0..0, 365)
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -136,9 +146,26 @@ pub struct RawVendor {
     pub hq_country: Option<Name>,
     /// City of the headquarters.
     pub hq_city: Option<Name>,
+    /// A free-text sub-category beside `category`, e.g. "Hyperscaler".
+    pub subcategory: Option<Name>,
     /// Year founded.
     #[schemars(with = "Option<i64>", range(min = 1800, max = 2100))]
     pub founded: Option<S<i64>>,
+    /// What `founded` refers to: `company` or `service` (the service line).
+    #[schemars(with = "Option<String>", regex(pattern = "^(company|service)$"))]
+    pub founded_refers_to: Option<S<String>>,
+    /// When the service was launched.
+    #[schemars(with = "Option<PartialDate>")]
+    pub service_launched: Option<S<PartialDate>>,
+    /// A note on ownership or structure (a subsidiary, a joint venture, a VIE).
+    pub ownership: Option<Text>,
+    /// Stock listings: `[[listings]]` with `exchange`, `tickers`, `entity`, `first_trading_day`.
+    #[serde(default)]
+    pub listings: Vec<RawListing>,
+    /// The sources of the identity fields above, as in [[certifications.sources]].
+    #[serde(default)]
+    #[schemars(with = "Vec<RawSource>")]
+    pub identity_sources: Vec<S<RawSource>>,
     /// Stock ticker, when listed.
     pub ticker: Option<Name>,
     /// Parent company, if any.
@@ -182,15 +209,19 @@ pub struct RawVendor {
     /// One table per dimension of site.toml, `[scores.<dimension>]` with `score` and `rationale`: all dimensions or none (not yet scored).
     #[schemars(with = "Option<BTreeMap<String, RawScore>>")]
     pub scores: Option<S<BTreeMap<S<String>, RawScore>>>,
+    /// Composites a source publishes, `[[published_composites]]` with `profile`, `value` and
+    /// `sources`: the dimension scores must reproduce each one.
+    #[serde(default)]
+    pub published_composites: Vec<RawPublishedComposite>,
     /// Public security or privacy incidents, each with a source.
     #[serde(default)]
     pub incidents: Vec<RawIncident>,
     /// Certifications, attestations and codes of conduct the vendor holds.
     #[serde(default)]
     pub certifications: Vec<RawHolding>,
-    /// The cited-sources table: one row per fact, giving where it was verified and when.
+    /// The cited-sources table: one row per fact, giving its source and when it was verified.
     #[serde(default)]
-    pub sources: Vec<RawSource>,
+    pub sources: Vec<RawCitation>,
     /// `"listed"` (the default) or `"removed"`: a removed vendor leaves every list and score
     /// but keeps a tombstone page at its URL saying when and why it was removed.
     #[schemars(with = "Option<String>")]
@@ -207,11 +238,15 @@ pub struct RawVendor {
 /// unknown key gets a "did you mean" from the real list.
 pub type FactTable = BTreeMap<S<String>, S<RawFact>>;
 
-/// `"yes"` or `{ value = "yes", detail = "AES-256" }`.
-#[derive(Debug, Clone)]
+/// `"yes"`, `{ value = "yes", detail = "AES-256", sources = [...] }`, or a value the sources
+/// disagree on: `{ disputed = [{ value = "yes", sources = [...] }, { value = "no", ... }] }`.
+#[derive(Debug)]
 pub struct RawFact {
-    pub value: String,
+    /// `None` only for a disputed fact.
+    pub value: Option<String>,
     pub detail: Option<String>,
+    pub sources: Vec<S<RawSource>>,
+    pub disputed: Vec<RawClaim>,
 }
 
 impl<'de> Deserialize<'de> for RawFact {
@@ -219,8 +254,12 @@ impl<'de> Deserialize<'de> for RawFact {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Full {
-            value: String,
+            value: Option<String>,
             detail: Option<Text>,
+            #[serde(default)]
+            sources: Vec<S<RawSource>>,
+            #[serde(default)]
+            disputed: Vec<RawClaim>,
         }
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -230,8 +269,10 @@ impl<'de> Deserialize<'de> for RawFact {
             }
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RawFact, E> {
                 Ok(RawFact {
-                    value: s.to_string(),
+                    value: Some(s.to_string()),
                     detail: None,
+                    sources: Vec::new(),
+                    disputed: Vec::new(),
                 })
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawFact, A::Error> {
@@ -239,6 +280,8 @@ impl<'de> Deserialize<'de> for RawFact {
                 Ok(RawFact {
                     value: full.value,
                     detail: full.detail.map(String::from),
+                    sources: full.sources,
+                    disputed: full.disputed,
                 })
             }
         }
@@ -254,21 +297,57 @@ pub struct RawScore {
     pub score: S<i64>,
     /// One line naming the facts that justify the score.
     pub rationale: Text,
+    /// Where the score comes from: `editorial` (the registry's own judgement; pages say
+    /// "editorial assessment") or `published` (a source publishes this dimension score).
+    #[schemars(with = "Option<String>", regex(pattern = "^(editorial|published)$"))]
+    pub basis: Option<S<String>>,
+    /// Who assessed it.
+    pub assessor: Option<Name>,
+    /// When it was assessed.
+    #[schemars(with = "Option<PartialDate>")]
+    pub assessed: Option<S<PartialDate>>,
+    /// The sources behind the score (a `published` score names the one that publishes it), as
+    /// in [[certifications.sources]].
+    #[serde(default)]
+    #[schemars(with = "Vec<RawSource>")]
+    pub sources: Vec<S<RawSource>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawIncident {
-    /// When it happened or was disclosed.
+    /// When it happened or was disclosed (`date_kind` says which).
     #[schemars(with = "PartialDate")]
     pub date: S<PartialDate>,
+    /// What `date` is: `occurred`, `discovered`, `disclosed` or `reported`.
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = "^(occurred|discovered|disclosed|reported)$")
+    )]
+    pub date_kind: Option<S<String>>,
     /// A short title.
     pub title: Text,
     /// What happened, in one or two sentences.
     pub summary: Text,
-    /// Where it was reported (http or https).
-    #[schemars(with = "String")]
-    pub source_url: S<String>,
+    /// `ongoing`, `resolved` or `disputed` (the vendor contests it), as the sources say.
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = "^(ongoing|resolved|disputed)$")
+    )]
+    pub status: Option<S<String>>,
+    /// How sure the registry is of it: `high`, `medium` or `low`.
+    #[schemars(with = "Option<String>", regex(pattern = "^(high|medium|low)$"))]
+    pub confidence: Option<S<String>>,
+    /// The services affected, as the sources name them.
+    #[serde(default)]
+    pub affected_services: Vec<Name>,
+    /// Where it was reported (http or https): the short form of one source; give this or `sources`.
+    #[schemars(with = "Option<String>")]
+    pub source_url: Option<S<String>>,
+    /// The sources that report it, as in [[certifications.sources]].
+    #[serde(default)]
+    #[schemars(with = "Vec<RawSource>")]
+    pub sources: Vec<S<RawSource>>,
 }
 
 /// A certification a vendor holds.
@@ -283,29 +362,58 @@ pub struct RawHolding {
     pub level: Option<S<String>>,
     /// What the certificate covers, as the source words it.
     pub scope: Option<Text>,
+    /// The edition or version of the scheme it was assessed against, e.g. "2022" (ISO/IEC
+    /// 27001:2022) or "v3.2" (PCI DSS).
+    pub edition: Option<Name>,
+    /// How the registry knows it: `certificate` (the certificate or the issuer's public
+    /// register was seen), `report` (an attestation or verification report was seen),
+    /// `self-assessment` (the vendor's own filing with the scheme), `vendor-claim` (the
+    /// vendor says so on its own pages) or `secondary-source` (someone else says so).
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = "^(certificate|report|self-assessment|vendor-claim|secondary-source)$")
+    )]
+    pub basis: Option<S<String>>,
+    /// How sure the registry is of it: `high`, `medium` or `low` (see the methodology page).
+    #[schemars(with = "Option<String>", regex(pattern = "^(high|medium|low)$"))]
+    pub confidence: Option<S<String>>,
     /// When it was issued or first obtained.
     #[schemars(with = "Option<PartialDate>")]
     pub issued: Option<S<PartialDate>>,
-    /// When its validity ends.
+    /// When its validity starts, when the source gives a start other than `issued`.
+    #[schemars(with = "Option<PartialDate>")]
+    pub valid_from: Option<S<PartialDate>>,
+    /// When the vendor announced it (a press release, a blog post).
+    #[schemars(with = "Option<PartialDate>")]
+    pub announced: Option<S<PartialDate>>,
+    /// When its validity ends, as the source states it (otherwise the scheme's validity rule
+    /// decides).
     #[schemars(with = "Option<PartialDate>")]
     pub valid_until: Option<S<PartialDate>>,
+    /// The period a report covers (a SOC 2 Type 2 period): `{ start = "2024-04", end = "2025-03" }`.
+    pub period: Option<RawPeriod>,
+    /// When the issuer withdrew or suspended it; from that date it shows as withdrawn.
+    #[schemars(with = "Option<PartialDate>")]
+    pub withdrawn: Option<S<PartialDate>>,
     /// The date of the source that states it (when the certificate's own dates are unknown).
     #[schemars(with = "Option<PartialDate>")]
     pub as_of: Option<S<PartialDate>>,
     /// Anything a reader needs to weigh it (auditor, what is not stated).
     pub note: Option<Text>,
-    /// The document that states the vendor holds it.
-    pub source: Text,
-    /// Where that document is (http or https).
+    /// The sources that state it, each a table `{ title, url, publisher, quote, note, date,
+    /// verified, verified_by, kind }`; give this or `source`.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawSource>")]
+    pub sources: Vec<S<RawSource>>,
+    /// The document that states the vendor holds it (the short form of one source; give this
+    /// or `sources`).
+    pub source: Option<Text>,
+    /// Where that document is (http or https); only with `source`.
     #[schemars(with = "Option<String>")]
     pub source_url: Option<S<String>>,
     /// Certificate or registration numbers.
     #[serde(default)]
     pub certificates: Vec<RawCertificate>,
-    /// The validity above has ended and no renewal is known: pages show the holding as
-    /// lapsed instead of current, and `check` stops reporting it as expired.
-    #[serde(default)]
-    pub lapsed: bool,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -315,23 +423,6 @@ pub struct RawCertificate {
     pub label: Option<Name>,
     /// The number as printed.
     pub number: Name,
-}
-
-/// One row of the cited-sources table.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawSource {
-    /// The fact it cites, as "<section>.<key>" (e.g. "data_handling.trains_on_user_data") or "scores.<dimension>".
-    #[schemars(with = "String")]
-    pub field: S<String>,
-    /// Where the fact can be checked (http or https).
-    #[schemars(with = "String")]
-    pub url: S<String>,
-    /// When someone last checked that the URL says what the fact says.
-    #[schemars(with = "PartialDate")]
-    pub verified: S<PartialDate>,
-    /// Who checked it.
-    pub verified_by: Name,
 }
 
 /// `content/certifications/<slug>.md` front matter.
@@ -354,7 +445,9 @@ pub struct RawCertification {
     pub url: Option<S<String>>,
     /// Levels a holder can reach, lowest first; vendors and reports refer to their `key`.
     #[serde(default)]
-    pub levels: Vec<RawNamed>,
+    pub levels: Vec<RawLevel>,
+    /// How long a holding stays valid when its source states no end (`[validity]`).
+    pub validity: Option<RawValidity>,
 }
 
 /// `content/reports/<id>.md` front matter.
@@ -379,12 +472,14 @@ pub struct RawReport {
     /// The monitoring body's website (http or https).
     #[schemars(with = "Option<String>")]
     pub monitoring_body_url: Option<S<String>>,
-    /// Date of approval.
-    #[schemars(with = "PartialDate")]
-    pub approved: S<PartialDate>,
-    /// End of validity; on or after `approved`.
-    #[schemars(with = "PartialDate")]
-    pub valid_until: S<PartialDate>,
+    /// Date of approval; leave it out when the report's dates are not public (the report then
+    /// shows "dates not recorded", never valid).
+    #[schemars(with = "Option<PartialDate>")]
+    pub approved: Option<S<PartialDate>>,
+    /// End of validity, on or after `approved`; without it the scheme's validity rule decides
+    /// from `approved`.
+    #[schemars(with = "Option<PartialDate>")]
+    pub valid_until: Option<S<PartialDate>>,
     /// The `key` of one of the certification's [[levels]].
     #[schemars(with = "Option<String>")]
     pub level: Option<S<String>>,
@@ -392,11 +487,16 @@ pub struct RawReport {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub earlier_reports: Vec<S<String>>,
-    /// The document this entry is transcribed from.
-    pub source: Text,
-    /// Where that document is (http or https).
+    /// The document this entry is transcribed from (the short form of one source; give this
+    /// or `sources`).
+    pub source: Option<Text>,
+    /// Where that document is (http or https); only with `source`.
     #[schemars(with = "Option<String>")]
     pub source_url: Option<S<String>>,
+    /// The sources of this entry, as in [[certifications.sources]]: `[[sources]]` tables.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawSource>")]
+    pub sources: Vec<S<RawSource>>,
     /// Controls the report says were examined in depth.
     #[serde(default)]
     pub controls_examined: Vec<Name>,

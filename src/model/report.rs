@@ -101,24 +101,38 @@ pub fn validate(
         }
         _ => None,
     };
-    if raw.valid_until.get_ref().last_day() < raw.approved.get_ref().first_day() {
-        ctx.error(
-            Code::BadDate,
-            raw.valid_until.span(),
-            format!(
-                "valid_until {} is before the approval date {}",
-                raw.valid_until.get_ref(),
-                raw.approved.get_ref()
-            ),
-        )
-        .with_expected_in_place("a date on or after `approved`");
+    if let (Some(a), Some(v)) = (&raw.approved, &raw.valid_until) {
+        if v.get_ref().last_day() < a.get_ref().first_day() {
+            ctx.error(
+                Code::BadDate,
+                v.span(),
+                format!(
+                    "valid_until {} is before the approval date {}",
+                    v.get_ref(),
+                    a.get_ref()
+                ),
+            )
+            .with_expected_in_place("a date on or after `approved`");
+        }
     }
     for a in &raw.aliases {
         ctx.check_alias(a);
     }
-    for u in raw.source_url.iter().chain(raw.monitoring_body_url.iter()) {
+    for u in raw.monitoring_body_url.iter() {
         ctx.check_url(u);
     }
+    let sources = super::evidence::sources_or_short(
+        super::evidence::Short {
+            title: raw.source.as_ref(),
+            url: raw.source_url.as_ref(),
+            url_key: "source_url",
+            what: "report",
+        },
+        &raw.sources,
+        raw.id.span(),
+        "[[sources]]",
+        ctx,
+    );
     for e in &raw.earlier_reports {
         if e.get_ref().eq_ignore_ascii_case(&id) {
             ctx.error(
@@ -141,16 +155,15 @@ pub fn validate(
         declaring_entity: raw.declaring_entity.into(),
         monitoring_body: raw.monitoring_body.into(),
         monitoring_body_url: raw.monitoring_body_url.map(|u| u.into_inner()),
-        approved: *raw.approved.get_ref(),
-        valid_until: *raw.valid_until.get_ref(),
+        approved: raw.approved.as_ref().map(|d| *d.get_ref()),
+        valid_until: raw.valid_until.as_ref().map(|d| *d.get_ref()),
         level,
         earlier_reports: raw
             .earlier_reports
             .into_iter()
             .map(|e| e.into_inner())
             .collect(),
-        source: raw.source.into(),
-        source_url: raw.source_url.map(|u| u.into_inner()),
+        sources,
         controls_examined: super::text::strings(raw.controls_examined),
         services: raw
             .services
@@ -162,7 +175,7 @@ pub fn validate(
             .collect(),
         aliases: raw.aliases.into_iter().map(|a| a.into_inner()).collect(),
         body,
-        approved_span: ctx.abs(raw.approved.span()),
-        valid_until_span: ctx.abs(raw.valid_until.span()),
+        approved_span: raw.approved.as_ref().map(|d| ctx.abs(d.span())),
+        valid_until_span: raw.valid_until.as_ref().map(|d| ctx.abs(d.span())),
     })
 }

@@ -5,6 +5,7 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
+pub use super::evidence::{Basis, Confidence, Rule, ScoreBasis, SourceKind, Validity};
 use super::facts::FactValue;
 use crate::date::PartialDate;
 
@@ -21,6 +22,8 @@ pub struct Config {
     /// Index into `profiles`.
     pub default_profile: usize,
     pub expiring_within_days: i64,
+    /// A source verified longer ago than this is stale.
+    pub stale_after_days: i64,
     pub caveats: Option<String>,
     pub dimensions: Vec<Dimension>,
     pub profiles: Vec<Profile>,
@@ -73,7 +76,14 @@ pub struct Vendor {
     pub description: String,
     pub hq_country: Option<String>,
     pub hq_city: Option<String>,
+    pub subcategory: Option<String>,
     pub founded: Option<i64>,
+    /// `company` or `service`; `None`: not recorded.
+    pub founded_refers_to: Option<String>,
+    pub service_launched: Option<PartialDate>,
+    pub ownership: Option<String>,
+    pub listings: Vec<Listing>,
+    pub identity_sources: Vec<Source>,
     pub ticker: Option<String>,
     pub parent: Option<String>,
     pub employees: Option<String>,
@@ -90,14 +100,23 @@ pub struct Vendor {
     pub facts: Vec<FactSection>,
     /// One per dimension in `Config::dimensions` order, or `None`: not yet scored.
     pub scores: Option<Vec<Score>>,
+    pub published_composites: Vec<PublishedComposite>,
     pub incidents: Vec<Incident>,
     pub holdings: Vec<Holding>,
-    pub sources: Vec<Source>,
+    pub sources: Vec<Citation>,
     /// Set when the vendor was removed from the registry: it then lives in
     /// `Registry::removed_vendors` and only its tombstone page is built.
     pub removed: Option<Removal>,
     /// The analyst summary, Markdown.
     pub body: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub exchange: String,
+    pub tickers: Vec<String>,
+    pub entity: Option<String>,
+    pub first_trading_day: Option<PartialDate>,
 }
 
 /// When and why a vendor left the registry (`status = "removed"`).
@@ -120,22 +139,56 @@ pub struct Fact {
     pub label: &'static str,
     pub value: FactValue,
     pub detail: Option<String>,
+    /// The fact's own sources (besides the rows of the vendor's sources table).
+    pub sources: Vec<Source>,
+    /// When `value` is `Disputed`: each value the sources give, two or more.
+    pub disputed: Vec<Claim>,
     /// Byte span of the key in the vendor file, for later checks (`check`'s citations).
     pub span: Range<usize>,
+}
+
+/// One value of a disputed fact and the sources that state it.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub value: FactValue,
+    pub detail: Option<String>,
+    pub sources: Vec<Source>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Score {
     pub value: u8,
     pub rationale: String,
+    /// `None`: not recorded.
+    pub basis: Option<ScoreBasis>,
+    pub assessor: Option<String>,
+    pub assessed: Option<PartialDate>,
+    pub sources: Vec<Source>,
+}
+
+/// A composite a source publishes, which the vendor's scores reproduce (checked at load).
+#[derive(Debug, Clone)]
+pub struct PublishedComposite {
+    /// Index into `Config::profiles`.
+    pub profile: usize,
+    pub tenths: u32,
+    pub date: Option<PartialDate>,
+    pub sources: Vec<Source>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Incident {
     pub date: PartialDate,
+    /// `occurred`, `discovered`, `disclosed`, `reported`; `None`: not recorded.
+    pub date_kind: Option<String>,
     pub title: String,
     pub summary: String,
-    pub source_url: String,
+    /// `ongoing`, `resolved`, `disputed`; `None`: not recorded.
+    pub status: Option<String>,
+    pub confidence: Option<Confidence>,
+    pub affected_services: Vec<String>,
+    /// At least one.
+    pub sources: Vec<Source>,
     /// Byte span of `date` in the vendor file.
     pub date_span: Range<usize>,
 }
@@ -147,15 +200,23 @@ pub struct Holding {
     /// Index into that certification's `levels`.
     pub level: Option<usize>,
     pub scope: Option<String>,
+    /// The scheme's edition or version it was assessed against.
+    pub edition: Option<String>,
+    /// How the registry knows it; `None`: not recorded (never counted as verified).
+    pub basis: Option<Basis>,
+    pub confidence: Option<Confidence>,
     pub issued: Option<PartialDate>,
+    /// The start of validity when it differs from `issued`.
+    pub valid_from: Option<PartialDate>,
+    pub announced: Option<PartialDate>,
     pub valid_until: Option<PartialDate>,
+    pub period: Option<Period>,
+    pub withdrawn: Option<PartialDate>,
     pub as_of: Option<PartialDate>,
     pub note: Option<String>,
-    pub source: String,
-    pub source_url: Option<String>,
+    /// At least one.
+    pub sources: Vec<Source>,
     pub certificates: Vec<Certificate>,
-    /// The editor marked the validity as ended (`lapsed = true`); pages say so.
-    pub lapsed: bool,
     /// Byte spans in the vendor file of `certification` and of each date given, for the
     /// date checks of `check`.
     pub span: Range<usize>,
@@ -170,15 +231,39 @@ pub struct Certificate {
     pub number: String,
 }
 
-#[derive(Debug, Clone)]
+/// A start and an end, `end` not before `start` (checked at load).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub start: PartialDate,
+    pub end: PartialDate,
+}
+
+/// Where something is stated. At least one of `url`, `title` and `publisher` is set.
+#[derive(Debug, Clone, Default)]
 pub struct Source {
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub publisher: Option<String>,
+    pub quote: Option<String>,
+    pub note: Option<String>,
+    /// The date the source itself carries.
+    pub date: Option<PartialDate>,
+    /// When an editor last checked it, and who.
+    pub verified: Option<PartialDate>,
+    pub verified_by: Option<String>,
+    pub kind: Option<SourceKind>,
+    /// Byte span in the file of `verified`, for `check`'s stale-source warning.
+    pub verified_span: Option<Range<usize>>,
+}
+
+/// One row of a vendor's cited-sources table: the fact (`<section>.<key>` or
+/// `scores.<dimension>`) and its source.
+#[derive(Debug, Clone)]
+pub struct Citation {
     pub field: String,
-    pub url: String,
-    pub verified: PartialDate,
-    pub verified_by: String,
-    /// Byte spans in the vendor file of `field` and `verified`.
+    pub source: Source,
+    /// Byte span in the vendor file of `field`.
     pub field_span: Range<usize>,
-    pub verified_span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -193,6 +278,10 @@ pub struct Certification {
     pub region: String,
     pub url: Option<String>,
     pub levels: Vec<Named>,
+    /// The rule for holdings that state no end (`Validity::STATED` when the file gives none).
+    pub validity: Validity,
+    /// Per level, in `levels` order: a rule that replaces `validity` at that level.
+    pub level_validity: Vec<Option<Validity>>,
     pub body: String,
 }
 
@@ -208,20 +297,21 @@ pub struct Report {
     pub declaring_entity: String,
     pub monitoring_body: String,
     pub monitoring_body_url: Option<String>,
-    pub approved: PartialDate,
-    pub valid_until: PartialDate,
+    /// `None`: not recorded (a report known only by its ID).
+    pub approved: Option<PartialDate>,
+    pub valid_until: Option<PartialDate>,
     pub level: Option<usize>,
     pub earlier_reports: Vec<String>,
-    pub source: String,
-    pub source_url: Option<String>,
+    /// At least one.
+    pub sources: Vec<Source>,
     pub controls_examined: Vec<String>,
     pub services: Vec<ServiceGroup>,
     /// Old site paths that redirect to this report.
     pub aliases: Vec<String>,
     pub body: String,
-    /// Byte spans in the report file of `approved` and `valid_until`.
-    pub approved_span: Range<usize>,
-    pub valid_until_span: Range<usize>,
+    /// Byte spans in the report file of `approved` and `valid_until`, when given.
+    pub approved_span: Option<Range<usize>>,
+    pub valid_until_span: Option<Range<usize>>,
 }
 
 #[derive(Debug, Clone)]

@@ -1,17 +1,15 @@
 //! A vendor file → [`Vendor`]: facts checked against the fact table, scores complete and in
 //! range, certifications and levels resolved, the sources table pointing at real facts.
 
-use std::collections::BTreeMap;
-
-use super::facts::{self, FactKind, FactValue, FLAG_QUALIFIERS};
+use super::evidence;
+use super::facts;
 use super::parse::{is_slug, DiagExt, FileCtx};
-use super::raw::{FactTable, RawVendor};
+use super::raw::{RawPeriod, RawVendor};
 use super::{
-    Certificate, Certification, Config, Fact, FactSection, Holding, Incident, Removal, Score,
-    Source, Vendor,
+    Basis, Certificate, Certification, Citation, Confidence, Config, FactSection, Holding,
+    Incident, Listing, Period, Removal, Source, Vendor,
 };
 use crate::diagnostic::Code;
-use crate::suggest;
 
 pub fn validate(
     raw: RawVendor,
@@ -74,6 +72,27 @@ pub fn validate(
         ctx.check_alias(a);
     }
     let removed = removal(&raw, ctx);
+    let founded_refers_to = evidence::vocab(
+        ctx,
+        "founding year reference",
+        raw.founded_refers_to.as_ref(),
+        &["company", "service"],
+        |k| k,
+    )
+    .map(String::from);
+    if let (Some(r), None) = (&raw.founded_refers_to, &raw.founded) {
+        ctx.error(
+            Code::MissingField,
+            r.span(),
+            "`founded_refers_to` needs `founded`",
+        )
+        .with_help_in_place("add founded = YYYY, or remove founded_refers_to");
+    }
+    let identity_sources: Vec<Source> = raw
+        .identity_sources
+        .iter()
+        .filter_map(|s| evidence::source(s.get_ref().source(), s.span(), ctx))
+        .collect();
 
     let sections = [
         ("security_compliance", &raw.security_compliance),
@@ -84,23 +103,79 @@ pub fn validate(
     ];
     let facts: Vec<FactSection> = sections
         .iter()
-        .map(|(key, table)| fact_section(key, table, ctx))
+        .map(|(key, table)| super::fact_rows::fact_section(key, table, ctx))
         .collect();
 
     let scores = raw
         .scores
         .as_ref()
-        .map(|s| scores(s, config, ctx))
+        .map(|s| super::scores::scores(s, config, ctx))
         .unwrap_or(None);
+    let published_composites = super::scores::published(
+        &raw.published_composites,
+        scores.as_deref(),
+        raw.scores.is_some(),
+        config,
+        ctx,
+    );
 
     let mut incidents = Vec::new();
     for i in &raw.incidents {
-        ctx.check_url(&i.source_url);
+        let sources = match (&i.source_url, i.sources.is_empty()) {
+            // The short form: a URL alone.
+            (Some(u), true) => {
+                ctx.check_url(u);
+                vec![Source {
+                    url: Some(u.get_ref().clone()),
+                    ..Source::default()
+                }]
+            }
+            (Some(u), false) => {
+                ctx.error(
+                    Code::Duplicate,
+                    u.span(),
+                    "this incident has both `source_url` and `sources`",
+                )
+                .with_help_in_place(
+                    "move the URL into one of the [[incidents.sources]] tables as url = \"...\"",
+                );
+                Vec::new()
+            }
+            (None, true) => {
+                ctx.error(
+                    Code::MissingField,
+                    i.date.span(),
+                    "an incident needs a source: `sources` or `source_url`",
+                )
+                .with_help_in_place("add [[incidents.sources]] with url or title (and date, kind) for the report of it");
+                Vec::new()
+            }
+            (None, false) => i
+                .sources
+                .iter()
+                .filter_map(|s| evidence::source(s.get_ref().source(), s.span(), ctx))
+                .collect(),
+        };
+        let kinds = ["occurred", "discovered", "disclosed", "reported"];
+        let date_kind = evidence::vocab(ctx, "date kind", i.date_kind.as_ref(), &kinds, |k| k);
+        let statuses = ["ongoing", "resolved", "disputed"];
+        let status = evidence::vocab(ctx, "incident status", i.status.as_ref(), &statuses, |k| k);
+        let confidence = evidence::vocab(
+            ctx,
+            "confidence",
+            i.confidence.as_ref(),
+            Confidence::ALL,
+            Confidence::key,
+        );
         incidents.push(Incident {
             date: *i.date.get_ref(),
+            date_kind: date_kind.map(String::from),
             title: i.title.clone().into(),
             summary: i.summary.clone().into(),
-            source_url: i.source_url.get_ref().clone(),
+            status: status.map(String::from),
+            confidence,
+            affected_services: super::text::strings(i.affected_services.clone()),
+            sources,
             date_span: ctx.abs(i.date.span()),
         });
     }
@@ -137,6 +212,20 @@ pub fn validate(
             }
             None => None,
         };
+        if let (Some(f), Some(v)) = (&h.valid_from, &h.valid_until) {
+            if v.get_ref().last_day() < f.get_ref().first_day() {
+                ctx.error(
+                    Code::BadDate,
+                    v.span(),
+                    format!(
+                        "valid_until {} is before valid_from {}",
+                        v.get_ref(),
+                        f.get_ref()
+                    ),
+                )
+                .with_help_in_place("check the order and the years against the source");
+            }
+        }
         if let (Some(i), Some(v)) = (&h.issued, &h.valid_until) {
             if v.get_ref().last_day() < i.get_ref().first_day() {
                 ctx.error(
@@ -150,19 +239,43 @@ pub fn validate(
                 );
             }
         }
-        if let Some(u) = &h.source_url {
-            ctx.check_url(u);
-        }
+        let period = h.period.as_ref().and_then(|p| period(p, ctx));
+        let basis = evidence::vocab(ctx, "basis", h.basis.as_ref(), Basis::ALL, Basis::key);
+        let confidence = evidence::vocab(
+            ctx,
+            "confidence",
+            h.confidence.as_ref(),
+            Confidence::ALL,
+            Confidence::key,
+        );
+        let sources = evidence::sources_or_short(
+            evidence::Short {
+                title: h.source.as_ref(),
+                url: h.source_url.as_ref(),
+                url_key: "source_url",
+                what: "holding",
+            },
+            &h.sources,
+            h.certification.span(),
+            "[[certifications.sources]]",
+            ctx,
+        );
         holdings.push(Holding {
             certification: ci,
             level,
             scope: h.scope.clone().map(String::from),
+            edition: h.edition.clone().map(String::from),
+            basis,
+            confidence,
             issued: h.issued.as_ref().map(|d| *d.get_ref()),
+            valid_from: h.valid_from.as_ref().map(|d| *d.get_ref()),
+            announced: h.announced.as_ref().map(|d| *d.get_ref()),
             valid_until: h.valid_until.as_ref().map(|d| *d.get_ref()),
+            period,
+            withdrawn: h.withdrawn.as_ref().map(|d| *d.get_ref()),
             as_of: h.as_of.as_ref().map(|d| *d.get_ref()),
             note: h.note.clone().map(String::from),
-            source: h.source.clone().into(),
-            source_url: h.source_url.as_ref().map(|u| u.get_ref().clone()),
+            sources,
             certificates: h
                 .certificates
                 .iter()
@@ -171,7 +284,6 @@ pub fn validate(
                     number: c.number.clone().into(),
                 })
                 .collect(),
-            lapsed: h.lapsed,
             span: ctx.abs(h.certification.span()),
             issued_span: h.issued.as_ref().map(|d| ctx.abs(d.span())),
             valid_until_span: h.valid_until.as_ref().map(|d| ctx.abs(d.span())),
@@ -189,15 +301,13 @@ pub fn validate(
     let mut sources = Vec::new();
     for s in &raw.sources {
         ctx.check_ref("fact", &s.field, known_fields.iter().map(String::as_str));
-        ctx.check_url(&s.url);
-        sources.push(Source {
-            field: s.field.get_ref().clone(),
-            url: s.url.get_ref().clone(),
-            verified: *s.verified.get_ref(),
-            verified_by: s.verified_by.clone().into(),
-            field_span: ctx.abs(s.field.span()),
-            verified_span: ctx.abs(s.verified.span()),
-        });
+        if let Some(source) = evidence::source(s.source(), s.field.span(), ctx) {
+            sources.push(Citation {
+                field: s.field.get_ref().clone(),
+                source,
+                field_span: ctx.abs(s.field.span()),
+            });
+        }
     }
 
     if ctx.diags.len() > before {
@@ -211,7 +321,22 @@ pub fn validate(
         description: raw.description.into(),
         hq_country: raw.hq_country.map(String::from),
         hq_city: raw.hq_city.map(String::from),
+        subcategory: raw.subcategory.map(String::from),
         founded: raw.founded.map(|f| f.into_inner()),
+        founded_refers_to,
+        service_launched: raw.service_launched.map(|d| d.into_inner()),
+        ownership: raw.ownership.map(String::from),
+        listings: raw
+            .listings
+            .into_iter()
+            .map(|l| Listing {
+                exchange: l.exchange.into(),
+                tickers: super::text::strings(l.tickers),
+                entity: l.entity.map(String::from),
+                first_trading_day: l.first_trading_day.map(|d| d.into_inner()),
+            })
+            .collect(),
+        identity_sources,
         ticker: raw.ticker.map(String::from),
         parent: raw.parent.map(String::from),
         employees: raw.employees.map(String::from),
@@ -229,6 +354,7 @@ pub fn validate(
         profile_source: raw.profile_source.map(String::from),
         facts,
         scores,
+        published_composites,
         incidents,
         holdings,
         sources,
@@ -291,145 +417,24 @@ pub(super) fn resolve_cert(
     }
 }
 
-fn fact_section(key: &str, table: &FactTable, ctx: &mut FileCtx) -> FactSection {
-    let spec = facts::section(key).expect("section keys come from the spec");
-    let mut rows = Vec::new();
-    for field in spec.fields {
-        let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == field.key) else {
-            continue;
-        };
-        let raw = v.get_ref();
-        let value = FactValue::parse(&raw.value);
-        match field.kind {
-            FactKind::Flag => {
-                if let FactValue::Stated(s) = &value {
-                    if !FLAG_QUALIFIERS.contains(&s.as_str()) {
-                        let mut allowed = vec!["yes", "no", "not_disclosed"];
-                        allowed.extend(FLAG_QUALIFIERS);
-                        ctx.error(
-                            Code::WrongType,
-                            v.span(),
-                            format!("`{s}` is not a value for `{}.{}`", key, field.key),
-                        )
-                        .with_expected_in_place(format!(
-                            "one of {}",
-                            allowed
-                                .iter()
-                                .map(|a| format!("`{a}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ))
-                        .help = suggest::help(s, &allowed);
-                    }
-                }
-            }
-            FactKind::Url => {
-                if value != FactValue::NotDisclosed {
-                    ctx.check_url(&toml::Spanned::new(v.span(), raw.value.clone()));
-                }
-            }
-            FactKind::Token => {}
-        }
-        if raw.value.trim().is_empty() {
-            ctx.error(
-                Code::WrongType,
-                v.span(),
-                format!("`{}.{}` is empty", key, field.key),
-            )
-            .with_help_in_place(
-                "leave the key out when nothing is known, or write \"not_disclosed\"",
-            );
-        }
-        rows.push(Fact {
-            key: field.key,
-            label: field.label,
-            value,
-            detail: raw.detail.clone(),
-            span: ctx.abs(k.span()),
-        });
-    }
-    for k in table.keys() {
-        if !spec.fields.iter().any(|f| f.key == k.get_ref()) {
-            let help = suggest::help(k.get_ref(), spec.fields.iter().map(|f| f.key));
-            ctx.error(
-                Code::UnknownField,
-                k.span(),
-                format!("unknown fact `{}` in [{}]", k.get_ref(), key),
-            )
-            .with_expected_in_place(format!(
-                "one of {}",
-                spec.fields
-                    .iter()
-                    .map(|f| format!("`{}`", f.key))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-            .help = help;
-        }
-    }
-    FactSection {
-        key: spec.key,
-        title: spec.title,
-        rows,
-    }
-}
-
 /// All dimensions or none: a half-scored vendor would get a composite that means nothing.
-fn scores(
-    raw: &toml::Spanned<BTreeMap<toml::Spanned<String>, super::raw::RawScore>>,
-    config: &Config,
-    ctx: &mut FileCtx,
-) -> Option<Vec<Score>> {
-    let mut out: Vec<Option<Score>> = vec![None; config.dimensions.len()];
-    let before = ctx.diags.len();
-    for (k, s) in raw.get_ref() {
-        if !ctx.check_ref(
-            "dimension",
-            k,
-            config.dimensions.iter().map(|d| d.key.as_str()),
-        ) {
-            continue;
-        }
-        let value = *s.score.get_ref();
-        if !(0..=100).contains(&value) {
-            ctx.error(
-                Code::OutOfRange,
-                s.score.span(),
-                format!("score {value} is outside 0-100"),
-            )
-            .with_expected_in_place("a whole number from 0 (lowest risk) to 100 (highest risk)");
-            continue;
-        }
-        let i = config
-            .dimensions
-            .iter()
-            .position(|d| &d.key == k.get_ref())
-            .expect("checked");
-        out[i] = Some(Score {
-            value: value as u8,
-            rationale: s.rationale.clone().into(),
-        });
-    }
-    let missing: Vec<&str> = config
-        .dimensions
-        .iter()
-        .zip(&out)
-        .filter(|(_, s)| s.is_none())
-        .map(|(d, _)| d.key.as_str())
-        .collect();
-    // A score already reported as wrong is not also "missing".
-    if ctx.diags.len() > before {
+/// A `period = { start, end }`; `None` after reporting an end before the start.
+pub(super) fn period(p: &RawPeriod, ctx: &mut FileCtx) -> Option<Period> {
+    if p.end.get_ref().last_day() < p.start.get_ref().first_day() {
+        ctx.error(
+            Code::BadDate,
+            p.end.span(),
+            format!(
+                "the period ends ({}) before it starts ({})",
+                p.end.get_ref(),
+                p.start.get_ref()
+            ),
+        )
+        .with_help_in_place("a period runs from `start` to `end`: check the order and the years");
         return None;
     }
-    if !missing.is_empty() && missing.len() < config.dimensions.len() {
-        let span = raw
-            .get_ref()
-            .keys()
-            .next()
-            .map(|k| k.span())
-            .unwrap_or(raw.span());
-        ctx.error(Code::MissingField, span, format!("scores are missing for {}", missing.join(", "))).with_help_in_place("score every dimension, or remove [scores] entirely to show the vendor as not yet scored");
-        return None;
-    }
-    out.into_iter().collect()
+    Some(Period {
+        start: *p.start.get_ref(),
+        end: *p.end.get_ref(),
+    })
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::derive::Derived;
+use crate::derive::{Assessed, Derived};
 use crate::model::{FactValue, Registry, Vendor};
 use crate::render::views::vendor_url;
 
@@ -207,8 +207,10 @@ struct IndexJson {
     scores: Option<BTreeMap<String, u8>>,
     /// Profile key → composite; `null` when the vendor is not yet scored.
     composites: Option<BTreeMap<String, CompositeJson>>,
-    /// Slugs of the certifications held, each once.
+    /// Slugs of the certifications the record lists, each once, whatever their status.
     certifications: Vec<String>,
+    /// Slugs of those verified (certificate or report seen) and valid or expiring.
+    certifications_verified: Vec<String>,
     reports: Vec<String>,
 }
 
@@ -222,7 +224,14 @@ pub struct VendorJson {
     description: String,
     hq_country: Option<String>,
     hq_city: Option<String>,
+    subcategory: Option<String>,
     founded: Option<i64>,
+    /// `company` or `service`; `null`: not recorded.
+    founded_refers_to: Option<String>,
+    service_launched: Option<String>,
+    ownership: Option<String>,
+    listings: Vec<ListingJson>,
+    identity_sources: Vec<SourceJson>,
     ticker: Option<String>,
     parent: Option<String>,
     employees: Option<String>,
@@ -238,23 +247,49 @@ pub struct VendorJson {
     scores: Option<BTreeMap<String, ScoreJson>>,
     /// Profile key → composite; `null` when the vendor is not yet scored.
     composites: Option<BTreeMap<String, CompositeJson>>,
+    published_composites: Vec<PublishedJson>,
     certifications: Vec<HoldingJson>,
     reports: Vec<String>,
     incidents: Vec<IncidentJson>,
-    sources: Vec<SourceJson>,
+    sources: Vec<CitationJson>,
 }
 
 #[derive(Serialize)]
 struct FactJson {
-    /// `yes`, `no`, `not_disclosed`, or the stated value.
+    /// `yes`, `no`, `not_disclosed`, the stated value, or `disputed` (see `disputed`).
     value: String,
     detail: Option<String>,
+    /// The fact's own sources.
+    sources: Vec<SourceJson>,
+    /// When `value` is `disputed`: each value the sources give, with those sources.
+    disputed: Vec<ClaimJson>,
+}
+
+#[derive(Serialize)]
+struct ClaimJson {
+    value: String,
+    detail: Option<String>,
+    sources: Vec<SourceJson>,
 }
 
 #[derive(Serialize)]
 struct ScoreJson {
     score: u8,
     rationale: String,
+    /// `editorial` (the registry's own judgement), `published`; `null`: not recorded.
+    basis: Option<&'static str>,
+    assessor: Option<String>,
+    assessed: Option<String>,
+    sources: Vec<SourceJson>,
+}
+
+/// A composite a source publishes; the dimension scores reproduce it (checked at build).
+#[derive(Serialize)]
+struct PublishedJson {
+    profile: String,
+    value: f64,
+    date: Option<String>,
+    sources: Vec<SourceJson>,
 }
 
 #[derive(Serialize)]
@@ -268,13 +303,85 @@ struct HoldingJson {
     certification: String,
     level: Option<String>,
     scope: Option<String>,
+    /// The scheme's edition or version it was assessed against.
+    edition: Option<String>,
+    /// The status engine's answer on the build date.
+    status: &'static str,
+    /// `certificate`, `report`, `self-assessment`, `vendor-claim`, `secondary-source`;
+    /// `null`: not recorded.
+    basis: Option<&'static str>,
+    /// `high`, `medium`, `low`; `null`: not recorded.
+    confidence: Option<&'static str>,
+    /// Basis `certificate` or `report` and status `valid` or `expiring`.
+    verified_current: bool,
     issued: Option<String>,
+    /// The start of validity when it differs from `issued`.
+    valid_from: Option<String>,
+    /// When the vendor announced it.
+    announced: Option<String>,
+    /// As the source states it.
     valid_until: Option<String>,
+    /// The last day of validity the status used (stated, or by the scheme's rule).
+    valid_through: Option<String>,
+    /// `valid_through` comes from the scheme's validity rule, not from the source.
+    valid_by_rule: bool,
+    period: Option<PeriodJson>,
+    withdrawn: Option<String>,
     as_of: Option<String>,
     note: Option<String>,
-    source: String,
-    source_url: Option<String>,
+    sources: Vec<SourceJson>,
     certificates: Vec<CertificateJson>,
+}
+
+#[derive(Serialize)]
+struct ListingJson {
+    exchange: String,
+    tickers: Vec<String>,
+    entity: Option<String>,
+    first_trading_day: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PeriodJson {
+    start: String,
+    end: String,
+}
+
+/// A source, wherever it is cited. `url` is `null` when the source has no public address.
+#[derive(Serialize)]
+pub(super) struct SourceJson {
+    url: Option<String>,
+    title: Option<String>,
+    publisher: Option<String>,
+    quote: Option<String>,
+    note: Option<String>,
+    date: Option<String>,
+    verified: Option<String>,
+    verified_by: Option<String>,
+    kind: Option<&'static str>,
+    /// Verified longer ago than the site's `stale_after_days` on the build date.
+    stale: bool,
+}
+
+impl SourceJson {
+    pub(super) fn new(s: &crate::model::Source, reg: &Registry, der: &Derived) -> SourceJson {
+        SourceJson {
+            stale: crate::derive::status::source_stale(
+                s,
+                der.build_date,
+                reg.config.stale_after_days,
+            ),
+            url: s.url.clone(),
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            quote: s.quote.clone(),
+            note: s.note.clone(),
+            date: date(s.date),
+            verified: date(s.verified),
+            verified_by: s.verified_by.clone(),
+            kind: s.kind.map(|k| k.key()),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -286,17 +393,23 @@ struct CertificateJson {
 #[derive(Serialize)]
 struct IncidentJson {
     date: String,
+    /// `occurred`, `discovered`, `disclosed`, `reported`, or `null`.
+    date_kind: Option<String>,
     title: String,
     summary: String,
-    source_url: String,
+    /// `ongoing`, `resolved`, `disputed`, or `null`.
+    status: Option<String>,
+    confidence: Option<&'static str>,
+    affected_services: Vec<String>,
+    sources: Vec<SourceJson>,
 }
 
+/// A row of the cited-sources table: the fact and its source.
 #[derive(Serialize)]
-struct SourceJson {
+struct CitationJson {
     field: String,
-    url: String,
-    verified: String,
-    verified_by: String,
+    #[serde(flatten)]
+    source: SourceJson,
 }
 
 /// A removed vendor: what its tombstone page says.
@@ -315,7 +428,9 @@ fn fact_value(v: &FactValue) -> String {
         FactValue::Yes => "yes".into(),
         FactValue::No => "no".into(),
         FactValue::NotDisclosed => "not_disclosed".into(),
+        FactValue::NotRecorded => "not_recorded".into(),
         FactValue::Stated(s) => s.clone(),
+        FactValue::Disputed => "disputed".into(),
     }
 }
 
@@ -340,6 +455,24 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
                         FactJson {
                             value: fact_value(&f.value),
                             detail: f.detail.clone(),
+                            sources: f
+                                .sources
+                                .iter()
+                                .map(|s| SourceJson::new(s, reg, der))
+                                .collect(),
+                            disputed: f
+                                .disputed
+                                .iter()
+                                .map(|c| ClaimJson {
+                                    value: fact_value(&c.value),
+                                    detail: c.detail.clone(),
+                                    sources: c
+                                        .sources
+                                        .iter()
+                                        .map(|s| SourceJson::new(s, reg, der))
+                                        .collect(),
+                                })
+                                .collect(),
                         },
                     )
                 })
@@ -357,6 +490,14 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
                     ScoreJson {
                         score: s.value,
                         rationale: s.rationale.clone(),
+                        basis: s.basis.map(|b| b.key()),
+                        assessor: s.assessor.clone(),
+                        assessed: date(s.assessed),
+                        sources: s
+                            .sources
+                            .iter()
+                            .map(|x| SourceJson::new(x, reg, der))
+                            .collect(),
                     },
                 )
             })
@@ -372,7 +513,26 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
         description: v.description.clone(),
         hq_country: v.hq_country.clone(),
         hq_city: v.hq_city.clone(),
+        subcategory: v.subcategory.clone(),
         founded: v.founded,
+        founded_refers_to: v.founded_refers_to.clone(),
+        service_launched: date(v.service_launched),
+        ownership: v.ownership.clone(),
+        listings: v
+            .listings
+            .iter()
+            .map(|l| ListingJson {
+                exchange: l.exchange.clone(),
+                tickers: l.tickers.clone(),
+                entity: l.entity.clone(),
+                first_trading_day: date(l.first_trading_day),
+            })
+            .collect(),
+        identity_sources: v
+            .identity_sources
+            .iter()
+            .map(|s| SourceJson::new(s, reg, der))
+            .collect(),
         ticker: v.ticker.clone(),
         parent: v.parent.clone(),
         employees: v.employees.clone(),
@@ -385,26 +545,51 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
         facts,
         scores,
         composites,
-        certifications: v.holdings.iter().map(|h| holding(reg, h)).collect(),
+        published_composites: v
+            .published_composites
+            .iter()
+            .map(|p| PublishedJson {
+                profile: cfg.profiles[p.profile].key.clone(),
+                value: f64::from(p.tenths) / 10.0,
+                date: date(p.date),
+                sources: p
+                    .sources
+                    .iter()
+                    .map(|s| SourceJson::new(s, reg, der))
+                    .collect(),
+            })
+            .collect(),
+        certifications: v
+            .holdings
+            .iter()
+            .zip(&der.holding_status[vi])
+            .map(|(h, a)| holding(reg, der, h, a))
+            .collect(),
         reports: reports(reg, der, vi),
         incidents: v
             .incidents
             .iter()
             .map(|i| IncidentJson {
                 date: i.date.to_string(),
+                date_kind: i.date_kind.clone(),
                 title: i.title.clone(),
                 summary: i.summary.clone(),
-                source_url: i.source_url.clone(),
+                status: i.status.clone(),
+                confidence: i.confidence.map(|c| c.key()),
+                affected_services: i.affected_services.clone(),
+                sources: i
+                    .sources
+                    .iter()
+                    .map(|s| SourceJson::new(s, reg, der))
+                    .collect(),
             })
             .collect(),
         sources: v
             .sources
             .iter()
-            .map(|s| SourceJson {
-                field: s.field.clone(),
-                url: s.url.clone(),
-                verified: s.verified.to_string(),
-                verified_by: s.verified_by.clone(),
+            .map(|c| CitationJson {
+                field: c.field.clone(),
+                source: SourceJson::new(&c.source, reg, der),
             })
             .collect(),
     }
@@ -420,7 +605,15 @@ fn index_entry(reg: &Registry, der: &Derived, vi: usize) -> IndexJson {
             certifications.push(slug.clone());
         }
     }
+    let mut certifications_verified: Vec<String> = Vec::new();
+    for (h, a) in v.holdings.iter().zip(&der.holding_status[vi]) {
+        let slug = &reg.certifications[h.certification].slug;
+        if crate::derive::verified_current(h, a) && !certifications_verified.contains(slug) {
+            certifications_verified.push(slug.clone());
+        }
+    }
     IndexJson {
+        certifications_verified,
         slug: v.slug.clone(),
         name: v.name.clone(),
         url: abs(reg, &vendor_url(&v.slug)),
@@ -470,18 +663,35 @@ fn reports(reg: &Registry, der: &Derived, vi: usize) -> Vec<String> {
         .collect()
 }
 
-fn holding(reg: &Registry, h: &crate::model::Holding) -> HoldingJson {
+fn holding(reg: &Registry, der: &Derived, h: &crate::model::Holding, a: &Assessed) -> HoldingJson {
     let c = &reg.certifications[h.certification];
     HoldingJson {
         certification: c.slug.clone(),
         level: h.level.map(|l| c.levels[l].key.clone()),
         scope: h.scope.clone(),
+        edition: h.edition.clone(),
+        status: a.status.key(),
+        basis: h.basis.map(|b| b.key()),
+        confidence: h.confidence.map(|c| c.key()),
+        verified_current: crate::derive::verified_current(h, a),
         issued: date(h.issued),
+        valid_from: date(h.valid_from),
+        announced: date(h.announced),
         valid_until: date(h.valid_until),
+        valid_through: a.until.map(|d| d.last_day().to_date().to_string()),
+        valid_by_rule: a.by_rule,
+        period: h.period.map(|p| PeriodJson {
+            start: p.start.to_string(),
+            end: p.end.to_string(),
+        }),
+        withdrawn: date(h.withdrawn),
         as_of: date(h.as_of),
         note: h.note.clone(),
-        source: h.source.clone(),
-        source_url: h.source_url.clone(),
+        sources: h
+            .sources
+            .iter()
+            .map(|s| SourceJson::new(s, reg, der))
+            .collect(),
         certificates: h
             .certificates
             .iter()

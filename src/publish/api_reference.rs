@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::abs;
-use super::api::{CompositeJson, KeyText};
+use super::api::{CompositeJson, KeyText, SourceJson};
 use crate::derive::Derived;
 use crate::model::Registry;
 use crate::render::views::{cert_url, framework_url, report_url};
@@ -29,8 +29,21 @@ struct CertificationJson {
     levels: Vec<KeyText>,
     /// Slugs of the listed vendors holding it.
     holders: Vec<String>,
+    /// Every holding of it, with what the registry knows of each.
+    holdings: Vec<CertHoldingJson>,
     /// IDs of the verification reports under it.
     reports: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct CertHoldingJson {
+    vendor: String,
+    level: Option<String>,
+    status: &'static str,
+    basis: Option<&'static str>,
+    confidence: Option<&'static str>,
+    /// `verified` (certificate or report, valid or expiring), `unverified` or `ended`.
+    group: &'static str,
 }
 
 pub(super) fn certifications(reg: &Registry, der: &Derived) -> CertificationsDoc {
@@ -61,6 +74,20 @@ pub(super) fn certifications(reg: &Registry, der: &Derived) -> CertificationsDoc
                     .iter()
                     .map(|vi| reg.vendors[*vi].slug.clone())
                     .collect(),
+                holdings: crate::derive::holdings_of(reg, der, ci)
+                    .into_iter()
+                    .map(|(vi, hi, group)| {
+                        let h = &reg.vendors[vi].holdings[hi];
+                        CertHoldingJson {
+                            vendor: reg.vendors[vi].slug.clone(),
+                            level: h.level.map(|l| c.levels[l].key.clone()),
+                            status: der.holding_status[vi][hi].status.key(),
+                            basis: h.basis.map(|b| b.key()),
+                            confidence: h.confidence.map(|c| c.key()),
+                            group: group.key(),
+                        }
+                    })
+                    .collect(),
                 reports: der.reports_by_cert[ci]
                     .iter()
                     .map(|ri| reg.reports[*ri].id.clone())
@@ -88,16 +115,18 @@ struct ReportJson {
     declaring_entity: String,
     monitoring_body: String,
     monitoring_body_url: Option<String>,
-    approved: String,
-    valid_until: String,
-    /// The last day `valid_until` covers (`2023-06` → `2023-06-30`).
-    valid_through: String,
-    /// `valid`, `expiring` or `expired` on the build date.
+    /// `null`: not recorded.
+    approved: Option<String>,
+    /// As the source states it; `null`: not stated.
+    valid_until: Option<String>,
+    /// The last day of validity the status engine used (stated, or by the scheme's rule);
+    /// `null` when there is none (`status` is then `not-dated`).
+    valid_through: Option<String>,
+    /// The status engine's answer on the build date (see `Status` in the schema).
     status: &'static str,
     earlier_reports: Vec<String>,
     aliases: Vec<String>,
-    source: String,
-    source_url: Option<String>,
+    sources: Vec<SourceJson>,
     controls_examined: Vec<String>,
     services: Vec<ServicesJson>,
 }
@@ -127,14 +156,19 @@ pub(super) fn register(reg: &Registry, der: &Derived) -> RegisterDoc {
                     declaring_entity: r.declaring_entity.clone(),
                     monitoring_body: r.monitoring_body.clone(),
                     monitoring_body_url: r.monitoring_body_url.clone(),
-                    approved: r.approved.to_string(),
-                    valid_until: r.valid_until.to_string(),
-                    valid_through: r.valid_until.last_day().to_date().to_string(),
-                    status: der.report_status[ri].key(),
+                    approved: r.approved.map(|d| d.to_string()),
+                    valid_until: r.valid_until.map(|d| d.to_string()),
+                    valid_through: der.report_status[ri]
+                        .until
+                        .map(|d| d.last_day().to_date().to_string()),
+                    status: der.report_status[ri].status.key(),
                     earlier_reports: r.earlier_reports.clone(),
                     aliases: r.aliases.clone(),
-                    source: r.source.clone(),
-                    source_url: r.source_url.clone(),
+                    sources: r
+                        .sources
+                        .iter()
+                        .map(|s| SourceJson::new(s, reg, der))
+                        .collect(),
                     controls_examined: r.controls_examined.clone(),
                     services: r
                         .services

@@ -99,8 +99,9 @@ fn opt(s: &Option<String>) -> String {
 }
 
 /// `slug, name, url, category, hq_country, hq_city, founded, rating`, then a composite and a
-/// band per weight profile, a score per dimension, certification slugs, report IDs and the
-/// newest verification date of the vendor's sources.
+/// band per weight profile, a score per dimension, certification slugs, report IDs, the
+/// newest verification date of the vendor's sources, the slugs of verified current holdings,
+/// and every holding as `slug:status:basis`.
 fn vendor_rows(reg: &Registry, der: &Derived) -> Vec<Vec<Cell>> {
     let cfg = &reg.config;
     let mut head: Vec<String> = [
@@ -120,7 +121,16 @@ fn vendor_rows(reg: &Registry, der: &Derived) -> Vec<Vec<Cell>> {
         head.push(format!("band_{}", p.key));
     }
     head.extend(cfg.dimensions.iter().map(|d| format!("score_{}", d.key)));
-    head.extend(["certifications", "reports", "last_verified"].map(String::from));
+    head.extend(
+        [
+            "certifications",
+            "reports",
+            "last_verified",
+            "certifications_verified",
+            "holdings",
+        ]
+        .map(String::from),
+    );
     let mut rows = vec![text(head)];
     for (vi, v) in reg.vendors.iter().enumerate() {
         let mut row: Vec<Cell> = vec![
@@ -172,12 +182,30 @@ fn vendor_rows(reg: &Registry, der: &Derived) -> Vec<Vec<Cell>> {
         row.push(
             v.sources
                 .iter()
-                .map(|s| s.verified)
+                .filter_map(|s| s.source.verified)
                 .max_by_key(|d| d.last_day())
                 .map(|d| d.to_string())
                 .unwrap_or_default()
                 .into(),
         );
+        // What the registry knows of each holding: only `certifications_verified` may be
+        // read as certificates held today.
+        let assessed = v.holdings.iter().zip(&der.holding_status[vi]);
+        let mut verified: Vec<&str> = Vec::new();
+        let mut holdings: Vec<String> = Vec::new();
+        for (h, a) in assessed {
+            let slug = reg.certifications[h.certification].slug.as_str();
+            if crate::derive::verified_current(h, a) && !verified.contains(&slug) {
+                verified.push(slug);
+            }
+            holdings.push(format!(
+                "{slug}:{}:{}",
+                a.status.key(),
+                h.basis.map_or("not-recorded", |b| b.key())
+            ));
+        }
+        row.push(verified.join(";").into());
+        row.push(holdings.join(";").into());
         rows.push(row);
     }
     rows
@@ -217,10 +245,13 @@ fn register_rows(reg: &Registry, der: &Derived) -> Vec<Vec<Cell>> {
             r.level.map(|l| c.levels[l].key.clone()).unwrap_or_default(),
             r.declaring_entity.clone(),
             r.monitoring_body.clone(),
-            r.approved.to_string(),
-            r.valid_until.to_string(),
-            r.valid_until.last_day().to_date().to_string(),
-            der.report_status[ri].key().to_string(),
+            r.approved.map(|d| d.to_string()).unwrap_or_default(),
+            r.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+            der.report_status[ri]
+                .until
+                .map(|d| d.last_day().to_date().to_string())
+                .unwrap_or_default(),
+            der.report_status[ri].status.key().to_string(),
         ]));
     }
     rows

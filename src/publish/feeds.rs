@@ -14,7 +14,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
 use crate::date::Day;
-use crate::derive::{Derived, ReportStatus};
+use crate::derive::{Derived, Status};
 use crate::model::Registry;
 use crate::render::views::{report_url, vendor_url};
 use crate::render::OutputFile;
@@ -56,47 +56,63 @@ pub fn changes(reg: &Registry, der: &Derived) -> Vec<Change> {
         let c = &reg.certifications[r.certification];
         let about = format!("{} for {} ({})", r.id, v.name, c.short_name);
         let path = report_url(&r.slug);
-        let last = r.valid_until.last_day();
-        out.push(Change {
-            day: r.approved.first_day(),
-            key: format!("report/{}/approved", r.slug),
-            title: format!("Verification report approved: {about}"),
-            summary: format!(
-                "Approved {}, valid until {}.",
-                r.approved.human(),
-                r.valid_until.human()
-            ),
-            path: path.clone(),
-        });
-        let warn = Day(last.0 - reg.config.expiring_within_days);
-        if der.report_status[ri] != ReportStatus::Valid && warn < last {
+        let assessed = der.report_status[ri];
+        if let Some(approved) = r.approved {
+            out.push(Change {
+                day: approved.first_day(),
+                key: format!("report/{}/approved", r.slug),
+                title: format!("Verification report approved: {about}"),
+                summary: match assessed.until {
+                    Some(u) => format!("Approved {}, valid until {}.", approved.human(), u.human()),
+                    None => format!(
+                        "Approved {}; end of validity not recorded.",
+                        approved.human()
+                    ),
+                },
+                path: path.clone(),
+            });
+        }
+        let Some(until) = assessed.until else {
+            continue;
+        };
+        let last = until.last_day();
+        // The same window the status engine used: the scheme's (or level's), else site.toml's.
+        let window = crate::derive::status::validity_for(c, r.level)
+            .expiring_within_days
+            .unwrap_or(reg.config.expiring_within_days);
+        let warn = Day(last.0 - window);
+        if assessed.status != Status::Valid && warn < last {
             out.push(Change {
                 day: warn,
                 key: format!("report/{}/expiring", r.slug),
                 title: format!("Verification report expiring soon: {about}"),
-                summary: format!("Valid until {}.", r.valid_until.human()),
+                summary: format!("Valid until {}.", until.human()),
                 path: path.clone(),
             });
         }
-        if der.report_status[ri] == ReportStatus::Expired {
+        if assessed.status == Status::Expired {
             out.push(Change {
                 day: Day(last.0 + 1),
                 key: format!("report/{}/expired", r.slug),
                 title: format!("Verification report expired: {about}"),
-                summary: format!("It was valid until {}.", r.valid_until.human()),
+                summary: format!("It was valid until {}.", until.human()),
                 path,
             });
         }
     }
     for v in &reg.vendors {
-        let mut days: Vec<Day> = v.sources.iter().map(|s| s.verified.last_day()).collect();
+        let mut days: Vec<Day> = v
+            .sources
+            .iter()
+            .filter_map(|s| s.source.verified.map(|d| d.last_day()))
+            .collect();
         days.sort();
         days.dedup();
         for (i, day) in days.iter().enumerate() {
             let n = v
                 .sources
                 .iter()
-                .filter(|s| s.verified.last_day() == *day)
+                .filter(|s| s.source.verified.map(|d| d.last_day()) == Some(*day))
                 .count();
             let (what, key) = if i == 0 {
                 ("facts verified", "verified")

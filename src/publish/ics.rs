@@ -31,10 +31,14 @@ pub fn calendar(reg: &Registry, der: &Derived) -> String {
         "X-PUBLISHED-TTL:P1D".to_string(),
     ];
     let stamp = format!("{}T000000Z", compact(der.build_date));
-    for r in &reg.reports {
+    for (ri, r) in reg.reports.iter().enumerate() {
         let v = &reg.vendors[r.vendor];
         let c = &reg.certifications[r.certification];
-        let last = r.valid_until.last_day();
+        // A report with no end (stated or by rule) has no day to put in a calendar.
+        let Some(until) = der.report_status[ri].until else {
+            continue;
+        };
+        let last = until.last_day();
         lines.extend([
             "BEGIN:VEVENT".to_string(),
             format!(
@@ -59,8 +63,9 @@ pub fn calendar(reg: &Registry, der: &Derived) -> String {
                     c.name,
                     r.monitoring_body,
                     r.declaring_entity,
-                    r.approved.human(),
-                    r.valid_until.human(),
+                    r.approved
+                        .map_or("on a date not recorded".into(), |d| d.human()),
+                    until.human(),
                     abs(reg, &report_url(&r.slug))
                 ))
             ),

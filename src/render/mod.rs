@@ -3,6 +3,7 @@
 //! `publish`'s, which decides what a clash with a generated file means).
 
 mod errors;
+mod evidence;
 mod markdown;
 pub mod memo;
 mod pages;

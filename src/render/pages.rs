@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::markdown;
 use super::views::*;
-use crate::derive::{mean_score, Derived, ReportStatus};
+use crate::derive::{holdings_of, mean_score, Derived, HolderGroup, Status};
 use crate::model::Registry;
 
 /// Where one page goes: output path (relative, `/`-separated), URL, template and title.
@@ -204,14 +204,14 @@ fn home(reg: &Registry, der: &Derived, rows: &[VendorRow]) -> Job<'static> {
         .filter_map(|(v, row)| {
             v.sources
                 .iter()
-                .map(|s| s.verified)
+                .filter_map(|s| s.source.verified)
                 .max_by_key(|d| d.last_day())
                 .map(|d| (d.to_string(), row))
         })
         .collect();
     verified.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.slug.cmp(&b.1.slug)));
     let attention: Vec<ReportRow> = (0..reg.reports.len())
-        .filter(|ri| der.report_status[*ri] != ReportStatus::Valid)
+        .filter(|ri| der.report_status[*ri].status != Status::Valid)
         .map(|ri| report_row(reg, der, ri))
         .collect();
     let verified: Vec<_> = verified
@@ -241,7 +241,36 @@ struct CertRow {
     issuer: String,
     region: String,
     holders: usize,
+    /// Holders with a verified, current holding.
+    verified: usize,
     reports: usize,
+}
+
+/// Vendors with at least one verified, current holding of `ci`.
+fn verified_holders(reg: &Registry, der: &Derived, ci: usize) -> usize {
+    let mut vendors: Vec<usize> = holdings_of(reg, der, ci)
+        .into_iter()
+        .filter(|(_, _, g)| *g == HolderGroup::Verified)
+        .map(|(vi, _, _)| vi)
+        .collect();
+    vendors.dedup();
+    vendors.len()
+}
+
+/// The scheme's validity rule and each level's own, as sentences.
+fn validity_for_page(c: &crate::model::Certification) -> Value {
+    let levels: Vec<Pair> = c
+        .levels
+        .iter()
+        .zip(&c.level_validity)
+        .filter_map(|(l, v)| {
+            v.map(|v| Pair {
+                label: l.name.clone(),
+                value: v.describe(),
+            })
+        })
+        .collect();
+    context! { rule => c.validity.describe(), levels => Value::from(Serde(levels)) }
 }
 
 fn certifications_index(reg: &Registry, der: &Derived) -> Job<'static> {
@@ -256,6 +285,7 @@ fn certifications_index(reg: &Registry, der: &Derived) -> Job<'static> {
             issuer: c.issuer.clone(),
             region: c.region.clone(),
             holders: der.holders_by_cert[ci].len(),
+            verified: verified_holders(reg, der, ci),
             reports: der.reports_by_cert[ci].len(),
         })
         .collect();
@@ -284,21 +314,16 @@ fn certification<'a>(
             c.name.clone(),
         )],
         ctx: Box::new(move || {
-            let mut holders = Vec::new();
-            for vi in &der.holders_by_cert[ci] {
-                let v = &reg.vendors[*vi];
-                for h in v.holdings.iter().filter(|h| h.certification == ci) {
-                    holders.push(context! {
-                        vendor => shared.rows[*vi].clone(),
-                        level => h.level.map(|l| c.levels[l].name.clone()),
-                        scope => h.scope.clone(),
-                        issued => h.issued.map(|d| d.human()),
-                        valid_until => h.valid_until.map(|d| d.human()),
-                        as_of => h.as_of.map(|d| d.human()),
-                        lapsed => h.lapsed,
-                    });
-                }
+            // Grouped by what the registry knows: a claim never sits with the certificates.
+            let mut groups: [Vec<Value>; 3] = Default::default();
+            for (vi, hi, group) in holdings_of(reg, der, ci) {
+                let h = &reg.vendors[vi].holdings[hi];
+                groups[group as usize].push(context! {
+                    vendor => shared.rows[vi].clone(),
+                    holding => Value::from(Serde(holding_view(reg, h, &der.holding_status[vi][hi], der.build_date))),
+                });
             }
+            let [verified, unverified, ended] = groups;
             let reports: Vec<ReportRow> = der.reports_by_cert[ci]
                 .iter()
                 .map(|ri| report_row(reg, der, *ri))
@@ -313,7 +338,10 @@ fn certification<'a>(
                 .collect();
             vec![context! {
                 cert => context! { name => c.name.clone(), short_name => c.short_name.clone(), kind => c.kind_label.clone(), issuer => c.issuer.clone(), region => c.region.clone(), url => c.url.clone(), levels => Value::from(Serde(levels)), body_html => Value::from_safe_string(markdown::to_html_avoiding(&c.body, 1, &shared.reserved)) },
-                holders => holders,
+                validity => validity_for_page(c),
+                verified => verified,
+                unverified => unverified,
+                ended => ended,
                 reports => Value::from(Serde(reports)),
             }]
         }),
@@ -460,8 +488,7 @@ fn report<'a>(reg: &'a Registry, der: &'a Derived, ri: usize, shared: &Arc<Share
                 monitoring_body => r.monitoring_body.clone(),
                 monitoring_body_url => r.monitoring_body_url.clone(),
                 earlier_reports => Value::from(Serde(earlier)),
-                source => r.source.clone(),
-                source_url => r.source_url.clone(),
+                sources => Value::from(Serde(sources_view(&r.sources, reg, der.build_date))),
                 controls => r.controls_examined.clone(),
                 services => services,
                 service_count => r.services.iter().map(|s| s.items.len()).sum::<usize>(),
@@ -500,7 +527,7 @@ pub fn methodology(reg: &Registry) -> Value {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    context! { dimensions => dims, profiles => profiles, bands => bands, ratings => Value::from(Serde(ratings)), caveats => cfg.caveats.clone(), summary => summary, default_profile => default.key.clone() }
+    context! { dimensions => dims, profiles => profiles, bands => bands, ratings => Value::from(Serde(ratings)), caveats => cfg.caveats.clone(), summary => summary, default_profile => default.key.clone(), evidence => super::evidence::methodology(reg) }
 }
 
 /// Every band with its score range, for the methodology and the heat maps' legends.

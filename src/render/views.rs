@@ -7,6 +7,11 @@ use serde::Serialize;
 use crate::derive::{mean_score, Composite, Derived};
 use crate::model::{Holding, Registry, Vendor};
 
+pub use super::evidence::{
+    claims_view, holding_view, key_name, score_provenance, sources_view, CitationView, ClaimView,
+    HoldingView, ScoreProvenance, SourceView,
+};
+
 use super::markdown;
 
 #[derive(Serialize, Clone)]
@@ -50,7 +55,10 @@ pub struct VendorRow {
     pub category: String,
     pub composite: Option<CompositeView>,
     pub rating: Option<KeyName>,
+    /// "Key certifications": verified and current holdings only (at most four).
     pub key_certs: Vec<Link>,
+    /// Holdings left out of `key_certs`: claims, reports not verified, lapsed or not dated.
+    pub unverified_certs: usize,
 }
 
 pub fn vendor_url(slug: &str) -> String {
@@ -113,12 +121,21 @@ pub fn vendor_row(reg: &Registry, der: &Derived, vi: usize) -> VendorRow {
             key: reg.config.ratings[r].key.clone(),
             name: reg.config.ratings[r].name.clone(),
         }),
+        // Only what a certificate or report shows to be current: a claim is never a chip.
         key_certs: v
             .holdings
             .iter()
+            .zip(&der.holding_status[vi])
+            .filter(|(h, a)| crate::derive::verified_current(h, a))
             .take(4)
-            .map(|h| cert_link(reg, h))
+            .map(|(h, _)| cert_link(reg, h))
             .collect(),
+        unverified_certs: v
+            .holdings
+            .iter()
+            .zip(&der.holding_status[vi])
+            .filter(|(h, a)| !crate::derive::verified_current(h, a))
+            .count(),
     }
 }
 
@@ -131,7 +148,7 @@ fn hq(v: &Vendor) -> String {
     }
 }
 
-fn cert_link(reg: &Registry, h: &Holding) -> Link {
+pub fn cert_link(reg: &Registry, h: &Holding) -> Link {
     let c = &reg.certifications[h.certification];
     Link {
         url: cert_url(&c.slug),
@@ -149,6 +166,10 @@ pub struct FactRowView {
     pub tone: crate::model::facts::Tone,
     pub detail: Option<String>,
     pub url: Option<String>,
+    /// The fact's own sources.
+    pub sources: Vec<SourceView>,
+    /// A disputed fact's values, each with its sources.
+    pub disputed: Vec<ClaimView>,
 }
 
 #[derive(Serialize)]
@@ -167,27 +188,15 @@ pub struct ScoreRow {
     pub contribution: String,
     pub rationale: String,
     pub band: KeyName,
+    /// Where the score comes from; `None`: not recorded.
+    pub basis: Option<KeyName>,
+    pub assessor: Option<String>,
+    pub assessed: Option<String>,
+    pub sources: Vec<SourceView>,
     /// SVG geometry, computed here so the template does no arithmetic.
     pub y: u32,
     pub bar: u32,
     pub contrib_bar: u32,
-}
-
-#[derive(Serialize)]
-pub struct HoldingView {
-    pub certification: Link,
-    pub kind: String,
-    pub level: Option<String>,
-    pub scope: Option<String>,
-    pub issued: Option<String>,
-    pub valid_until: Option<String>,
-    pub as_of: Option<String>,
-    pub note: Option<String>,
-    pub source: String,
-    pub source_url: Option<String>,
-    pub certificates: Vec<Pair>,
-    /// Shown as "Lapsed": the editor marked the validity as ended.
-    pub lapsed: bool,
 }
 
 #[derive(Serialize)]
@@ -222,18 +231,13 @@ pub struct ReportRow {
     pub vendor: Link,
     pub scheme: Link,
     pub level: Option<String>,
-    pub approved: String,
-    pub valid_until: String,
+    /// `None`: not recorded.
+    pub approved: Option<String>,
+    /// The end the status engine used; `None`: dates not recorded.
+    pub valid_until: Option<String>,
+    /// `valid_until` comes from the scheme's rule, not from the report.
+    pub by_rule: bool,
     pub status: KeyName,
-}
-
-#[derive(Serialize)]
-pub struct SourceView {
-    pub field: String,
-    pub label: String,
-    pub url: String,
-    pub verified: String,
-    pub verified_by: String,
 }
 
 /// Everything the vendor page and the procurement pack show.
@@ -243,6 +247,8 @@ pub struct VendorView {
     pub row: VendorRow,
     pub pack_url: String,
     pub identity: Vec<Pair>,
+    /// The sources of the identity fields.
+    pub identity_sources: Vec<SourceView>,
     pub legal_entities: Vec<String>,
     pub website: Option<String>,
     pub profile_source: Option<String>,
@@ -251,21 +257,27 @@ pub struct VendorView {
     pub facts: Vec<FactSectionView>,
     pub scored: bool,
     pub scores: Vec<ScoreRow>,
+    /// Where the breakdown comes from: editorial assessment, published figures.
+    pub provenance: ScoreProvenance,
     pub chart_height: u32,
     pub composites: Vec<CompositeView>,
     pub incidents: Vec<IncidentView>,
     pub holdings: Vec<HoldingView>,
     pub reports: Vec<ReportRow>,
     pub crosswalks: Vec<CrosswalkView>,
-    pub sources: Vec<SourceView>,
+    pub sources: Vec<CitationView>,
 }
 
 #[derive(Serialize)]
 pub struct IncidentView {
     pub date: String,
+    pub date_kind: Option<String>,
     pub title: String,
     pub summary: String,
-    pub source_url: String,
+    pub status: Option<String>,
+    pub confidence: Option<KeyName>,
+    pub affected_services: Vec<String>,
+    pub sources: Vec<SourceView>,
 }
 
 pub fn report_row(reg: &Registry, der: &Derived, ri: usize) -> ReportRow {
@@ -285,12 +297,10 @@ pub fn report_row(reg: &Registry, der: &Derived, ri: usize) -> ReportRow {
             label: c.short_name.clone(),
         },
         level: r.level.map(|l| c.levels[l].name.clone()),
-        approved: r.approved.human(),
-        valid_until: r.valid_until.human(),
-        status: KeyName {
-            key: s.key().into(),
-            name: s.label().into(),
-        },
+        approved: r.approved.map(|d| d.human()),
+        valid_until: s.until.map(|d| d.human()),
+        by_rule: s.by_rule,
+        status: key_name(s.status.key(), s.status.label()),
     }
 }
 
@@ -302,11 +312,38 @@ pub fn vendor_view(
 ) -> VendorView {
     let v = &reg.vendors[vi];
     let cfg = &reg.config;
+    let founded = v.founded.map(|f| match v.founded_refers_to.as_deref() {
+        Some("company") => format!("{f} (the company)"),
+        Some("service") => format!("{f} (the service line)"),
+        _ => f.to_string(),
+    });
+    let listings = v
+        .listings
+        .iter()
+        .map(|l| {
+            let mut s = l.exchange.clone();
+            if !l.tickers.is_empty() {
+                s.push_str(&format!(": {}", l.tickers.join(", ")));
+            }
+            if let Some(e) = &l.entity {
+                s.push_str(&format!(" ({e})"));
+            }
+            if let Some(d) = l.first_trading_day {
+                s.push_str(&format!(", first traded {}", d.human()));
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
     let identity: Vec<Pair> = [
         ("Category", Some(cfg.categories[v.category].name.clone())),
+        ("Sub-category", v.subcategory.clone()),
         ("Headquarters", Some(hq(v)).filter(|s| !s.is_empty())),
-        ("Founded", v.founded.map(|f| f.to_string())),
+        ("Founded", founded),
+        ("Service launched", v.service_launched.map(|d| d.human())),
         ("Ticker", v.ticker.clone()),
+        ("Listings", Some(listings).filter(|s| !s.is_empty())),
+        ("Ownership", v.ownership.clone()),
         ("Parent", v.parent.clone()),
         ("Employees", v.employees.clone()),
         ("Stage", v.stage.clone()),
@@ -343,6 +380,8 @@ pub fn vendor_view(
                         tone: crate::model::facts::tone(s.key, f.key, &f.value),
                         detail: f.detail.clone(),
                         url,
+                        sources: sources_view(&f.sources, reg, der.build_date),
+                        disputed: claims_view(&f.disputed, reg, der.build_date),
                     }
                 })
                 .collect(),
@@ -365,6 +404,10 @@ pub fn vendor_view(
                     contribution: format!("{}.{:02}", hundredths / 100, hundredths % 100),
                     rationale: s.rationale.clone(),
                     band: band_of(reg, f64::from(s.value)),
+                    basis: s.basis.map(|b| key_name(b.key(), b.label())),
+                    assessor: s.assessor.clone(),
+                    assessed: s.assessed.map(|d| d.human()),
+                    sources: sources_view(&s.sources, reg, der.build_date),
                     y: i as u32 * 32,
                     bar: u32::from(s.value) * 3,
                     contrib_bar: hundredths * 3 / 100,
@@ -386,30 +429,8 @@ pub fn vendor_view(
     let holdings = v
         .holdings
         .iter()
-        .map(|h| {
-            let c = &reg.certifications[h.certification];
-            HoldingView {
-                certification: cert_link(reg, h),
-                kind: c.kind_label.clone(),
-                level: h.level.map(|l| c.levels[l].name.clone()),
-                scope: h.scope.clone(),
-                issued: h.issued.map(|d| d.human()),
-                valid_until: h.valid_until.map(|d| d.human()),
-                as_of: h.as_of.map(|d| d.human()),
-                note: h.note.clone(),
-                source: h.source.clone(),
-                source_url: h.source_url.clone(),
-                certificates: h
-                    .certificates
-                    .iter()
-                    .map(|c| Pair {
-                        label: c.label.clone().unwrap_or_default(),
-                        value: c.number.clone(),
-                    })
-                    .collect(),
-                lapsed: h.lapsed,
-            }
-        })
+        .zip(&der.holding_status[vi])
+        .map(|(h, a)| holding_view(reg, h, a, der.build_date))
         .collect();
 
     let crosswalks = reg
@@ -452,9 +473,11 @@ pub fn vendor_view(
         .collect();
 
     VendorView {
+        provenance: score_provenance(reg, v, der.build_date),
         row: vendor_row(reg, der, vi),
         pack_url: format!("/vendor/{}/pack/", v.slug),
         identity,
+        identity_sources: sources_view(&v.identity_sources, reg, der.build_date),
         legal_entities: v.legal_entities.clone(),
         website: v.website.clone(),
         profile_source: v.profile_source.clone(),
@@ -472,9 +495,13 @@ pub fn vendor_view(
             .iter()
             .map(|i| IncidentView {
                 date: i.date.human(),
+                date_kind: i.date_kind.clone(),
                 title: i.title.clone(),
                 summary: i.summary.clone(),
-                source_url: i.source_url.clone(),
+                status: i.status.clone(),
+                confidence: i.confidence.map(|c| key_name(c.key(), c.label())),
+                affected_services: i.affected_services.clone(),
+                sources: sources_view(&i.sources, reg, der.build_date),
             })
             .collect(),
         holdings,
@@ -486,12 +513,10 @@ pub fn vendor_view(
         sources: v
             .sources
             .iter()
-            .map(|s| SourceView {
-                field: s.field.clone(),
-                label: field_label(reg, &s.field),
-                url: s.url.clone(),
-                verified: s.verified.to_string(),
-                verified_by: s.verified_by.clone(),
+            .map(|c| CitationView {
+                field: c.field.clone(),
+                label: field_label(reg, &c.field),
+                source: SourceView::new(&c.source, reg, der.build_date),
             })
             .collect(),
     }

@@ -7,8 +7,14 @@ use serde_json::{json, Map, Value};
 
 use crate::model::facts::{self as table, FactKind, FLAG_QUALIFIERS};
 
-/// `value` or `{ value, detail }`, with `value` following `value_schema`.
+/// `value`, `{ value, detail, sources }`, or `{ disputed = [{ value, detail, sources }, ...] }`
+/// (two or more values), with each `value` following `value_schema`.
 pub fn fact_shape(value_schema: Value) -> Schema {
+    let sources = json!({
+        "type": "array",
+        "description": "Sources that state it, each { url, title, publisher, quote, note, date, verified, verified_by, kind }.",
+        "items": { "type": "object" }
+    });
     json_schema!({
         "anyOf": [
             value_schema.clone(),
@@ -16,9 +22,32 @@ pub fn fact_shape(value_schema: Value) -> Schema {
                 "type": "object",
                 "properties": {
                     "value": value_schema,
-                    "detail": { "type": "string", "description": "What qualifies the value, e.g. \"AES-256\" or \"SLA 30 days\"." }
+                    "detail": { "type": "string", "description": "What qualifies the value, e.g. \"AES-256\" or \"SLA 30 days\"." },
+                    "sources": sources
                 },
                 "required": ["value"],
+                "additionalProperties": false
+            },
+            {
+                "type": "object",
+                "description": "Sources disagree: each value with the sources that state it.",
+                "properties": {
+                    "disputed": {
+                        "type": "array",
+                        "minItems": 2,
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "value": value_schema,
+                                "detail": { "type": "string" },
+                                "sources": sources
+                            },
+                            "required": ["value", "sources"],
+                            "additionalProperties": false
+                        }
+                    }
+                },
+                "required": ["disputed"],
                 "additionalProperties": false
             }
         ]
@@ -29,7 +58,7 @@ pub fn fact_shape(value_schema: Value) -> Schema {
 fn value_schema(kind: FactKind) -> Value {
     match kind {
         FactKind::Flag => {
-            let mut allowed = vec!["yes", "no", "not_disclosed"];
+            let mut allowed = vec!["yes", "no", "not_disclosed", "not_recorded"];
             allowed.extend(FLAG_QUALIFIERS);
             json!({ "type": "string", "enum": allowed })
         }
@@ -40,7 +69,7 @@ fn value_schema(kind: FactKind) -> Value {
         }),
         FactKind::Url => json!({
             "type": "string",
-            "pattern": "^(https?://\\S+|yes|no|not_disclosed)$",
+            "pattern": "^(https?://\\S+|yes|no|not_disclosed|not_recorded)$",
             "description": "An http(s) URL, or not_disclosed."
         }),
     }
