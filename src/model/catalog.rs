@@ -180,7 +180,13 @@ pub fn framework(raw: RawFramework, config: &Config, ctx: &mut FileCtx) -> Optio
     for c in &raw.crosswalks {
         ctx.check_url(&c.source);
         for m in &c.maps {
-            ctx.check_ref("strength", &m.strength, ["primary", "supporting"]);
+            if !ctx.check_ref("strength", &m.strength, ["primary", "supporting"]) {
+                if let Some(d) = ctx.diags.last_mut() {
+                    d.help = Some(
+                        "write the publisher's own mark: `primary` (●) or `supporting` (○)".into(),
+                    );
+                }
+            }
         }
     }
     if entries.is_empty() {
