@@ -134,6 +134,31 @@ pub fn check(parsed: &[Parsed], broken: &BTreeSet<String>, diags: &mut Vec<Diagn
             }
         }
     }
+    // A chain of editions that comes back to where it started has no current edition.
+    let older_of = |i: usize| -> Option<usize> {
+        let s = parsed[i].1.supersedes.as_ref()?;
+        by_slug.get(s.framework.get_ref()).copied()
+    };
+    for (i, (file, raw)) in parsed.iter().enumerate() {
+        let mut at = older_of(i);
+        for _ in 0..parsed.len() {
+            match at {
+                Some(j) if j == i => {
+                    let s = raw.supersedes.as_ref().expect("has an older edition");
+                    FileCtx::new(file, diags)
+                        .error(
+                            Code::UnknownReference,
+                            s.framework.span(),
+                            "these editions supersede each other in a circle",
+                        )
+                        .with_help_in_place("the oldest edition has no [supersedes]");
+                    break;
+                }
+                Some(j) => at = older_of(j),
+                None => break,
+            }
+        }
+    }
     // Both ways: every entry of a superseded edition is carried on, or says why not.
     for (j, (newer, carried)) in &successors {
         let (file, raw) = &parsed[*j];
