@@ -424,7 +424,10 @@ fn the_owasp_to_nist_crosswalk_is_a_mapping_between_the_two_catalogs() {
     // The 25 pairs of OWASP's Appendix A; the three primary ones of LLM04:2026 Supply Chain.
     assert_eq!(pairs.len(), 25);
     for t in ["govern-6", "map-4", "manage-3"] {
-        assert!(pairs.contains(&("llm04-2026".into(), t.into(), true)), "{t}");
+        assert!(
+            pairs.contains(&("llm04-2026".into(), t.into(), true)),
+            "{t}"
+        );
     }
     assert!(pairs.contains(&("llm07-2026".into(), "measure-2".into(), true)));
     assert_eq!(pairs.iter().filter(|p| p.2).count(), 4);
