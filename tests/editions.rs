@@ -159,6 +159,9 @@ fn the_current_edition_is_the_default_and_the_other_a_click_away() {
     let index = file(&files, "framework/index.html");
     assert_eq!(index.matches("<li class=\"card\">").count(), 2, "{index}");
     assert!(index.contains("Earlier editions"));
+    // The home page counts frameworks, not editions.
+    let home = file(&files, "index.html");
+    assert!(home.contains("<span class=\"stat-n\">2</span> risk frameworks"));
 }
 
 #[test]

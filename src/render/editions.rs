@@ -304,3 +304,50 @@ pub fn mapped_from(reg: &Registry, fi: usize, id: &str) -> Vec<CrossLink> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn framework(slug: &str, entries: &[(&str, &str)]) -> Framework {
+        Framework {
+            slug: slug.into(),
+            file: std::path::PathBuf::new(),
+            name: slug.into(),
+            short_name: slug.into(),
+            version: "v".into(),
+            publisher: "p".into(),
+            url: None,
+            description: "d".into(),
+            entry_label: "Risk".into(),
+            order: 0,
+            entries: entries
+                .iter()
+                .map(|(id, title)| Entry {
+                    id: id.to_string(),
+                    slug: entry_slug(id),
+                    title: title.to_string(),
+                    description: "d".into(),
+                    dimensions: vec![0],
+                    categories: vec![],
+                    previous: None,
+                    retired: None,
+                    aliases: vec![],
+                })
+                .collect(),
+            supersedes: None,
+            crosswalks: vec![],
+        }
+    }
+
+    #[test]
+    fn changes_are_named_from_rank_and_title() {
+        let old = framework("old", &[("A", "One"), ("B", "Two"), ("C", "Three")]);
+        let new = framework("new", &[("A", "One"), ("C", "Three"), ("B", "Second")]);
+        assert_eq!(change(&old, 0, &new, 0), "Unchanged");
+        assert_eq!(change(&old, 2, &new, 1), "Moved up from 3 to 2");
+        assert_eq!(change(&old, 1, &new, 2), "Renamed, moved down from 2 to 3");
+        let same_rank = framework("new", &[("A", "One"), ("B", "Second")]);
+        assert_eq!(change(&old, 1, &same_rank, 1), "Renamed");
+    }
+}

@@ -251,7 +251,7 @@ fn home(reg: &Registry, der: &Derived, rows: &[VendorRow]) -> Job<'static> {
         "index.html",
         reg.config.title.clone(),
         context! {
-            counts => context! { vendors => reg.vendors.len(), scored => ranked.len(), certifications => reg.certifications.len(), reports => reg.reports.len(), frameworks => reg.frameworks.len() },
+            counts => context! { vendors => reg.vendors.len(), scored => ranked.len(), certifications => reg.certifications.len(), reports => reg.reports.len(), frameworks => (0..reg.frameworks.len()).filter(|fi| editions::successor(reg, *fi).is_none()).count() },
             highest_risk => Value::from(Serde(ranked.into_iter().take(5).collect::<Vec<_>>())),
             unscored => Value::from(Serde(unscored)),
             recently_verified => verified,
