@@ -222,3 +222,25 @@ fn the_nist_crosswalk_is_shown_on_both_sides() {
     }
     assert!(!from.contains("llm03-2026") && !from.contains("llm09-2026"));
 }
+
+#[test]
+fn the_open_data_links_the_editions_and_carries_the_crosswalk() {
+    let files = bundled_files();
+    let json = |p: &str| -> serde_json::Value { serde_json::from_str(file(&files, p)).unwrap() };
+    let old = json("api/frameworks/owasp-llm-top-10-2025.json");
+    let new = json("api/frameworks/owasp-llm-top-10.json");
+    assert_eq!(old["framework"]["superseded_by"], "owasp-llm-top-10");
+    assert_eq!(
+        new["framework"]["supersedes"]["framework"],
+        "owasp-llm-top-10-2025"
+    );
+    assert!(new["framework"]["superseded_by"].is_null());
+    let hce = &new["framework"]["entries"][7];
+    assert_eq!(hce["id"], "LLM08:2026");
+    assert_eq!(hce["previous"], "LLM07:2025");
+    assert_eq!(hce["mapped_to"][0]["framework"], "nist-ai-rmf");
+    assert_eq!(hce["mapped_to"][0]["id"], "MEASURE 2");
+    assert_eq!(hce["mapped_to"][0]["strength"], "supporting");
+    let ioh = &new["framework"]["entries"][9];
+    assert_eq!(ioh["mapped_to"], serde_json::json!([]));
+}

@@ -41,7 +41,9 @@ pub use rules::CONTENT_SECURITY_POLICY;
 /// changes when a field is removed or changes meaning; the minor part when one is added.
 /// 2.0: `vendors.json` became an index pointing at the full per-vendor records (it had every
 /// vendor in full, past Pages' 25 MiB per-file limit at about 3,000 vendors).
-pub const SCHEMA_VERSION: &str = "2.0";
+/// 2.1: framework files say which edition a catalog supersedes or is superseded by, each
+/// entry's predecessor, and the publisher's cross-walk onto other frameworks (`mapped_to`).
+pub const SCHEMA_VERSION: &str = "2.1";
 
 /// Where publishing puts its files: kept in memory ([`publish`]), or handed to a streaming
 /// build's sink as soon as each is made, keeping only its path and size for the checks (the
