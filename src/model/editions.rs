@@ -159,6 +159,21 @@ pub fn check(parsed: &[Parsed], broken: &BTreeSet<String>, diags: &mut Vec<Diagn
             }
         }
     }
+    // `retired` speaks of the next edition: without one it is a mistake, not a note.
+    for (i, (file, raw)) in parsed.iter().enumerate() {
+        if successors.contains_key(&i) {
+            continue;
+        }
+        let mut ctx = FileCtx::new(file, diags);
+        for e in raw.entries.iter().filter(|e| e.retired.is_some()) {
+            ctx.error(
+                Code::UnknownReference,
+                e.id.span(),
+                format!("entry `{}` is marked retired, but no catalog supersedes this one", e.id.get_ref()),
+            )
+            .with_help_in_place("`retired` says why the next edition drops an entry: add that edition (with [supersedes]) or remove `retired`");
+        }
+    }
     // Both ways: every entry of a superseded edition is carried on, or says why not.
     for (j, (newer, carried)) in &successors {
         let (file, raw) = &parsed[*j];
