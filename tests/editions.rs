@@ -244,3 +244,19 @@ fn the_open_data_links_the_editions_and_carries_the_crosswalk() {
     let ioh = &new["framework"]["entries"][9];
     assert_eq!(ioh["mapped_to"], serde_json::json!([]));
 }
+
+#[test]
+fn vendor_pages_crosswalk_the_current_edition_only() {
+    let files = bundled_files();
+    for page in [
+        "vendor/alibaba-cloud/index.html",
+        "vendor/alibaba-cloud/pack/index.html",
+    ] {
+        let html = file(&files, page);
+        assert!(
+            html.contains("/framework/owasp-llm-top-10/llm08-2026/"),
+            "{page}"
+        );
+        assert!(!html.contains("owasp-llm-top-10-2025"), "{page}");
+    }
+}
