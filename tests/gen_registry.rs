@@ -56,7 +56,8 @@ fn generated_registry_builds_without_a_single_diagnostic() {
             vendors: 50,
             certifications: 30,
             reports: 10,
-            frameworks: 2
+            // The bundled catalogs: NIST AI RMF, OWASP LLM Top 10 2026 and its 2025 edition.
+            frameworks: 3
         }
     );
     let result = build_site(&BuildOptions {
@@ -74,7 +75,7 @@ fn generated_registry_builds_without_a_single_diagnostic() {
     assert_eq!(reg.vendors.len(), 50);
     assert_eq!(reg.certifications.len(), 30);
     assert_eq!(reg.reports.len(), 10);
-    assert_eq!(reg.frameworks.len(), 2);
+    assert_eq!(reg.frameworks.len(), 3);
     assert_eq!(reg.pages.len(), 1);
     assert!(!reg.questions.items.is_empty());
     let fact_count: usize = trustatlas::model::facts::SECTIONS

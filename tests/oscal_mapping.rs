@@ -384,3 +384,52 @@ fn the_check_notices_breaches() {
         .iter()
         .any(|x| x.contains("lacks required `uuid`")));
 }
+
+#[test]
+fn the_owasp_to_nist_crosswalk_is_a_mapping_between_the_two_catalogs() {
+    let files = bundled_files();
+    let doc: Value = serde_json::from_str(file(&files, "api/oscal/mapping.json")).unwrap();
+    let mappings = doc["mapping-collection"]["mappings"].as_array().unwrap();
+    let xw: Vec<&Value> = mappings
+        .iter()
+        .filter(|m| {
+            m["source-resource"]["href"]
+                .as_str()
+                .unwrap()
+                .ends_with("/api/oscal/catalog/owasp-llm-top-10.json")
+        })
+        .collect();
+    assert_eq!(xw.len(), 1, "one cross-walk mapping from the 2026 catalog");
+    let m = xw[0];
+    assert!(m["target-resource"]["href"]
+        .as_str()
+        .unwrap()
+        .ends_with("/api/oscal/catalog/nist-ai-rmf.json"));
+    assert!(m["links"][0]["href"]
+        .as_str()
+        .unwrap()
+        .ends_with("2026/final/Appendix_A_Related_Framework_Mappings.md"));
+    let pairs: Vec<(String, String, bool)> = m["maps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["sources"][0]["id-ref"].as_str().unwrap().to_string(),
+                x["targets"][0]["id-ref"].as_str().unwrap().to_string(),
+                x["remarks"].as_str().unwrap().contains("primary"),
+            )
+        })
+        .collect();
+    // The 25 pairs of OWASP's Appendix A; the three primary ones of LLM04:2026 Supply Chain.
+    assert_eq!(pairs.len(), 25);
+    for t in ["govern-6", "map-4", "manage-3"] {
+        assert!(
+            pairs.contains(&("llm04-2026".into(), t.into(), true)),
+            "{t}"
+        );
+    }
+    assert!(pairs.contains(&("llm07-2026".into(), "measure-2".into(), true)));
+    assert_eq!(pairs.iter().filter(|p| p.2).count(), 4);
+    assert!(!pairs.iter().any(|p| p.0 == "llm10-2026"));
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::parse::{is_slug, DiagExt, FileCtx};
 use super::raw::{RawCertification, RawFramework, RawPage, RawQuestions};
-use super::{Certification, Config, Entry, Framework, Named, Page, Questions, SubEntry};
+use super::{Certification, Config, Crosswalk, Entry, Framework, Named, Page, Questions, SubEntry};
 use crate::diagnostic::Code;
 
 /// The kinds a scheme can be, with how the site names them.
@@ -102,14 +102,39 @@ pub fn framework(raw: RawFramework, config: &Config, ctx: &mut FileCtx) -> Optio
     let mut entries = Vec::new();
     for e in raw.entries {
         let id = e.id.get_ref().clone();
-        let entry_slug = id.to_lowercase().replace(' ', "-");
+        let entry_slug = entry_slug(&id);
         if !is_slug(&entry_slug) {
             ctx.error(
                 Code::BadName,
                 e.id.span(),
                 format!("entry ID `{id}` cannot be used in a URL"),
             )
-            .with_expected_in_place("letters, digits, single spaces or hyphens");
+            .with_expected_in_place("letters, digits, single spaces, hyphens or colons");
+        }
+        // `LLM01:2025` is LLM01 of the 2025 edition: in another edition's catalog it is a
+        // mistake (the entry belongs in that edition's file, or the ID is mistyped).
+        if let Some((_, edition)) = id.rsplit_once(':') {
+            if edition != raw.version.as_str() {
+                ctx.error(
+                    Code::UnknownReference,
+                    e.id.span(),
+                    format!(
+                        "entry `{id}` belongs to edition {edition}, not to this catalog (version {})",
+                        raw.version.as_str()
+                    ),
+                )
+                .with_help_in_place(format!(
+                    "write the ID this edition gives it (`{}:{}`), or move the entry to the {edition} catalog",
+                    id.rsplit_once(':').map(|(b, _)| b).unwrap_or(&id),
+                    raw.version.as_str()
+                ));
+            }
+        }
+        let mut aliases = Vec::new();
+        for a in &e.aliases {
+            if ctx.check_alias(a) {
+                aliases.push(a.get_ref().clone());
+            }
         }
         if !seen.insert(entry_slug.clone()) {
             ctx.error(
@@ -156,7 +181,25 @@ pub fn framework(raw: RawFramework, config: &Config, ctx: &mut FileCtx) -> Optio
                     title: c.title.into(),
                 })
                 .collect(),
+            previous: e.previous.map(|p| p.into_inner()),
+            retired: e.retired.map(String::from),
+            aliases,
         });
+    }
+    if let Some(sup) = &raw.supersedes {
+        ctx.check_url(&sup.source);
+    }
+    for c in &raw.crosswalks {
+        ctx.check_url(&c.source);
+        for m in &c.maps {
+            if !ctx.check_ref("strength", &m.strength, ["primary", "supporting"]) {
+                if let Some(d) = ctx.diags.last_mut() {
+                    d.help = Some(
+                        "write the publisher's own mark: `primary` (●) or `supporting` (○)".into(),
+                    );
+                }
+            }
+        }
     }
     if entries.is_empty() {
         ctx.file_error(
@@ -179,7 +222,31 @@ pub fn framework(raw: RawFramework, config: &Config, ctx: &mut FileCtx) -> Optio
         entry_label: raw.entry_label.into(),
         order: raw.order,
         entries,
+        supersedes: raw
+            .supersedes
+            .map(|s| (s.framework.into_inner(), s.source.into_inner())),
+        crosswalks: raw
+            .crosswalks
+            .into_iter()
+            .map(|c| Crosswalk {
+                framework: c.framework.into_inner(),
+                source: c.source.into_inner(),
+                maps: c
+                    .maps
+                    .into_iter()
+                    .map(|m| {
+                        let primary = m.strength.get_ref() == "primary";
+                        (m.entry.into_inner(), m.target.into_inner(), primary)
+                    })
+                    .collect(),
+            })
+            .collect(),
     })
+}
+
+/// The URL segment of an entry ID: `GOVERN 1` → `govern-1`, `LLM01:2026` → `llm01-2026`.
+pub fn entry_slug(id: &str) -> String {
+    id.to_lowercase().replace([' ', ':'], "-")
 }
 
 /// The questions' texts are [`Text`](super::text::Text): none can be blank.

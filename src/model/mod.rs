@@ -6,6 +6,7 @@
 
 mod catalog;
 mod config;
+mod editions;
 pub mod evidence;
 mod fact_rows;
 pub mod facts;
@@ -25,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
-pub use catalog::CERT_KINDS;
+pub use catalog::{entry_slug, CERT_KINDS};
 pub use facts::FactValue;
 pub use parse::is_slug;
 
@@ -168,6 +169,8 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
     );
 
     let mut frameworks = Vec::new();
+    let mut parsed: Vec<editions::Parsed> = Vec::new();
+    let mut broken_frameworks = BTreeSet::new();
     for f in kind("frameworks") {
         if f.extension() != "toml" {
             diags.push(
@@ -182,13 +185,21 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
             );
             continue;
         }
-        if let Some(raw) = parse_toml_file::<raw::RawFramework>(f, diags) {
-            frameworks.extend(catalog::framework(
-                raw,
-                &config,
-                &mut FileCtx::new(f, diags),
-            ));
+        match parse_toml_file::<raw::RawFramework>(f, diags) {
+            Some(raw) => parsed.push((f, raw)),
+            None => {
+                broken_frameworks.insert(f.stem().to_string());
+            }
         }
+    }
+    // Editions and cross-walks name other catalogs: checked once all are parsed.
+    editions::check(&parsed, &broken_frameworks, diags);
+    for (f, raw) in parsed {
+        frameworks.extend(catalog::framework(
+            raw,
+            &config,
+            &mut FileCtx::new(f, diags),
+        ));
     }
 
     // `frameworks/a.toml` and `frameworks/x/a.toml` would both be `/framework/a/`.

@@ -333,6 +333,20 @@ pub struct Framework {
     pub entry_label: String,
     pub order: i64,
     pub entries: Vec<Entry>,
+    /// The earlier edition (a framework slug) this one replaces, and the source of the
+    /// correspondence; each entry's `previous` is an ID there.
+    pub supersedes: Option<(String, String)>,
+    pub crosswalks: Vec<Crosswalk>,
+}
+
+/// A publisher's mapping from this framework's entries to another framework's entries or
+/// categories (IDs checked at load).
+#[derive(Debug, Clone)]
+pub struct Crosswalk {
+    pub framework: String,
+    pub source: String,
+    /// (entry ID here, entry or category ID there, primary rather than supporting).
+    pub maps: Vec<(String, String, bool)>,
 }
 
 #[derive(Debug, Clone)]
@@ -344,6 +358,12 @@ pub struct Entry {
     /// Indices into `Config::dimensions`.
     pub dimensions: Vec<usize>,
     pub categories: Vec<SubEntry>,
+    /// This entry's ID in the superseded edition.
+    pub previous: Option<String>,
+    /// Why no entry of the next edition carries this one on.
+    pub retired: Option<String>,
+    /// Old page addresses, redirected here.
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -202,7 +202,25 @@ pub(super) struct FrameworkJson {
     source_url: Option<String>,
     description: String,
     entry_label: String,
+    /// The earlier edition this one replaces (its slug) and the publisher's correspondence.
+    supersedes: Option<SupersedesJson>,
+    /// The slug of the edition that replaces this one.
+    superseded_by: Option<String>,
     entries: Vec<EntryJson>,
+}
+
+#[derive(Serialize)]
+struct SupersedesJson {
+    framework: String,
+    source: String,
+}
+
+#[derive(Serialize)]
+struct MappedJson {
+    framework: String,
+    id: String,
+    strength: &'static str,
+    source: String,
 }
 
 #[derive(Serialize)]
@@ -214,6 +232,12 @@ struct EntryJson {
     /// TrustAtlas dimension keys the entry maps to.
     dimensions: Vec<String>,
     categories: Vec<SubEntryJson>,
+    /// This entry's ID in the superseded edition.
+    previous: Option<String>,
+    /// Why the next edition does not carry this entry on.
+    retired: Option<String>,
+    /// The publisher's cross-walk onto other frameworks' entries or categories.
+    mapped_to: Vec<MappedJson>,
 }
 
 #[derive(Serialize)]
@@ -232,29 +256,45 @@ struct CrosswalkRow {
 pub(super) fn framework(reg: &Registry, fi: usize) -> FrameworkDoc {
     let f = &reg.frameworks[fi];
     let cfg = &reg.config;
-    let entries = f
-        .entries
-        .iter()
-        .map(|e| EntryJson {
-            id: e.id.clone(),
-            title: e.title.clone(),
-            description: e.description.clone(),
-            url: abs(reg, &format!("/framework/{}/{}/", f.slug, e.slug)),
-            dimensions: e
-                .dimensions
-                .iter()
-                .map(|d| cfg.dimensions[*d].key.clone())
-                .collect(),
-            categories: e
-                .categories
-                .iter()
-                .map(|c| SubEntryJson {
-                    id: c.id.clone(),
-                    title: c.title.clone(),
-                })
-                .collect(),
-        })
-        .collect();
+    let entries =
+        f.entries
+            .iter()
+            .map(|e| EntryJson {
+                id: e.id.clone(),
+                title: e.title.clone(),
+                description: e.description.clone(),
+                url: abs(reg, &format!("/framework/{}/{}/", f.slug, e.slug)),
+                dimensions: e
+                    .dimensions
+                    .iter()
+                    .map(|d| cfg.dimensions[*d].key.clone())
+                    .collect(),
+                categories: e
+                    .categories
+                    .iter()
+                    .map(|c| SubEntryJson {
+                        id: c.id.clone(),
+                        title: c.title.clone(),
+                    })
+                    .collect(),
+                previous: e.previous.clone(),
+                retired: e.retired.clone(),
+                mapped_to: f
+                    .crosswalks
+                    .iter()
+                    .flat_map(|c| {
+                        c.maps.iter().filter(|(from, _, _)| from == &e.id).map(
+                            |(_, to, primary)| MappedJson {
+                                framework: c.framework.clone(),
+                                id: to.clone(),
+                                strength: if *primary { "primary" } else { "supporting" },
+                                source: c.source.clone(),
+                            },
+                        )
+                    })
+                    .collect(),
+            })
+            .collect();
     let crosswalk = reg
         .vendors
         .iter()
@@ -290,6 +330,18 @@ pub(super) fn framework(reg: &Registry, fi: usize) -> FrameworkDoc {
             source_url: f.url.clone(),
             description: f.description.clone(),
             entry_label: f.entry_label.clone(),
+            supersedes: f
+                .supersedes
+                .as_ref()
+                .map(|(framework, source)| SupersedesJson {
+                    framework: framework.clone(),
+                    source: source.clone(),
+                }),
+            superseded_by: reg
+                .frameworks
+                .iter()
+                .find(|n| n.supersedes.as_ref().is_some_and(|(s, _)| s == &f.slug))
+                .map(|n| n.slug.clone()),
             entries,
         },
         crosswalk,

@@ -41,6 +41,10 @@ pub use rules::CONTENT_SECURITY_POLICY;
 /// changes when a field is removed or changes meaning; the minor part when one is added.
 /// 2.0: `vendors.json` became an index pointing at the full per-vendor records (it had every
 /// vendor in full, past Pages' 25 MiB per-file limit at about 3,000 vendors).
+/// 3.0: holdings, reports and incidents carry `sources[]` (objects) instead of `source` and
+/// `source_url`, with `status`, `basis` and `confidence`; framework files say which edition a
+/// catalog supersedes or is superseded by, each entry's predecessor, and the publisher's
+/// cross-walk onto other frameworks (`mapped_to`).
 pub const SCHEMA_VERSION: &str = "3.0";
 
 /// Where publishing puts its files: kept in memory ([`publish`]), or handed to a streaming

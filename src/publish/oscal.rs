@@ -8,6 +8,9 @@
 //! - `/api/oscal/mapping.json`: an OSCAL 1.2 `mapping-collection`, one `mapping` per framework,
 //!   one `map` per (dimension, entry) pair of the cross-walk, relationship `intersects-with`:
 //!   a dimension covers part of what an entry asks for, and the entry more than the dimension.
+//!   Then one `mapping` per published cross-walk between two framework catalogs (OWASP LLM
+//!   Top 10 2026 → NIST AI RMF categories), each `map` remarking primary or supporting and
+//!   the mapping linking the publisher's source.
 //!
 //! UUIDs are name-based (version 5) so a subject keeps its UUID across builds; a document's
 //! own UUID also takes in its content, so it changes when the document is revised.
@@ -184,6 +187,36 @@ fn mapping(reg: &Registry, modified: &str) -> Option<Value> {
             "maps": maps,
         }));
     }
+    // The publishers' own cross-walks between frameworks (OWASP 2026 → NIST AI RMF).
+    for f in &reg.frameworks {
+        for c in &f.crosswalks {
+            let maps: Vec<Value> = c
+                .maps
+                .iter()
+                .map(|(from, to, primary)| {
+                    json!({
+                        "uuid": stable_uuid(reg, &format!("oscal/crosswalk/{}/{}/{from}/{to}", f.slug, c.framework)).to_string(),
+                        "relationship": "intersects-with",
+                        "sources": [{ "type": "control", "id-ref": token(from) }],
+                        "targets": [{ "type": "control", "id-ref": token(to) }],
+                        "remarks": if *primary { "The publisher marks this a primary mapping." } else { "The publisher marks this a supporting mapping." },
+                    })
+                })
+                .collect();
+            if maps.is_empty() {
+                continue;
+            }
+            mappings.push(json!({
+                "uuid": stable_uuid(reg, &format!("oscal/crosswalk/{}/{}", f.slug, c.framework)).to_string(),
+                "method": "human",
+                "matching-rationale": "semantic",
+                "source-resource": { "type": "catalog", "href": abs(reg, &format!("/{}", catalog_path(&f.slug))) },
+                "target-resource": { "type": "catalog", "href": abs(reg, &format!("/{}", catalog_path(&c.framework))) },
+                "maps": maps,
+                "links": [{ "href": c.source, "rel": "reference", "text": "Published by the framework's publisher" }],
+            }));
+        }
+    }
     if mappings.is_empty() {
         return None;
     }
@@ -191,7 +224,7 @@ fn mapping(reg: &Registry, modified: &str) -> Option<Value> {
     Some(json!({ "mapping-collection": {
         "uuid": document_uuid(reg, "oscal/mapping-collection", &mappings),
         "metadata": {
-            "title": format!("{} risk dimensions mapped to framework entries", reg.config.title),
+            "title": format!("{} risk dimensions mapped to framework entries, and cross-walks between frameworks", reg.config.title),
             "last-modified": modified,
             "version": super::SCHEMA_VERSION,
             "oscal-version": MAPPING_OSCAL_VERSION,
@@ -200,7 +233,7 @@ fn mapping(reg: &Registry, modified: &str) -> Option<Value> {
             "method": "human",
             "matching-rationale": "semantic",
             "status": "complete",
-            "mapping-description": format!("Which {} risk dimensions inform each entry of each framework, as the framework pages' cross-walks show them. Each dimension covers part of what an entry asks for and the entry covers more than the dimension, hence intersects-with.", reg.config.title),
+            "mapping-description": format!("Which {} risk dimensions inform each entry of each framework, as the framework pages' cross-walks show them. Each dimension covers part of what an entry asks for and the entry covers more than the dimension, hence intersects-with. Then the cross-walks framework publishers give between their frameworks (each mapping links its source): an entry exercises part of what the other framework's category covers, hence intersects-with too.", reg.config.title),
         },
         "mappings": mappings,
     }}))

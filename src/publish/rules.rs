@@ -4,9 +4,9 @@
 //! `_headers`: a strict Content-Security-Policy and the other security headers on every
 //! response, and a year of immutable caching for each fingerprinted asset by its exact name
 //! (its name changes when its content does). HTML keeps Pages' default, which revalidates.
-//! `_redirects`: a 301 from every `aliases` entry to the page's current URL, both with and
-//! without the trailing slash (Pages matches paths exactly), and from a removed vendor's
-//! procurement pack to its tombstone. Static rules come first: Pages counts every rule after
+//! `_redirects`: a 301 from every `aliases` entry (vendors, reports, framework entries) to the
+//! page's current URL, both with and without the trailing slash (Pages matches paths
+//! exactly), and from a removed vendor's procurement pack to its tombstone. Static rules come first: Pages counts every rule after
 //! the first dynamic one as dynamic, and allows only 100 of those.
 
 use std::collections::BTreeMap;
@@ -205,6 +205,18 @@ pub fn redirects(
     for r in &reg.reports {
         for a in &r.aliases {
             moves.push((a.clone(), report_url(&r.slug), &r.file));
+        }
+    }
+    // Framework entries move when an edition is superseded (its catalog is renamed).
+    for f in &reg.frameworks {
+        for e in &f.entries {
+            for a in &e.aliases {
+                moves.push((
+                    a.clone(),
+                    format!("/framework/{}/{}/", f.slug, e.slug),
+                    &f.file,
+                ));
+            }
         }
     }
     for (alias, _, file) in &moves {

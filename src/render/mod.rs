@@ -2,6 +2,7 @@
 //! parallel, plus the sitemap and the theme's assets (the site's `static/` files are
 //! `publish`'s, which decides what a clash with a generated file means).
 
+mod editions;
 mod errors;
 mod evidence;
 mod markdown;

@@ -7,6 +7,7 @@ use minijinja::value::Serde;
 use minijinja::{context, Value};
 use serde::Serialize;
 
+use super::editions;
 use super::markdown;
 use super::views::*;
 use crate::derive::{holdings_of, mean_score, Derived, HolderGroup, Status};
@@ -135,7 +136,32 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived, reserved: markdown::Reserve
     for ci in 0..reg.certifications.len() {
         jobs.push(certification(reg, der, ci, &shared));
     }
-    jobs.push(job("/framework/".into(), "frameworks.html", "Frameworks", context! { frameworks => Value::from(Serde(reg.frameworks.iter().map(|f| FrameworkSummary { name: f.name.clone(), short_name: f.short_name.clone(), url: framework_url(&f.slug), version: f.version.clone(), publisher: f.publisher.clone(), description: f.description.clone(), entries: f.entries.len() }).collect::<Vec<_>>())) }));
+    // Superseded editions are listed under the edition that replaced them.
+    let current: Vec<FrameworkSummary> = (0..reg.frameworks.len())
+        .filter(|fi| editions::successor(reg, *fi).is_none())
+        .map(|fi| {
+            let f = &reg.frameworks[fi];
+            FrameworkSummary {
+                name: f.name.clone(),
+                short_name: f.short_name.clone(),
+                url: framework_url(&f.slug),
+                version: f.version.clone(),
+                publisher: f.publisher.clone(),
+                description: f.description.clone(),
+                entries: f.entries.len(),
+                earlier: editions::editions(reg, fi)
+                    .into_iter()
+                    .filter(|e| !e.this)
+                    .collect(),
+            }
+        })
+        .collect();
+    jobs.push(job(
+        "/framework/".into(),
+        "frameworks.html",
+        "Frameworks",
+        context! { frameworks => Value::from(Serde(current)) },
+    ));
     for fi in 0..reg.frameworks.len() {
         jobs.extend(framework(reg, fi, &shared));
     }
@@ -183,6 +209,7 @@ struct FrameworkSummary {
     publisher: String,
     description: String,
     entries: usize,
+    earlier: Vec<editions::EditionLink>,
 }
 
 fn home(reg: &Registry, der: &Derived, rows: &[VendorRow]) -> Job<'static> {
@@ -224,7 +251,7 @@ fn home(reg: &Registry, der: &Derived, rows: &[VendorRow]) -> Job<'static> {
         "index.html",
         reg.config.title.clone(),
         context! {
-            counts => context! { vendors => reg.vendors.len(), scored => ranked.len(), certifications => reg.certifications.len(), reports => reg.reports.len(), frameworks => reg.frameworks.len() },
+            counts => context! { vendors => reg.vendors.len(), scored => ranked.len(), certifications => reg.certifications.len(), reports => reg.reports.len(), frameworks => (0..reg.frameworks.len()).filter(|fi| editions::successor(reg, *fi).is_none()).count() },
             highest_risk => Value::from(Serde(ranked.into_iter().take(5).collect::<Vec<_>>())),
             unscored => Value::from(Serde(unscored)),
             recently_verified => verified,
@@ -360,9 +387,14 @@ fn framework<'a>(reg: &'a Registry, fi: usize, shared: &Arc<Shared>) -> Vec<Job<
     let entries: Vec<Value> = f
         .entries
         .iter()
-        .map(|e| context! { id => e.id.clone(), title => e.title.clone(), description => e.description.clone(), url => format!("/framework/{}/{}/", f.slug, e.slug), dimensions => dim_names(&e.dimensions), categories => e.categories.iter().map(|c| context! { id => c.id.clone(), title => c.title.clone() }).collect::<Vec<_>>() })
+        .map(|e| context! { id => e.id.clone(), title => e.title.clone(), description => e.description.clone(), url => format!("/framework/{}/{}/", f.slug, e.slug), dimensions => dim_names(&e.dimensions), categories => e.categories.iter().map(|c| context! { id => c.id.clone(), title => c.title.clone(), anchor => crate::model::entry_slug(&c.id), mapped_from => Value::from(Serde(editions::mapped_from(reg, fi, &c.id))) }).collect::<Vec<_>>() })
         .collect();
-    let info = context! { name => f.name.clone(), short_name => f.short_name.clone(), slug => f.slug.clone(), url => framework_url(&f.slug), source_url => f.url.clone(), version => f.version.clone(), publisher => f.publisher.clone(), description => f.description.clone(), entry_label => f.entry_label.clone() };
+    let successor = editions::successor(reg, fi).map(|s| {
+        let n = &reg.frameworks[s];
+        context! { version => n.version.clone(), url => framework_url(&n.slug) }
+    });
+    let info = context! { name => f.name.clone(), short_name => f.short_name.clone(), slug => f.slug.clone(), url => framework_url(&f.slug), source_url => f.url.clone(), version => f.version.clone(), publisher => f.publisher.clone(), description => f.description.clone(), entry_label => f.entry_label.clone(), editions => Value::from(Serde(editions::editions(reg, fi))), successor => successor };
+    let changes = Value::from(Serde(editions::changes(reg, fi)));
     // Cells coloured by band: one template value per band, shared by every cell in it.
     let bands: Arc<Vec<Value>> = Arc::new(
         cfg.bands
@@ -412,7 +444,7 @@ fn framework<'a>(reg: &'a Registry, fi: usize, shared: &Arc<Shared>) -> Vec<Job<
                         context! { vendor => shared.rows[vi].clone(), cells => cells }
                     })
                     .collect();
-                vec![context! { framework => info.clone(), entries => entries.clone(), matrix => matrix, bands => legend.clone() }]
+                vec![context! { framework => info.clone(), entries => entries.clone(), matrix => matrix, bands => legend.clone(), changes => changes.clone() }]
             }),
         });
     }
@@ -443,7 +475,12 @@ fn framework<'a>(reg: &'a Registry, fi: usize, shared: &Arc<Shared>) -> Vec<Job<
                         }
                     })
                     .collect();
-                vec![context! { framework => info.clone(), entry => entry.clone(), dimensions => dim_names(&e.dimensions), vendors => vendors }]
+                vec![context! {
+                    framework => info.clone(), entry => entry.clone(), dimensions => dim_names(&e.dimensions), vendors => vendors,
+                    lineage => Value::from(Serde(editions::lineage(reg, fi, ei))),
+                    mapped_to => Value::from(Serde(editions::mapped_to(reg, fi, ei))),
+                    mapped_from => Value::from(Serde(editions::mapped_from(reg, fi, &e.id))),
+                }]
             }),
         });
     }

@@ -433,10 +433,13 @@ pub fn vendor_view(
         .map(|(h, a)| holding_view(reg, h, a, der.build_date))
         .collect();
 
+    // Current editions only: a superseded edition's cross-walk is on its own page.
     let crosswalks = reg
         .frameworks
         .iter()
-        .map(|f| CrosswalkView {
+        .enumerate()
+        .filter(|(fi, _)| super::editions::successor(reg, *fi).is_none())
+        .map(|(_, f)| CrosswalkView {
             name: f.short_name.clone(),
             url: framework_url(&f.slug),
             entry_label: f.entry_label.clone(),

@@ -2,7 +2,8 @@
 # Checks the built output with Cloudflare's own Pages asset server (`wrangler pages dev`, run
 # locally and offline) instead of our reading of its docs: the security headers on a page,
 # immutable caching on a fingerprinted asset and revalidation on HTML, a 301 from an alias,
-# a tombstone, a 404 with status 404, and `/vendor/x` -> 308 `/vendor/x/`.
+# a tombstone, a 404 with status 404, `/vendor/x` -> 308 `/vendor/x/`, and the addresses of
+# the OWASP LLM Top 10 2025 entries after the 2026 edition took the framework's address.
 #
 # It builds two sites: the bundled registry and tests/fixtures/publish (a made-up registry
 # with an alias, a renamed report, a removed vendor and publisher rules in static/). It needs
@@ -105,6 +106,15 @@ check "unknown page is a 404" status_is /vendor/no-such-vendor/ 404
 check "404 serves the 404 page" bash -c "curl -s '$base/no/such/page' | grep -q 'Page not found'"
 check "/vendor/alibaba-cloud -> 308 /vendor/alibaba-cloud/" redirects_to /vendor/alibaba-cloud 308 /vendor/alibaba-cloud/
 check "calendar is text/calendar" has_header /api/register-expiry.ics content-type text/calendar
+# The OWASP LLM Top 10 2026 edition took the framework's address; every 2025 entry address
+# (it was /framework/owasp-llm-top-10/llmNN/) goes to that entry in the 2025 edition.
+check "framework address shows the current edition" bash -c "curl -s '$base/framework/owasp-llm-top-10/' | grep -q 'LLM08:2026'"
+check "the 2025 edition is a page" status_is /framework/owasp-llm-top-10-2025/ 200
+for n in 01 02 03 04 05 06 07 08 09 10; do
+  check "old entry /framework/owasp-llm-top-10/llm$n/ -> 301 its 2025 entry" redirects_to "/framework/owasp-llm-top-10/llm$n/" 301 "/framework/owasp-llm-top-10-2025/llm$n-2025/"
+  check "old entry without slash -> 301" redirects_to "/framework/owasp-llm-top-10/llm$n" 301 "/framework/owasp-llm-top-10-2025/llm$n-2025/"
+done
+check "the 2025 entry says where it went" bash -c "curl -s '$base/framework/owasp-llm-top-10-2025/llm07-2025/' | grep -q 'href=\"/framework/owasp-llm-top-10/llm08-2026/\"'"
 stop
 
 echo "== fixture registry (alias, tombstone, publisher rules)"
