@@ -126,12 +126,18 @@ fn overlay(errors: &[Item]) -> String {
 }
 
 /// Builds the overlay items of a failed build: its errors only (warnings stay in the
-/// terminal), each with its own rendering.
+/// terminal). Only the [`MAX_LISTED`] that the overlay shows are rendered (each rendering
+/// fetches its file's text): thousands of errors in a big file stay cheap, and the rest are
+/// only counted.
 pub fn items(diags: &[Diagnostic], render_one: &dyn Fn(&Diagnostic) -> String) -> Vec<Item> {
     diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| Item::from_diagnostic(d, render_one(d)))
+        .enumerate()
+        .map(|(i, d)| {
+            let rendered = if i < MAX_LISTED { render_one(d) } else { String::new() };
+            Item::from_diagnostic(d, rendered)
+        })
         .collect()
 }
 
@@ -241,6 +247,25 @@ mod tests {
         assert!(f.contains("Build failed: 60 errors"));
         assert_eq!(f.matches("<li><span").count(), MAX_LISTED);
         assert!(f.contains("and 10 more"));
+    }
+
+    #[test]
+    fn only_the_listed_errors_are_rendered() {
+        let d = Diagnostic::error(
+            crate::diagnostic::Code::Io,
+            std::path::Path::new("content/vendors/a.md"),
+            "x",
+            Some(0..1),
+            "bad",
+        );
+        let diags = vec![d; MAX_LISTED + 500];
+        let calls = std::cell::Cell::new(0);
+        let items = items(&diags, &|_| {
+            calls.set(calls.get() + 1);
+            "rendered".to_string()
+        });
+        assert_eq!(items.len(), MAX_LISTED + 500, "every error is counted");
+        assert_eq!(calls.get(), MAX_LISTED, "only the shown ones are rendered");
     }
 
     #[test]
