@@ -12,7 +12,7 @@ use trustatlas::serve::{self, ServeOptions};
 
 mod cmd;
 
-use cmd::{build::BuildArgs, check::Format, new::New, site_root, Ui};
+use cmd::{build::BuildArgs, check::Format, new::New, site_root, theme::Theme, Ui};
 
 /// mimalloc instead of the system allocator: rendering makes millions of small, short-lived
 /// allocations on several threads, where glibc's malloc spent about a sixth of the build
@@ -105,6 +105,14 @@ enum Command {
         #[arg(long, global = true)]
         toml: bool,
     },
+    /// The theme built into trustatlas: `theme eject` writes it into themes/default/ to edit.
+    Theme {
+        #[command(subcommand)]
+        what: Theme,
+        /// Folder holding site.toml (default: the nearest at or above the current folder).
+        #[arg(long, global = true)]
+        root: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -130,6 +138,10 @@ fn main() -> ExitCode {
         Command::Schema { out } => cmd::schema::run(&out, ui),
         Command::New { what, root, toml } => match found(root) {
             Ok(root) => cmd::new::run(what, &root, toml, ui),
+            Err(code) => code,
+        },
+        Command::Theme { what, root } => match found(root) {
+            Ok(root) => cmd::theme::run(what, &root, ui),
             Err(code) => code,
         },
         Command::Serve {

@@ -109,3 +109,125 @@ fn no_site_above_is_a_usage_error_naming_where_the_search_started() {
     assert!(err.contains("or any folder above it"), "{err}");
     assert!(err.contains("trustatlas init"), "{err}");
 }
+/// Every file under `dir`, relative path -> bytes, sorted.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (rel.display().to_string(), fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn build(site: &Path, out: &str) -> Output {
+    let o = run_in(site, &["build", "--out", out]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    o
+}
+
+#[test]
+fn without_themes_the_built_in_theme_gives_the_same_site() {
+    let (_tmp, with) = bundled_copy(&["content", "themes", "static"]);
+    let (_tmp2, without) = bundled_copy(&["content", "static"]);
+    build(&with, "out");
+    build(&without, "out");
+    let a = snapshot(&with.join("out"));
+    assert!(a.len() > 80, "{} files", a.len());
+    assert!(a == snapshot(&without.join("out")), "outputs differ");
+}
+
+#[test]
+fn a_site_theme_overrides_the_built_in_one_file_by_file() {
+    let (_tmp, site) = bundled_copy(&["content", "static"]);
+    build(&site, "plain");
+    let templates = site.join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    let built_in = fs::read_to_string(repo().join("themes/default/templates/404.html")).unwrap();
+    let marked = built_in.replacen(
+        "{% block content %}",
+        "{% block content %}<p>Overridden by the site.</p>",
+        1,
+    );
+    assert_ne!(marked, built_in, "404.html has a content block to mark");
+    fs::write(templates.join("404.html"), marked).unwrap();
+    fs::create_dir_all(site.join("themes/default/static")).unwrap();
+    let css = fs::read_to_string(repo().join("themes/default/static/style.css")).unwrap();
+    fs::write(
+        site.join("themes/default/static/style.css"),
+        format!("{css}\n/* site stylesheet */\n"),
+    )
+    .unwrap();
+    build(&site, "themed");
+    let page = fs::read_to_string(site.join("themed/404.html")).unwrap();
+    assert!(page.contains("<p>Overridden by the site.</p>"), "{page}");
+    let css_out: Vec<_> = snapshot(&site.join("themed"))
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".css"))
+        .collect();
+    assert!(
+        css_out
+            .iter()
+            .any(|(_, b)| String::from_utf8_lossy(b).contains("/* site stylesheet */")),
+        "the site's stylesheet is published"
+    );
+    // A template not overridden still comes from the binary, unchanged (but for the
+    // stylesheet's fingerprint in its link).
+    let page = |out: &str| {
+        let html = fs::read_to_string(site.join(out).join("methodology/index.html")).unwrap();
+        let at = html.find("/assets/style.").expect("stylesheet link");
+        let end = at + html[at..].find(".css").unwrap();
+        format!("{}{}", &html[..at], &html[end..])
+    };
+    assert!(page("themed") == page("plain"), "methodology page changed");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_override_is_refused_like_any_link_of_the_site() {
+    let (_tmp, site) = bundled_copy(&["content", "static"]);
+    let templates = site.join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(site.join("elsewhere.html"), "{{ 1 }}").unwrap();
+    std::os::unix::fs::symlink("../../../elsewhere.html", templates.join("404.html")).unwrap();
+    let o = run_in(&site, &["build"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("themes/default/templates/404.html"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!site.join("public").exists());
+}
+
+#[test]
+fn theme_eject_writes_the_built_in_files_and_refuses_to_overwrite() {
+    let (_tmp, site) = bundled_copy(&["content", "static"]);
+    let o = run_in(&site.join("content"), &["theme", "eject"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let theme = site.join("themes/default");
+    assert!(
+        snapshot(&theme) == snapshot(&repo().join("themes/default")),
+        "ejected files equal the repository's theme"
+    );
+    // An edit is kept: a second eject refuses and writes nothing.
+    let css = theme.join("static/style.css");
+    fs::write(&css, "/* mine */").unwrap();
+    let o = run_in(&site, &["theme", "eject"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(&css).unwrap(), "/* mine */");
+    let o = run_in(&site, &["theme", "eject", "--force"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        fs::read(&css).unwrap(),
+        fs::read(repo().join("themes/default/static/style.css")).unwrap()
+    );
+    // The ejected theme builds the same site as the built-in one.
+    build(&site, "out");
+    assert!(site.join("out/index.html").is_file());
+}
