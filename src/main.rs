@@ -105,6 +105,13 @@ enum Command {
         #[arg(long, global = true)]
         toml: bool,
     },
+    /// Start a new registry in DIR (default: the current folder), which must be new or
+    /// empty: site.toml explained, an example vendor, certification and report, the
+    /// framework catalogs, a README for editors, .gitignore and a deploy workflow.
+    Init {
+        /// The folder to create the registry in.
+        dir: Option<PathBuf>,
+    },
     /// The theme built into trustatlas: `theme eject` writes it into themes/default/ to edit.
     Theme {
         #[command(subcommand)]
@@ -140,6 +147,7 @@ fn main() -> ExitCode {
             Ok(root) => cmd::new::run(what, &root, toml, ui),
             Err(code) => code,
         },
+        Command::Init { dir } => cmd::init::run(dir, ui),
         Command::Theme { what, root } => match found(root) {
             Ok(root) => cmd::theme::run(what, &root, ui),
             Err(code) => code,

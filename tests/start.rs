@@ -231,3 +231,86 @@ fn theme_eject_writes_the_built_in_files_and_refuses_to_overwrite() {
     build(&site, "out");
     assert!(site.join("out/index.html").is_file());
 }
+
+#[test]
+fn init_writes_a_registry_that_builds_and_passes_check_strict_with_no_themes_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run_in(tmp.path(), &["init", "reg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let reg = tmp.path().join("reg");
+    assert!(!reg.join("themes").exists());
+    for f in [
+        "site.toml",
+        "README.md",
+        ".gitignore",
+        ".github/workflows/deploy.yml",
+        "content/vendors/example-cloud.md",
+        "content/certifications/example-scheme.md",
+        "content/reports/ex-2026-001.md",
+    ] {
+        assert!(reg.join(f).is_file(), "{f} missing");
+    }
+    // The framework catalogs and the workflow are the repository's own files.
+    assert!(
+        snapshot(&reg.join("content/frameworks")) == snapshot(&repo().join("content/frameworks")),
+        "framework catalogs differ from content/frameworks/"
+    );
+    assert_eq!(
+        fs::read(reg.join(".github/workflows/deploy.yml")).unwrap(),
+        fs::read(repo().join(".github/workflows/deploy.yml")).unwrap()
+    );
+    // Examples are marked as such and point only at example.org.
+    for f in [
+        "content/vendors/example-cloud.md",
+        "content/certifications/example-scheme.md",
+        "content/reports/ex-2026-001.md",
+    ] {
+        let text = fs::read_to_string(reg.join(f)).unwrap();
+        assert!(text.contains("EXAMPLE: a made-up"), "{f} is not marked");
+        for url in text.split("https://").skip(1) {
+            let host = url.split(['/', '"']).next().unwrap();
+            assert!(host.ends_with("example.org"), "{f} links to {host}");
+        }
+    }
+    let site_toml = fs::read_to_string(reg.join("site.toml")).unwrap();
+    assert!(site_toml.contains("# Weight profiles: how much each dimension counts"));
+
+    let o = run_in(&reg, &["check", "--strict"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("no problems found"),
+        "{}",
+        stderr(&o)
+    );
+    // Months after init (2027-06-03), the examples' sources are still fresh: init dates them
+    // today, not on the day starter/ was written (2026-01-15, more than a year before).
+    let later = Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+        .args(["check", "--strict"])
+        .current_dir(&reg)
+        .env("SOURCE_DATE_EPOCH", "1812000000")
+        .output()
+        .unwrap();
+    assert!(later.status.success(), "{}", stderr(&later));
+    let o = run_in(&reg.join("content"), &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let vendor = fs::read_to_string(reg.join("public/vendor/example-cloud/index.html")).unwrap();
+    assert!(vendor.contains("Example Cloud"));
+    assert!(reg
+        .join("public/framework/nist-ai-rmf/index.html")
+        .is_file());
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+    let o = run_in(tmp.path(), &["init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is not empty"), "{}", stderr(&o));
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    // An empty folder is fine.
+    fs::create_dir(tmp.path().join("empty")).unwrap();
+    let o = run_in(&tmp.path().join("empty"), &["init"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(tmp.path().join("empty/site.toml").is_file());
+}

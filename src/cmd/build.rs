@@ -45,7 +45,13 @@ pub fn run(args: BuildArgs, root: PathBuf, ui: Ui) -> ExitCode {
         ..
     } = args;
     // The site's own public/, wherever the command was run from inside it.
-    let out = out.unwrap_or_else(|| root.join("public"));
+    let out = out.unwrap_or_else(|| {
+        if root == Path::new(".") {
+            PathBuf::from("public")
+        } else {
+            root.join("public")
+        }
+    });
     let timings = timings || ui.verbose;
     let started = Instant::now();
     let build_date = match date::build_date_from_env() {
