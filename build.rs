@@ -60,6 +60,12 @@ fn main() {
             }
             git(&["rev-parse", "--short=10", "HEAD"])
         });
+    let version = env::var("CARGO_PKG_VERSION").expect("set by cargo");
+    let line = match &commit {
+        Some(c) => format!("{version} ({c})"),
+        None => version,
+    };
+    println!("cargo:rustc-env=TRUSTATLAS_VERSION_LINE={line}");
     println!(
         "cargo:rustc-env=TRUSTATLAS_COMMIT={}",
         commit.unwrap_or_default()

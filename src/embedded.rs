@@ -9,6 +9,9 @@ include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 /// The commit the binary was built from (`git rev-parse --short`), or "" when unknown.
 pub const COMMIT: &str = env!("TRUSTATLAS_COMMIT");
 
+/// What `--version` prints after the name: the package version and, when known, the commit.
+pub const VERSION: &str = env!("TRUSTATLAS_VERSION_LINE");
+
 /// The file at `path` of a table.
 pub fn get(table: &[(&str, &'static [u8])], path: &str) -> Option<&'static [u8]> {
     table

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use trustatlas::serve::{self, ServeOptions};
 
@@ -20,11 +20,23 @@ use cmd::{build::BuildArgs, check::Format, new::New, site_root, theme::Theme, Ui
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+const EXAMPLES: &str = "\
+Examples:
+  trustatlas init my-registry     start a new registry (an example vendor, explained site.toml)
+  trustatlas serve --open         preview it, reloaded on every save
+  trustatlas check --strict       every mistake with file:line:col; warnings fail
+  trustatlas build                build it into public/ (from any folder inside the site)
+  trustatlas new vendor acme-ai   a new vendor file with every field explained
+  trustatlas completions bash > ~/.local/share/bash-completion/completions/trustatlas
+
+Docs: README.md, docs/CONTENT.md, docs/PUBLISHING.md";
+
 #[derive(Parser)]
 #[command(
     name = "trustatlas",
-    version,
-    about = "Build the TrustAtlas public trust registry site"
+    version = trustatlas::embedded::VERSION,
+    about = "Build the TrustAtlas public trust registry site",
+    after_help = EXAMPLES
 )]
 struct Cli {
     /// Print only warnings and errors.
@@ -112,6 +124,14 @@ enum Command {
         /// The folder to create the registry in.
         dir: Option<PathBuf>,
     },
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    #[command(after_help = "Example: trustatlas completions zsh > ~/.zfunc/_trustatlas")]
+    Completions {
+        #[arg(value_enum)]
+        shell: cmd::completions::Shell,
+    },
+    /// Print the man page (roff): `trustatlas man > trustatlas.1`.
+    Man,
     /// The theme built into trustatlas: `theme eject` writes it into themes/default/ to edit.
     Theme {
         #[command(subcommand)]
@@ -147,6 +167,8 @@ fn main() -> ExitCode {
             Ok(root) => cmd::new::run(what, &root, toml, ui),
             Err(code) => code,
         },
+        Command::Completions { shell } => cmd::completions::completions(shell, Cli::command()),
+        Command::Man => cmd::completions::man(Cli::command()),
         Command::Init { dir } => cmd::init::run(dir, ui),
         Command::Theme { what, root } => match found(root) {
             Ok(root) => cmd::theme::run(what, &root, ui),

@@ -314,3 +314,73 @@ fn init_refuses_a_folder_that_is_not_empty() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(tmp.path().join("empty/site.toml").is_file());
 }
+
+/// The N of "built N files into ..." on stderr.
+fn built_count(o: &Output) -> usize {
+    let err = stderr(o);
+    let line = err.lines().find(|l| l.starts_with("built ")).expect(&err);
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn the_closing_line_counts_what_the_output_holds_after_a_cached_rebuild() {
+    let (_tmp, site) = bundled_copy(&["content", "static"]);
+    let o = build(&site, "out");
+    let files = |site: &Path| snapshot(&site.join("out")).len();
+    assert_eq!(built_count(&o), files(&site));
+    let vendor = site.join("content/vendors/tencent-cloud.md");
+    let text = fs::read_to_string(&vendor).unwrap();
+    fs::write(
+        &vendor,
+        text.replacen("Cloud service provider", "Cloud provider", 1),
+    )
+    .unwrap();
+    let o = build(&site, "out");
+    assert!(stderr(&o).contains("vendor pages kept"), "{}", stderr(&o));
+    assert_eq!(built_count(&o), files(&site), "{}", stderr(&o));
+}
+
+#[test]
+fn completions_and_the_man_page_are_generated_from_the_commands() {
+    let here = repo();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef trustatlas"),
+        ("fish", "complete -c trustatlas"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer"),
+    ] {
+        let o = run_in(&here, &["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
+        let script = String::from_utf8(o.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: no `{marker}`");
+        assert!(
+            script.contains("init") && script.contains("eject"),
+            "{shell}"
+        );
+    }
+    let o = run_in(&here, &["man"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let man = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH trustatlas 1"),
+        "{man}"
+    );
+    assert!(man.contains(".TH trustatlas 1"));
+    assert!(man.contains("completions"));
+    // --version names the commit when the build had git (this test runs in a checkout).
+    let o = run_in(&here, &["--version"]);
+    let v = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        v.starts_with(&format!("trustatlas {}", env!("CARGO_PKG_VERSION"))),
+        "{v}"
+    );
+    if here.join(".git").exists() {
+        assert!(v.contains(" ("), "no commit in {v}");
+    }
+    // --help ends with examples.
+    let o = run_in(&here, &["--help"]);
+    assert!(String::from_utf8(o.stdout)
+        .unwrap()
+        .contains("Examples:\n  trustatlas init my-registry"));
+}

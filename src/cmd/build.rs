@@ -134,10 +134,13 @@ pub fn run(args: BuildArgs, root: PathBuf, ui: Ui) -> ExitCode {
     let reuse = stamp
         .as_ref()
         .map(|s| cache::PageReuse::load(s, &out, &writer, !force));
+    let progress = super::progress::Progress::start(ui.quiet);
     let result = match &reuse {
         Some(r) => build_site_cached(&opts, &sink, r),
         None => build_site_streaming(&opts, &sink),
     };
+    // Erased before any diagnostic or summary is printed.
+    drop(progress);
     eprint!("{}", result.render_diagnostics(color()));
     if result.errors() > 0 {
         eprintln!("error: build failed; {} left as it was", out.display());

@@ -3,8 +3,10 @@
 
 pub mod build;
 pub mod check;
+pub mod completions;
 pub mod init;
 pub mod new;
+pub mod progress;
 pub mod schema;
 pub mod serve;
 pub mod theme;
