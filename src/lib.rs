@@ -25,6 +25,7 @@ pub mod check;
 pub mod date;
 pub mod derive;
 pub mod diagnostic;
+pub mod embedded;
 pub mod emit;
 pub mod human;
 pub mod links;

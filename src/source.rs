@@ -205,7 +205,14 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSources {
     sources
 }
 
-/// Reads the theme named in `site.toml`: templates and its own static assets.
+/// The theme built into the binary (`crate::embedded::THEME`), used when `themes/` lacks it.
+pub const BUILT_IN_THEME: &str = "default";
+
+/// Reads the theme named in `site.toml` (templates and its own static assets), then the site's
+/// `static/`. The built-in default theme is the base of every theme: `themes/<theme>/`, when
+/// it exists, overrides it file by file (`templates/x.html` replaces the built-in `x.html`,
+/// `static/style.css` the built-in stylesheet), read under the same rules as every file of
+/// the site (regular files only, size caps). A theme other than the built-in one must exist.
 pub fn load_theme(
     root: &Path,
     theme: &str,
@@ -216,7 +223,8 @@ pub fn load_theme(
     let theme_dir = Path::new("themes").join(theme);
     // A missing theme is a mistake in site.toml; a linked or odd one is refused where it is.
     let missing = |rel: &Path| matches!(Entry::of(&root.join(rel)), Ok(Entry::Missing));
-    if missing(Path::new("themes")) || missing(&theme_dir) {
+    let on_disk = !(missing(Path::new("themes")) || missing(&theme_dir));
+    if !on_disk && theme != BUILT_IN_THEME {
         let text = sources
             .config
             .as_ref()
@@ -235,25 +243,39 @@ pub fn load_theme(
         );
         return;
     }
-    if !dir_ok(root, Path::new("themes"), diags) || !dir_ok(root, &theme_dir, diags) {
-        return;
-    }
-    let templates = theme_dir.join("templates");
-    if dir_ok(root, &templates, diags) {
-        for rel in walk_files(root, &templates, diags) {
-            if let Some(f) = read_text(root, &rel, false, diags) {
-                let name = rel.strip_prefix(&templates).unwrap_or(&rel);
-                sources.templates.insert(slash(name), f.text);
+    built_in_theme(sources);
+    if on_disk && dir_ok(root, Path::new("themes"), diags) && dir_ok(root, &theme_dir, diags) {
+        let templates = theme_dir.join("templates");
+        if dir_ok(root, &templates, diags) {
+            for rel in walk_files(root, &templates, diags) {
+                if let Some(f) = read_text(root, &rel, false, diags) {
+                    let name = rel.strip_prefix(&templates).unwrap_or(&rel);
+                    sources.templates.insert(slash(name), f.text);
+                }
             }
         }
+        read_binary_tree(
+            root,
+            &theme_dir.join("static"),
+            &mut sources.theme_assets,
+            diags,
+        );
     }
-    read_binary_tree(
-        root,
-        &theme_dir.join("static"),
-        &mut sources.theme_assets,
-        diags,
-    );
     read_binary_tree(root, Path::new("static"), &mut sources.static_files, diags);
+}
+
+/// The built-in theme's templates and static files, before the site's own override them.
+fn built_in_theme(sources: &mut SiteSources) {
+    for (rel, bytes) in crate::embedded::THEME {
+        if let Some(name) = rel.strip_prefix("templates/") {
+            let text = std::str::from_utf8(bytes).expect("built-in templates are UTF-8");
+            sources.templates.insert(name.to_string(), text.to_string());
+        } else if let Some(name) = rel.strip_prefix("static/") {
+            sources
+                .theme_assets
+                .insert(name.to_string(), bytes.to_vec());
+        }
+    }
 }
 
 fn read_binary_tree(
