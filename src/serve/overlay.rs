@@ -135,7 +135,11 @@ pub fn items(diags: &[Diagnostic], render_one: &dyn Fn(&Diagnostic) -> String) -
         .filter(|d| d.severity == Severity::Error)
         .enumerate()
         .map(|(i, d)| {
-            let rendered = if i < MAX_LISTED { render_one(d) } else { String::new() };
+            let rendered = if i < MAX_LISTED {
+                render_one(d)
+            } else {
+                String::new()
+            };
             Item::from_diagnostic(d, rendered)
         })
         .collect()
