@@ -1,5 +1,5 @@
 //! `trustatlas check`: the whole build without writing, then what only a finished site can
-//! show. It runs [`build::build_site`] unchanged (so it rejects exactly what `build` rejects,
+//! show. It runs [`pipeline::build_site`] unchanged (so it rejects exactly what `build` rejects,
 //! with the same diagnostics), then checks every internal link and `#anchor` of the rendered
 //! pages ([`links`]) and audits dates and citations against the build date ([`audit`]).
 
@@ -9,10 +9,11 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::audit;
-use crate::build::{self, BuildOptions, BuildResult};
 use crate::diagnostic::{self, Code, Diagnostic, Severity, TextIndex};
+use crate::files::OutputFile;
 use crate::links::{self, BrokenLink};
-use crate::render::OutputFile;
+use crate::options::BuildOptions;
+use crate::pipeline::{self as build, BuildResult};
 use crate::source::SiteSources;
 use crate::suggest;
 
@@ -91,7 +92,7 @@ fn partial_site(
     full: &BuildResult,
 ) -> Option<(BuildResult, BTreeSet<String>)> {
     const ROUNDS: usize = 3;
-    let mut sources = full.sources.clone();
+    let mut sources = (*full.sources).clone();
     let mut failing = error_files(&full.diagnostics);
     let mut dropped = BTreeSet::new();
     for _ in 0..ROUNDS {
@@ -121,7 +122,7 @@ fn partial_site(
         if !left_out {
             return None;
         }
-        let site = build::build_site_from(opts, sources.clone());
+        let site = build::build_sources(opts, sources.clone());
         if site.errors() == 0 {
             return Some((site, dropped));
         }

@@ -19,19 +19,20 @@
 //! 6. A failed build never touches the previous output.
 
 pub mod audit;
-pub mod build;
-pub mod cache;
 pub mod check;
 pub mod date;
 pub mod derive;
 pub mod diagnostic;
 pub mod embedded;
 pub mod emit;
+pub mod files;
 pub mod human;
 pub mod links;
 pub mod model;
+pub mod options;
 pub mod oracle;
 pub mod output;
+pub mod pipeline;
 pub mod publish;
 pub mod render;
 pub mod scaffold;

@@ -12,11 +12,13 @@ use crate::diagnostic::{Code, Diagnostic};
 mod controls;
 mod front;
 mod read;
+mod refresh;
 
 pub use controls::open_multiline_string;
 pub use front::{split_front_matter, Split};
 pub use read::Entry;
 use read::{read_capped, Refusal};
+pub use refresh::{refresh, Refreshed};
 
 /// Files larger than this are refused instead of read: no content file is legitimately this big,
 /// and a stray dump must not eat the machine's memory.

@@ -25,9 +25,10 @@ use std::fs;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use trustatlas::build::{build_site, BuildOptions, BuildResult};
 use trustatlas::date::Day;
 use trustatlas::diagnostic::Severity;
+use trustatlas::options::BuildOptions;
+use trustatlas::pipeline::{build_site, BuildResult};
 
 /// Files of a case folder that describe the case rather than override the site.
 const CASE_META: &[&str] = &["expected.txt", "help.txt", "REMOVE", "KNOWN_BUG"];

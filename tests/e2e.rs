@@ -158,7 +158,7 @@ fn bundled_registry_builds_and_says_what_the_seeds_say() {
 
 #[test]
 fn every_internal_link_resolves_and_pages_are_csp_clean() {
-    let result = trustatlas::build::build_site(&trustatlas::build::BuildOptions {
+    let result = trustatlas::pipeline::build_site(&trustatlas::options::BuildOptions {
         root: repo(),
         build_date: trustatlas::date::Day::from_ymd(2026, 11, 22),
         base_url: None,

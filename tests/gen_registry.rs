@@ -8,8 +8,9 @@ mod gen;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use trustatlas::build::{build_site, BuildOptions};
 use trustatlas::date::Day;
+use trustatlas::options::BuildOptions;
+use trustatlas::pipeline::build_site;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -8,8 +8,8 @@
 mod publish_support;
 
 use publish_support::*;
+use trustatlas::files::OutputFile;
 use trustatlas::model::Registry;
-use trustatlas::render::OutputFile;
 
 /// How every hostile value ends, so a check can tell where one ends inside a text run.
 const END: &str = "«end»";

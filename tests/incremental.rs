@@ -1,14 +1,19 @@
-//! `serve`'s incremental rebuild against a full build, byte for byte, after every kind of
-//! edit an editor makes: content, scores, catalogue entries, templates, the stylesheet,
-//! static files, new and deleted pages, site.toml, and a broken file that is fixed again.
+//! The pipeline's incremental runs (what `serve` does on every save) against a full build,
+//! byte for byte, pages and published files alike, after every kind of edit an editor makes:
+//! content, scores, catalogue entries, templates, the stylesheet, static files, new and
+//! deleted pages, site.toml, and a broken file that is fixed again. Each run is told exactly
+//! the paths that changed, as the watcher tells `serve`, so the refresh of the sources and
+//! the model's memo are exercised too.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use trustatlas::build::{build_site, build_site_incremental, BuildOptions};
 use trustatlas::date::Day;
-use trustatlas::render::memo::PageKeys;
+use trustatlas::files::{Keep, Key};
+use trustatlas::options::BuildOptions;
+use trustatlas::pipeline::{self, build_site, Changes, State, Target};
 
 const VENDOR: &str = "content/vendors/alibaba-cloud.md";
 
@@ -37,24 +42,92 @@ fn edit(root: &Path, rel: &str, from: &str, to: &str) {
     fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
-/// The site as `serve` holds it between builds.
+/// The site as `serve` holds it between builds: files, the key each was made from, the
+/// pipeline's state, and the source tree as last seen (to tell the run what changed).
 struct Incremental {
     files: BTreeMap<String, Vec<u8>>,
-    keys: PageKeys,
+    keys: HashMap<String, Key>,
+    state: State,
+    seen: BTreeMap<String, Vec<u8>>,
+}
+
+/// Keeps a file of the previous build when its key matches (as `serve` does).
+struct Previous<'a> {
+    files: &'a BTreeMap<String, Vec<u8>>,
+    keys: &'a HashMap<String, Key>,
+    next: Mutex<HashMap<String, Key>>,
+    kept: Mutex<Vec<String>>,
+}
+
+impl Keep for Previous<'_> {
+    fn reusable(&self, path: &str, key: Key) -> Option<usize> {
+        let previous = self.keys.get(path)?;
+        key.matches(previous)
+            .then(|| self.files.get(path).map(Vec::len))
+            .flatten()
+    }
+    fn keep(&self, path: &str, key: Key) -> std::io::Result<()> {
+        self.kept.lock().unwrap().push(path.to_string());
+        self.made(path, key.kept_from(&self.keys[path]));
+        Ok(())
+    }
+    fn made(&self, path: &str, key: Key) {
+        self.next.lock().unwrap().insert(path.to_string(), key);
+    }
+}
+
+/// Every source file under `root`, by relative path.
+fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for top in ["site.toml", "content", "themes", "static"] {
+        if !root.join(top).exists() {
+            continue;
+        }
+        for e in walkdir::WalkDir::new(root.join(top)) {
+            let e = e.unwrap();
+            if e.file_type().is_file() {
+                let rel = e.path().strip_prefix(root).unwrap();
+                let rel = rel.to_str().unwrap().replace('\\', "/");
+                out.insert(rel, fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out
 }
 
 impl Incremental {
-    /// One incremental build. Returns the pages it reused, or `None` when the build failed
-    /// (the site and keys stay as they were, as in `serve`).
+    /// One incremental build, told which paths changed since the last one. Returns the files
+    /// it kept, or `None` when the build failed (the site and keys stay as they were, as in
+    /// `serve`).
     fn rebuild(&mut self, opts: &BuildOptions) -> Option<Vec<String>> {
-        let (result, reuse) = build_site_incremental(opts, &self.keys);
+        let now = tree(&opts.root);
+        let changed: BTreeSet<String> = now
+            .iter()
+            .filter(|(p, b)| self.seen.get(*p) != Some(*b))
+            .map(|(p, _)| p.clone())
+            .chain(self.seen.keys().filter(|p| !now.contains_key(*p)).cloned())
+            .collect();
+        self.seen = now;
+        let changes = if self.files.is_empty() {
+            Changes::All
+        } else {
+            Changes::Paths(changed)
+        };
+        let keep = Previous {
+            files: &self.files,
+            keys: &self.keys,
+            next: Mutex::new(HashMap::new()),
+            kept: Mutex::new(Vec::new()),
+        };
+        let result = pipeline::run(opts, &mut self.state, &changes, &keep, Target::Memory);
         let files = result.files?;
+        let kept = keep.kept.into_inner().unwrap();
         let mut next = BTreeMap::new();
-        for p in &reuse.pages {
+        for p in &kept {
             let old = self
                 .files
                 .get(p)
-                .unwrap_or_else(|| panic!("reused {p} was never built"));
+                .unwrap_or_else(|| panic!("kept {p} was never built"));
             next.insert(p.clone(), old.clone());
         }
         for f in files {
@@ -64,9 +137,9 @@ impl Incremental {
                 f.path
             );
         }
+        self.keys = keep.next.into_inner().unwrap();
         self.files = next;
-        self.keys = reuse.keys;
-        Some(reuse.pages)
+        Some(kept)
     }
 }
 
@@ -88,7 +161,9 @@ fn incremental_output_equals_a_full_build_after_every_kind_of_edit() {
     let opts = BuildOptions::new(root, Day::from_unix_seconds(1_795_305_600));
     let mut inc = Incremental {
         files: BTreeMap::new(),
-        keys: PageKeys::new(),
+        keys: HashMap::new(),
+        state: State::session(),
+        seen: BTreeMap::new(),
     };
     let first = inc.rebuild(&opts).expect("first build");
     assert!(first.is_empty(), "nothing to reuse on the first build");
@@ -104,7 +179,12 @@ fn incremental_output_equals_a_full_build_after_every_kind_of_edit() {
             "no change at all: every page reused",
             Box::new(|_| {}),
             Expect {
-                reused: &["index.html", "vendor/alibaba-cloud/index.html", "404.html"],
+                reused: &[
+                    "index.html",
+                    "vendor/alibaba-cloud/index.html",
+                    "404.html",
+                    "api/vendors/alibaba-cloud.json",
+                ],
                 rendered: &[],
             },
         ),
@@ -123,10 +203,12 @@ fn incremental_output_equals_a_full_build_after_every_kind_of_edit() {
                 reused: &[
                     "certification/fedramp/index.html",
                     "vendor/tencent-cloud/index.html",
+                    "api/vendors/tencent-cloud.json",
                 ],
                 rendered: &[
                     "vendor/alibaba-cloud/index.html",
                     "vendor/alibaba-cloud/pack/index.html",
+                    "api/vendors/alibaba-cloud.json",
                 ],
             },
         ),

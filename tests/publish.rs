@@ -10,7 +10,7 @@ use std::fs;
 
 use publish_support::*;
 use serde_json::Value;
-use trustatlas::render::OutputFile;
+use trustatlas::files::OutputFile;
 
 /// Output files compared byte for byte with tests/publish_expected/ (`BLESS=1` rewrites).
 const GOLDEN: &[&str] = &[

@@ -336,7 +336,11 @@ fn the_closing_line_counts_what_the_output_holds_after_a_cached_rebuild() {
     )
     .unwrap();
     let o = build(&site, "out");
-    assert!(stderr(&o).contains("vendor pages kept"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("kept from the last build"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(built_count(&o), files(&site), "{}", stderr(&o));
 }
 

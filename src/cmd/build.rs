@@ -4,8 +4,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use trustatlas::build::{build_site_cached, build_site_streaming, BuildOptions};
-use trustatlas::{cache, date, output};
+use trustatlas::files::{KeepNothing, OutputFile};
+use trustatlas::options::BuildOptions;
+use trustatlas::pipeline::{self, stamp, Changes, State, Target};
+use trustatlas::{date, output};
 
 use super::{color, Ui};
 
@@ -99,10 +101,10 @@ pub fn run(args: BuildArgs, root: PathBuf, ui: Ui) -> ExitCode {
     }
     // Nothing changed since the last build into `out`: skip the whole pipeline.
     let t = Instant::now();
-    let stamp = cache::input_stamp(&opts).ok();
+    let stamp = stamp::input_stamp(&opts).ok();
     if stamp
         .as_ref()
-        .is_some_and(|s| !force && cache::is_fresh(s, &out))
+        .is_some_and(|s| !force && stamp::is_fresh(s, &out))
     {
         if timings {
             eprintln!(
@@ -129,16 +131,23 @@ pub fn run(args: BuildArgs, root: PathBuf, ui: Ui) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let sink = |f: trustatlas::render::OutputFile| writer.put(&f.path, &f.bytes);
-    // Vendor pages whose inputs did not change since the last build are kept, not rendered.
+    let sink = |f: OutputFile| writer.put(&f.path, &f.bytes);
+    // Files whose inputs did not change since the last build are kept, not made again.
     let reuse = stamp
         .as_ref()
-        .map(|s| cache::PageReuse::load(s, &out, &writer, !force));
+        .map(|s| stamp::StampKeep::load(s, &out, &writer, !force));
     let progress = super::progress::Progress::start(ui.quiet);
-    let result = match &reuse {
-        Some(r) => build_site_cached(&opts, &sink, r),
-        None => build_site_streaming(&opts, &sink),
+    let keep: &dyn trustatlas::files::Keep = match &reuse {
+        Some(r) => r,
+        None => &KeepNothing,
     };
+    let result = pipeline::run(
+        &opts,
+        &mut State::default(),
+        &Changes::All,
+        keep,
+        Target::Stream(&sink),
+    );
     // Erased before any diagnostic or summary is printed.
     drop(progress);
     eprint!("{}", result.render_diagnostics(color()));
@@ -154,10 +163,10 @@ pub fn run(args: BuildArgs, root: PathBuf, ui: Ui) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let kept = reuse.as_ref().map_or(0, |r| r.kept());
+    let kept = result.kept;
     let pages = reuse.map(|r| r.into_pages()).unwrap_or_default();
     let t = Instant::now();
-    cache::invalidate(&out);
+    stamp::invalidate(&out);
     // The lock comes back, so the stamp is saved before another build can start.
     let (stats, _lock) = match writer.commit() {
         Ok(s) => s,
@@ -175,7 +184,7 @@ pub fn run(args: BuildArgs, root: PathBuf, ui: Ui) -> ExitCode {
         eprintln!("warning: {w}");
     }
     if let Some(stamp) = &stamp {
-        if let Err(e) = cache::save(stamp, &out, result.diagnostics.is_empty(), &pages) {
+        if let Err(e) = stamp::save(stamp, &out, result.diagnostics.is_empty(), &pages) {
             eprintln!("warning: could not record the build stamp: {e}");
         }
     }
@@ -192,7 +201,7 @@ pub fn run(args: BuildArgs, root: PathBuf, ui: Ui) -> ExitCode {
         );
     }
     ui.say(format_args!(
-        "built {} files into {} in {:.0} ms ({} written, {} unchanged, {} removed; {} vendor pages kept from the last build)",
+        "built {} files into {} in {:.0} ms ({} written, {} unchanged, {} removed; {} kept from the last build)",
         // Every file of the new tree, kept vendor pages included.
         stats.written + stats.unchanged,
         out.display(),

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use trustatlas::build::BuildOptions;
 use trustatlas::emit;
+use trustatlas::options::BuildOptions;
 
 use super::{color, site_root_and_date};
 

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use trustatlas::build::{build_site, BuildOptions};
+use trustatlas::options::BuildOptions;
+use trustatlas::pipeline::build_site;
 
 use super::{site_root_and_date, Ui};
 

@@ -10,6 +10,7 @@ mod editions;
 pub mod evidence;
 mod fact_rows;
 pub mod facts;
+pub mod memo;
 mod parse;
 pub mod raw;
 mod raw_evidence;
@@ -37,6 +38,29 @@ use parse::{parse_markdown, parse_toml_file, FileCtx};
 /// Parses and validates everything. Returns the registry only when there were no errors in
 /// any file; the diagnostics go to `diags` either way.
 pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Registry> {
+    load_with(sources, diags, None)
+}
+
+/// [`load`], reusing what `memo` holds from the previous run for every vendor and report
+/// file whose text (hashed by `text`) and context did not change (see [`memo`]). The result
+/// and the diagnostics are exactly those of [`load`].
+pub fn load_memo(
+    sources: &SiteSources,
+    diags: &mut Vec<Diagnostic>,
+    memo: &mut memo::Memo,
+    text: memo::TextHash,
+) -> Option<Registry> {
+    let r = load_with(sources, diags, Some((&*memo, text)));
+    memo.vendors.finish();
+    memo.reports.finish();
+    r
+}
+
+fn load_with(
+    sources: &SiteSources,
+    diags: &mut Vec<Diagnostic>,
+    memo: Option<(&memo::Memo, memo::TextHash)>,
+) -> Option<Registry> {
     let before = diags.len();
     let config = sources.config.as_ref().and_then(|f| {
         let raw = parse_toml_file::<raw::RawConfig>(f, diags)?;
@@ -92,21 +116,41 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
     // Vendor and report files are parsed and checked in parallel (each file on its own, its
     // diagnostics collected apart), then gathered in file order: the result and the order
     // of diagnostics are those of a sequential run.
+    // What a vendor file's check reads besides the file (see `memo`).
+    let vendor_ctx = memo.map(|(_, text)| {
+        let mut k = memo::Key::new("vendor context");
+        for f in sources.config.iter().chain(kind("certifications")) {
+            k = k.file(text, &f.path);
+        }
+        k.set(&broken_certs).finish()
+    });
     let mut vendors = Vec::new();
     let checked: Vec<(Option<Vendor>, Vec<Diagnostic>)> = kind("vendors")
         .par_iter()
         .map(|f| {
-            let mut d = Vec::new();
-            let v = markdown_or_toml::<raw::RawVendor>(f, &mut d).and_then(|(raw, body)| {
-                vendor::validate(
-                    raw,
-                    body,
-                    &config,
-                    &certifications,
-                    &mut FileCtx::new(f, &mut d).with_broken(&broken_certs),
-                )
-            });
-            (v, d)
+            let check = || {
+                let mut d = Vec::new();
+                let v = markdown_or_toml::<raw::RawVendor>(f, &mut d).and_then(|(raw, body)| {
+                    vendor::validate(
+                        raw,
+                        body,
+                        &config,
+                        &certifications,
+                        &mut FileCtx::new(f, &mut d).with_broken(&broken_certs),
+                    )
+                });
+                (v, d)
+            };
+            match (memo, vendor_ctx) {
+                (Some((m, text)), Some(ctx)) => {
+                    let key = memo::Key::new("vendor")
+                        .u64(ctx)
+                        .file(text, &f.path)
+                        .finish();
+                    m.vendors.get(&f.path, key, check)
+                }
+                _ => check(),
+            }
         })
         .collect();
     for (v, d) in checked {
@@ -137,23 +181,47 @@ pub fn load(sources: &SiteSources, diags: &mut Vec<Diagnostic>) -> Option<Regist
     for (i, v) in vendors.iter().enumerate() {
         vendor_index.entry(v.slug.as_str()).or_insert(i);
     }
+    // A report's check also reads which vendors exist, in this order, and which are removed.
+    let report_ctx = vendor_ctx.map(|ctx| {
+        let mut k = memo::Key::new("report context").u64(ctx);
+        for v in &vendors {
+            k = k.str(&v.slug);
+        }
+        k = k.str("removed:");
+        for v in &removed_vendors {
+            k = k.str(&v.slug);
+        }
+        k.set(&broken_refs).finish()
+    });
     let mut reports = Vec::new();
     let checked: Vec<(Option<Report>, Vec<Diagnostic>)> = kind("reports")
         .par_iter()
         .map(|f| {
-            let mut d = Vec::new();
-            let r = markdown_or_toml::<raw::RawReport>(f, &mut d).and_then(|(raw, body)| {
-                report::validate(
-                    raw,
-                    body,
-                    &certifications,
-                    &vendors,
-                    &vendor_index,
-                    &removed_vendors,
-                    &mut FileCtx::new(f, &mut d).with_broken(&broken_refs),
-                )
-            });
-            (r, d)
+            let check = || {
+                let mut d = Vec::new();
+                let r = markdown_or_toml::<raw::RawReport>(f, &mut d).and_then(|(raw, body)| {
+                    report::validate(
+                        raw,
+                        body,
+                        &certifications,
+                        &vendors,
+                        &vendor_index,
+                        &removed_vendors,
+                        &mut FileCtx::new(f, &mut d).with_broken(&broken_refs),
+                    )
+                });
+                (r, d)
+            };
+            match (memo, report_ctx) {
+                (Some((m, text)), Some(ctx)) => {
+                    let key = memo::Key::new("report")
+                        .u64(ctx)
+                        .file(text, &f.path)
+                        .finish();
+                    m.reports.get(&f.path, key, check)
+                }
+                _ => check(),
+            }
         })
         .collect();
     for (r, d) in checked {

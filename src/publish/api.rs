@@ -16,13 +16,17 @@ use super::api_reference::{certifications, framework, register};
 use super::{abs, compact_json_file, json_file, Out, SCHEMA_VERSION};
 
 /// Every JSON file of the API, keyed by output path.
-pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
+pub fn files(reg: &Registry, der: &Derived, out: &Out) {
     // One file per vendor, in full: built and serialized in parallel, like the pages.
-    out.par_extend((0..reg.vendors.len()).into_par_iter().map(|vi| {
-        let v = vendor(reg, der, vi);
-        let doc = Envelope::new(reg, der, "vendor", VendorDoc::Listed { vendor: &v });
-        json_file(&format!("api/vendors/{}.json", v.slug), &doc)
-    }));
+    // Each is made from its vendor's inputs alone, so it is kept when they did not change.
+    (0..reg.vendors.len()).into_par_iter().for_each(|vi| {
+        let path = format!("api/vendors/{}.json", reg.vendors[vi].slug);
+        out.vendor_file(vi, path.clone(), || {
+            let v = vendor(reg, der, vi);
+            let doc = Envelope::new(reg, der, "vendor", VendorDoc::Listed { vendor: &v });
+            json_file(&path, &doc)
+        });
+    });
     let removed: Vec<RemovedJson> = reg
         .removed_vendors
         .iter()

@@ -14,7 +14,7 @@ use crate::render::views::{report_url, vendor_url};
 use super::{abs, Out};
 use crate::render::OutputFile;
 
-pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
+pub fn files(reg: &Registry, der: &Derived, out: &Out) {
     out.push(table("api/vendors.csv", vendor_rows(reg, der)));
     out.push(table("api/register.csv", register_rows(reg, der)));
 }

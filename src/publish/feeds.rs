@@ -24,7 +24,7 @@ use super::{abs, ics, stable_uuid, Out};
 /// Entries in the feed, newest first; older changes stay on the pages and in the JSON.
 pub const FEED_ENTRIES: usize = 200;
 
-pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
+pub fn files(reg: &Registry, der: &Derived, out: &Out) {
     out.push(OutputFile {
         path: "feed.xml".into(),
         bytes: atom(reg, der),

@@ -20,7 +20,6 @@ mod statics;
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -47,82 +46,12 @@ pub use rules::CONTENT_SECURITY_POLICY;
 /// cross-walk onto other frameworks (`mapped_to`).
 pub const SCHEMA_VERSION: &str = "3.0";
 
-/// Where publishing puts its files: kept in memory ([`publish`]), or handed to a streaming
-/// build's sink as soon as each is made, keeping only its path and size for the checks (the
-/// open data is as large as the pages at scale; holding it all doubled peak memory).
-pub struct Out<'a> {
-    files: Vec<OutputFile>,
-    sink: Option<crate::build::Sink<'a>>,
-    /// Path and size of every file handed to the sink.
-    streamed: Vec<(String, usize)>,
-    error: Option<std::io::Error>,
-}
+/// Where publishing puts its files: the outlet `render` used (see `files::Outlet`).
+pub type Out<'a> = crate::files::Outlet<'a>;
 
-impl<'a> Out<'a> {
-    fn collecting() -> Self {
-        Out {
-            files: Vec::new(),
-            sink: None,
-            streamed: Vec::new(),
-            error: None,
-        }
-    }
-
-    /// Hands every published file to `sink` (from several threads).
-    pub fn streaming(sink: crate::build::Sink<'a>) -> Self {
-        Out {
-            sink: Some(sink),
-            ..Out::collecting()
-        }
-    }
-
-    pub fn push(&mut self, f: OutputFile) {
-        match self.sink {
-            None => self.files.push(f),
-            Some(sink) => {
-                self.streamed.push((f.path.clone(), f.bytes.len()));
-                if self.error.is_none() {
-                    self.error = sink(f).err();
-                }
-            }
-        }
-    }
-
-    pub fn par_extend(&mut self, files: impl IntoParallelIterator<Item = OutputFile>) {
-        match self.sink {
-            None => self.files.par_extend(files),
-            Some(sink) => {
-                let done: Vec<(String, usize, Option<std::io::Error>)> = files
-                    .into_par_iter()
-                    .map(|f| (f.path.clone(), f.bytes.len(), sink(f).err()))
-                    .collect();
-                for (path, size, err) in done {
-                    self.streamed.push((path, size));
-                    if self.error.is_none() {
-                        self.error = err;
-                    }
-                }
-            }
-        }
-    }
-
-    /// Path and size of every file published so far.
-    pub fn sizes(&self) -> Vec<(&str, usize)> {
-        self.files
-            .iter()
-            .map(|f| (f.path.as_str(), f.bytes.len()))
-            .chain(self.streamed.iter().map(|(p, n)| (p.as_str(), *n)))
-            .collect()
-    }
-
-    /// The first error the sink returned.
-    pub fn take_error(&mut self) -> Option<std::io::Error> {
-        self.error.take()
-    }
-}
-
-/// Adds the published files to `files` and checks the result against Pages' limits.
-/// `max_files` overrides `[deploy] max_files` from site.toml (the `--max-files` flag).
+/// Adds the published files to `files` (the rendered site) and checks the result against
+/// Pages' limits. `max_files` overrides `[deploy] max_files` from site.toml (the
+/// `--max-files` flag).
 pub fn publish(
     reg: &Registry,
     der: &Derived,
@@ -130,29 +59,25 @@ pub fn publish(
     max_files: Option<u32>,
     files: &mut Vec<OutputFile>,
 ) -> Result<(), Vec<Diagnostic>> {
-    let index: BTreeMap<String, usize> = files
-        .iter()
-        .map(|f| (f.path.clone(), f.bytes.len()))
-        .collect();
-    let mut out = Out::collecting();
-    publish_index(reg, der, sources, max_files, &index, &mut out)?;
-    // No published path is a rendered one (`statics::merge` refuses a static file at either).
-    files.extend(out.files);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let out = Out::collecting();
+    for f in files.drain(..) {
+        out.push(f);
+    }
+    publish_into(reg, der, sources, max_files, &out)?;
+    *files = out.into_files();
     Ok(())
 }
 
-/// [`publish`] for a build that does not keep its pages in memory (`build_site_streaming`):
-/// `index` holds the path and size of every rendered file (pages, sitemap, theme assets); the
-/// published files and the site's static files go to `out`. The checks only need paths and
-/// sizes, so the result is the same as [`publish`]'s.
-pub fn publish_index(
+/// Adds the open data, `robots.txt`, the site's static files, `_headers` and `_redirects`
+/// to `out`, which holds the rendered site, and checks the whole against Pages' limits. The
+/// checks need the paths and sizes of the files (`out.sizes()`), never their bytes, so a
+/// build that streams its files to disk and one that keeps them give the same answer.
+pub fn publish_into(
     reg: &Registry,
     der: &Derived,
     sources: &SiteSources,
     max_files: Option<u32>,
-    index: &BTreeMap<String, usize>,
-    out: &mut Out,
+    out: &Out,
 ) -> Result<(), Vec<Diagnostic>> {
     api::files(reg, der, out);
     schema::files(reg, out);
@@ -169,10 +94,7 @@ pub fn publish_index(
             ),
         ));
     }
-    let mut sizes = index.clone();
-    for (path, size) in out.sizes() {
-        sizes.insert(path.to_string(), size);
-    }
+    let mut sizes = out.sizes();
     let (statics, mut diags) = statics::merge(sources, &sizes);
     for f in statics {
         sizes.insert(f.path.clone(), f.bytes.len());

@@ -27,7 +27,7 @@ use super::{abs, json_file, stable_uuid, Out};
 pub const CATALOG_OSCAL_VERSION: &str = "1.0.6";
 pub const MAPPING_OSCAL_VERSION: &str = "1.2.2";
 
-pub fn files(reg: &Registry, der: &Derived, out: &mut Out) {
+pub fn files(reg: &Registry, der: &Derived, out: &Out) {
     let modified = format!("{}T00:00:00Z", der.build_date.to_date());
     for f in &reg.frameworks {
         out.push(json_file(

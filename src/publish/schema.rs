@@ -26,7 +26,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("framework", include_str!("schemas/framework.json")),
 ];
 
-pub fn files(reg: &Registry, out: &mut Out) {
+pub fn files(reg: &Registry, out: &Out) {
     for (kind, _) in KINDS {
         out.push(json_file(
             &format!("api/schema/{kind}.schema.json"),

@@ -1,24 +1,24 @@
-//! Page keys for incremental rendering (used by `serve`).
+//! Keys of the pages whose inputs are their view (every page but a vendor's page and pack,
+//! which `files::InputKeys` keys by their input files before any view is built).
 //!
 //! A page's HTML is a pure function of the theme's templates, the `site` global and the
 //! page's own context (invariant 1), so a key hashing exactly those says whether an earlier
 //! rendering can be reused. The key walks the values the way templates see them: integers
 //! and floats apart (`1` and `1.0` print differently), a string with its "safe" flag
-//! (escaped or not), maps in their iteration order. It is a 64-bit SipHash: the chance that
-//! one rebuild reuses any of 20,000 pages wrongly is about 10^-15.
+//! (escaped or not), maps in their iteration order. It is a 64-bit xxh3 (specified, so a key
+//! recorded in `build`'s stamp means the same to the next process): the chance that one
+//! rebuild reuses any of 20,000 pages wrongly is about 10^-15.
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 
 use minijinja::value::ValueKind;
 use minijinja::Value;
+use xxhash_rust::xxh3::Xxh3 as DefaultHasher;
 
 /// What a page's output depended on, hashed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PageKey(u64);
-
-/// Keys of the pages of the last successful render, by output path.
-pub type PageKeys = HashMap<String, PageKey>;
 
 /// The part of every page's key shared by all pages: all templates (any page may include or
 /// extend any of them) and the `site` global.
@@ -34,14 +34,14 @@ pub fn environment_key(templates: &BTreeMap<String, String>, site: &Value) -> Pa
 }
 
 /// The key of one page.
-pub fn page_key(env: PageKey, template: &str, url: &str, title: &str, ctx: &Value) -> PageKey {
+pub fn page_key(env: PageKey, template: &str, url: &str, title: &str, ctx: &Value) -> u64 {
     let mut h = DefaultHasher::new();
     env.hash(&mut h);
     template.hash(&mut h);
     url.hash(&mut h);
     title.hash(&mut h);
     value(&mut h, ctx);
-    PageKey(h.finish())
+    h.finish()
 }
 
 fn value(h: &mut DefaultHasher, v: &Value) {
@@ -104,7 +104,7 @@ mod tests {
 
     use super::*;
 
-    fn key(ctx: Value) -> PageKey {
+    fn key(ctx: Value) -> u64 {
         page_key(PageKey(0), "t.html", "/", "T", &ctx)
     }
 
@@ -123,7 +123,7 @@ mod tests {
             context! { b => 1 },
             context! { a => 1, b => 2 },
         ];
-        let keys: Vec<PageKey> = distinct.iter().cloned().map(key).collect();
+        let keys: Vec<u64> = distinct.iter().cloned().map(key).collect();
         for i in 0..keys.len() {
             for j in i + 1..keys.len() {
                 assert_ne!(keys[i], keys[j], "{:?} vs {:?}", distinct[i], distinct[j]);

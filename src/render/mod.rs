@@ -12,7 +12,6 @@ pub mod views;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use minijinja::{context, Environment, UndefinedBehavior, Value};
@@ -46,20 +45,8 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "sitemap.xml",
 ];
 
-/// One file of the built site.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    /// Relative, `/`-separated, never absolute and never containing `..`.
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-/// Why a render stopped: mistakes in the theme (diagnostics), or the sink could not take a file.
-#[derive(Debug)]
-pub enum RenderError {
-    Diagnostics(Vec<Diagnostic>),
-    Output(std::io::Error),
-}
+pub use crate::files::OutputFile;
+use crate::files::{Key, Outlet};
 
 /// Renders the whole site into memory, sorted by path. Template errors are diagnostics
 /// against the template file.
@@ -68,120 +55,23 @@ pub fn render(
     der: &Derived,
     sources: &SiteSources,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let files = Mutex::new(Vec::new());
-    let sink = |f: OutputFile| {
-        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
-        Ok(())
-    };
-    match render_each(reg, der, sources, &sink) {
-        Ok(_) => {}
-        Err(RenderError::Diagnostics(d)) => return Err(d),
-        Err(RenderError::Output(_)) => unreachable!("collecting in memory cannot fail"),
-    }
-    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    let out = Outlet::collecting();
+    render_into(reg, der, sources, &out)?;
+    Ok(out.into_files())
 }
 
-/// What an incremental render produced.
-pub struct Rendered {
-    /// Every file whose bytes were produced by this render (pages whose key changed, the
-    /// sitemap and assets), sorted by path.
-    pub files: Vec<OutputFile>,
-    /// Pages whose key matched `previous`: their bytes are those of the earlier render.
-    pub reused: Vec<String>,
-    /// The key of every page, for the next render.
-    pub keys: memo::PageKeys,
-}
-
-/// Renders only the pages whose inputs changed since the render that produced `previous`
-/// (see [`memo`]); the rest are listed in [`Rendered::reused`]. Together with the earlier
-/// bytes of those pages the result equals a full [`render`].
-pub fn render_incremental(
+/// Renders every page, the sitemap and the theme's assets into `out`, in parallel, keeping
+/// what the previous build made from the same inputs (see `files::Keep`): a vendor's page
+/// and pack are keyed by their inputs (`out.keys()`), so an unchanged vendor's view is never
+/// even built; every other page by a hash of its view ([`memo`]), which is built anyway.
+/// After an error some files may already be out: the caller discards them (see
+/// `output::Writer`). A sink's error stops the render and is left in `out`.
+pub fn render_into(
     reg: &Registry,
     der: &Derived,
     sources: &SiteSources,
-    previous: &memo::PageKeys,
-) -> Result<Rendered, Vec<Diagnostic>> {
-    let files = Mutex::new(Vec::new());
-    let sink = |f: OutputFile| {
-        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
-        Ok(())
-    };
-    let core = match render_core(reg, der, sources, &sink, None, Some(previous)) {
-        Ok(core) => core,
-        Err(RenderError::Diagnostics(d)) => return Err(d),
-        Err(RenderError::Output(_)) => unreachable!("collecting in memory cannot fail"),
-    };
-    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut reused = core.reused;
-    reused.sort();
-    Ok(Rendered {
-        files,
-        reused,
-        keys: core.keys,
-    })
-}
-
-/// Lets a rebuild keep a vendor's page and pack from the previous build when nothing they are
-/// made from changed (implemented by `cache::PageReuse`). Keys are fingerprints of a vendor's
-/// inputs (`cache::vendor_keys`).
-pub trait PageCache: Sync {
-    /// True when `path` was rendered from inputs with fingerprint `key` and its file is still
-    /// as that build wrote it.
-    fn reusable(&self, path: &str, key: u64) -> bool;
-    /// Keeps `path` as it is instead of rendering it.
-    fn keep(&self, path: &str, key: u64) -> std::io::Result<()>;
-    /// `path` was rendered now, from inputs with fingerprint `key`.
-    fn rendered(&self, path: &str, key: u64);
-}
-
-/// Renders every page, the sitemap and the theme's assets, handing each file to `sink` as soon
-/// as it is rendered (from several threads, in no particular order), so the site never has to
-/// fit in memory at once. Files from `static/` are `publish`'s.
-/// Returns how many files were produced. After an error some files may already have gone to
-/// the sink: the caller discards them (see `output::Writer`).
-pub fn render_each(
-    reg: &Registry,
-    der: &Derived,
-    sources: &SiteSources,
-    sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
-) -> Result<usize, RenderError> {
-    render_each_cached(reg, der, sources, sink, None)
-}
-
-/// [`render_each`], keeping vendor pages that `cache` says are still right: `keys[vi]` is
-/// the fingerprint of vendor `vi`'s inputs.
-pub fn render_each_cached(
-    reg: &Registry,
-    der: &Derived,
-    sources: &SiteSources,
-    sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
-    cache: Option<(&[u64], &dyn PageCache)>,
-) -> Result<usize, RenderError> {
-    render_core(reg, der, sources, sink, cache, None).map(|c| c.count)
-}
-
-/// What [`render_core`] did besides handing files to its sink.
-struct Core {
-    count: usize,
-    /// Pages skipped because their key matched the previous render's (`serve`).
-    reused: Vec<String>,
-    /// Every page's key, when keys are kept.
-    keys: memo::PageKeys,
-}
-
-/// The one render loop: pages (skipping vendor pages `cache` keeps, and pages whose
-/// [`memo`] key matches `previous`), then the sitemap and the theme's assets.
-fn render_core(
-    reg: &Registry,
-    der: &Derived,
-    sources: &SiteSources,
-    sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
-    cache: Option<(&[u64], &dyn PageCache)>,
-    previous: Option<&memo::PageKeys>,
-) -> Result<Core, RenderError> {
+    out: &Outlet,
+) -> Result<(), Vec<Diagnostic>> {
     let theme_dir = PathBuf::from("themes")
         .join(&reg.config.theme)
         .join("templates");
@@ -222,7 +112,7 @@ fn render_core(
         }
     }
     if !diags.is_empty() {
-        return Err(RenderError::Diagnostics(diags));
+        return Err(diags);
     }
 
     let (assets, stylesheet) = assets(sources);
@@ -242,10 +132,11 @@ fn render_core(
         build_date_human => date.human(),
         pages => pages_nav,
     };
-    let env_key = previous.map(|_| memo::environment_key(&sources.templates, &site));
+    // Keys are wanted only when there is a previous build to compare with or to record for.
+    let env_key = out
+        .keys_wanted()
+        .then(|| memo::environment_key(&sources.templates, &site));
     env.add_global("site", site);
-    let reused: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    let keys: Mutex<memo::PageKeys> = Mutex::new(memo::PageKeys::new());
 
     let jobs = pages::plan(
         reg,
@@ -255,80 +146,54 @@ fn render_core(
     // Errors are kept with their page's position so the report does not depend on which
     // thread got there first; after a failed write nothing more is rendered.
     let errors: Mutex<Vec<(usize, Diagnostic)>> = Mutex::new(Vec::new());
-    let write_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
-    let failed_write = AtomicBool::new(false);
-    let count = AtomicUsize::new(0);
-    let emit = |f: OutputFile| {
-        if failed_write.load(Ordering::Relaxed) {
-            return;
-        }
-        count.fetch_add(1, Ordering::Relaxed);
-        if let Err(e) = sink(f) {
-            failed_write.store(true, Ordering::Relaxed);
-            write_error
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get_or_insert(e);
-        }
-    };
     jobs.par_iter().enumerate().for_each(|(ji, job)| {
-        if failed_write.load(Ordering::Relaxed) {
+        if out.failed() {
             return;
         }
-        let cached = match (cache, job.vendor) {
-            (Some((keys, pc)), Some(vi)) => Some((keys[vi], pc)),
-            _ => None,
-        };
-        if let Some((key, pc)) = cached {
-            if job.pages.iter().all(|p| pc.reusable(&p.path, key)) {
-                for p in &job.pages {
-                    count.fetch_add(1, Ordering::Relaxed);
-                    if let Err(e) = pc.keep(&p.path, key) {
-                        failed_write.store(true, Ordering::Relaxed);
-                        write_error.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
-                    }
+        // A vendor's pages: kept together when their inputs did not change.
+        let input_keys: Option<Vec<u64>> = job.vendor.and_then(|vi| {
+            job.pages
+                .iter()
+                .map(|p| out.keys().vendor(vi, &p.path))
+                .collect()
+        });
+        if let Some(keys) = &input_keys {
+            if job
+                .pages
+                .iter()
+                .zip(keys)
+                .all(|(p, k)| out.reusable(&p.path, Key::inputs(*k)))
+            {
+                for (p, k) in job.pages.iter().zip(keys) {
+                    out.try_keep(&p.path, Key::inputs(*k));
                 }
                 return;
             }
         }
         let ctxs = (job.ctx)();
-        for (page, ctx) in job.pages.iter().zip(ctxs) {
-            if let (Some(e), Some(prev)) = (env_key, previous) {
-                let k = memo::page_key(e, page.template, &page.url, &page.title, &ctx);
-                keys.lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(page.path.clone(), k);
-                if prev.get(&page.path) == Some(&k) {
-                    reused
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push(page.path.clone());
-                    continue;
-                }
+        for (pi, (page, ctx)) in job.pages.iter().zip(ctxs).enumerate() {
+            let key = env_key.map(|e| Key {
+                inputs: input_keys.as_ref().map_or(0, |k| k[pi]),
+                view: memo::page_key(e, page.template, &page.url, &page.title, &ctx),
+            });
+            if key.is_some_and(|k| out.try_keep(&page.path, k)) {
+                continue;
             }
             let rendered = env
                 .get_template(page.template)
                 .and_then(|tmpl| tmpl.render(context! { page_url => page.url.clone(), page_title => page.title.clone(), ..ctx }));
             match rendered {
-                Ok(html) => {
-                    if let Some((key, pc)) = cached {
-                        pc.rendered(&page.path, key);
-                    }
-                    emit(OutputFile { path: page.path.clone(), bytes: html.into_bytes() })
-                }
+                Ok(html) => out.put(OutputFile { path: page.path.clone(), bytes: html.into_bytes() }, key),
                 Err(e) => errors.lock().unwrap_or_else(|e| e.into_inner()).push((ji, template_error(&theme_dir, sources, &e))),
             }
         }
     });
-    if let Some(e) = write_error.lock().unwrap_or_else(|e| e.into_inner()).take() {
-        return Err(RenderError::Output(e));
-    }
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     if !errors.is_empty() {
         errors.sort_by_key(|(ji, _)| *ji);
         let mut diags: Vec<Diagnostic> = errors.into_iter().map(|(_, d)| d).collect();
         diags.dedup_by(|a, b| a.short() == b.short());
-        return Err(RenderError::Diagnostics(diags));
+        return Err(diags);
     }
     let urls: Vec<String> = jobs
         .iter()
@@ -340,22 +205,15 @@ fn render_core(
     let sitemap = env
         .get_template("sitemap.xml")
         .and_then(|t| t.render(context! { urls => urls }))
-        .map_err(|e| RenderError::Diagnostics(vec![template_error(&theme_dir, sources, &e)]))?;
-    emit(OutputFile {
+        .map_err(|e| vec![template_error(&theme_dir, sources, &e)])?;
+    out.push(OutputFile {
         path: "sitemap.xml".into(),
         bytes: sitemap.into_bytes(),
     });
     for f in assets {
-        emit(f);
+        out.push(f);
     }
-    if let Some(e) = write_error.lock().unwrap_or_else(|e| e.into_inner()).take() {
-        return Err(RenderError::Output(e));
-    }
-    Ok(Core {
-        count: count.into_inner(),
-        reused: reused.into_inner().unwrap_or_else(|e| e.into_inner()),
-        keys: keys.into_inner().unwrap_or_else(|e| e.into_inner()),
-    })
+    Ok(())
 }
 
 /// The theme's static files under `/assets/`; stylesheets get a content hash in their name so

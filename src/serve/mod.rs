@@ -26,12 +26,13 @@ use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::build::{build_site_incremental, BuildOptions, BuildResult};
 use crate::diagnostic;
-use crate::render::memo::PageKeys;
+use crate::files::{Keep, Key};
+use crate::options::BuildOptions;
+use crate::pipeline::{self, BuildResult, Changes};
 use head::{Head, Hosts, Refusal};
 use http::Injector;
 use overlay::DevState;
@@ -198,7 +199,11 @@ struct Session {
     timings: bool,
     max_files: Option<u32>,
     shared: Arc<Shared>,
-    keys: PageKeys,
+    /// What the pipeline carries from one build to the next (sources, hashes, the model's
+    /// memo).
+    pipeline: pipeline::State,
+    /// The key every file of the site being served was made from.
+    keys: HashMap<String, Key>,
     state: u64,
     rule_warnings: Vec<rules::RuleWarning>,
 }
@@ -225,7 +230,8 @@ impl Session {
                 has_site: AtomicBool::new(false),
                 hub: livereload::Hub::default(),
             }),
-            keys: PageKeys::new(),
+            pipeline: pipeline::State::session(),
+            keys: HashMap::new(),
             state,
             rule_warnings: Vec::new(),
         }
@@ -245,7 +251,24 @@ impl Session {
         let mut opts = BuildOptions::new(self.root.clone(), build_date);
         opts.max_files = self.max_files;
         let old = read(&self.shared.site);
-        let (mut result, reuse) = build_site_incremental(&opts, &self.keys);
+        let what = if changes.rescan || changes.paths.is_empty() {
+            Changes::All
+        } else {
+            Changes::Paths(changes.paths.clone())
+        };
+        let keep = KeepServed {
+            old: &old,
+            keys: &self.keys,
+            next: Mutex::new(HashMap::with_capacity(self.keys.len())),
+            kept: Mutex::new(Vec::new()),
+        };
+        let mut result = pipeline::run(
+            &opts,
+            &mut self.pipeline,
+            &what,
+            &keep,
+            pipeline::Target::Memory,
+        );
         eprint!("{}", result.render_diagnostics(self.color));
         self.state += 1;
         if self.timings {
@@ -257,16 +280,17 @@ impl Session {
             self.fail(&result);
             return;
         };
+        let checked = result.checked;
         drop(result);
-        let pages_total = reuse.keys.len();
-        let pages_reused = reuse.pages.len();
-        let Some(new) = assemble(&old, files, &reuse.pages) else {
-            // The earlier bytes of a reused page are missing: cannot happen while keys and
-            // site are swapped together, but a full render is always a correct answer.
+        let kept = keep.kept.into_inner().unwrap_or_else(|e| e.into_inner());
+        let made = files.len();
+        let Some(new) = assemble(&old, files, &kept) else {
+            // The earlier bytes of a kept file are missing: cannot happen while keys and
+            // site are swapped together, but a full build is always a correct answer.
             self.keys.clear();
-            return self.rebuild(changes);
+            return self.rebuild(&ChangeSet::default());
         };
-        self.keys = reuse.keys;
+        self.keys = keep.next.into_inner().unwrap_or_else(|e| e.into_inner());
         if new.warnings != self.rule_warnings {
             for w in &new.warnings {
                 eprintln!("warning: {}:{}: {}", w.file, w.line, w.message);
@@ -297,9 +321,9 @@ impl Session {
             eprintln!("built {files_total} files in {ms:.0} ms");
         } else {
             eprintln!(
-                "{} changed: rebuilt in {ms:.0} ms, {} of {pages_total} pages re-rendered; {told} open page{} updated",
+                "{} changed: rebuilt in {ms:.0} ms ({checked} file{} checked, {made} of {files_total} output files made); {told} open page{} updated",
                 changes.describe(),
-                pages_total - pages_reused,
+                if checked == 1 { "" } else { "s" },
                 if told == 1 { "" } else { "s" },
             );
         }
@@ -323,10 +347,47 @@ impl Session {
     }
 }
 
+/// What the site being served lets a build keep: a file made from the same key, whose bytes
+/// the new site then shares (see `files::Keep`).
+struct KeepServed<'a> {
+    old: &'a Site,
+    keys: &'a HashMap<String, Key>,
+    /// The key of every file of the new site.
+    next: Mutex<HashMap<String, Key>>,
+    /// Files kept from `old`.
+    kept: Mutex<Vec<String>>,
+}
+
+impl Keep for KeepServed<'_> {
+    fn reusable(&self, path: &str, key: Key) -> Option<usize> {
+        if !self.keys.get(path).is_some_and(|k| key.matches(k)) {
+            return None;
+        }
+        self.old.asset(path).map(|a| a.bytes.len())
+    }
+
+    fn keep(&self, path: &str, key: Key) -> std::io::Result<()> {
+        self.kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+        let previous = self.keys.get(path).copied().unwrap_or_default();
+        self.made(path, key.kept_from(&previous));
+        Ok(())
+    }
+
+    fn made(&self, path: &str, key: Key) {
+        self.next
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), key);
+    }
+}
+
 /// The new site: freshly rendered files, plus the reused pages' bytes from `old` (shared,
 /// not copied). A freshly rendered file equal to the old one keeps the old `Asset`, so its
 /// ETag stays computed. `None` if a reused page is missing from `old`.
-fn assemble(old: &Site, files: Vec<crate::render::OutputFile>, reused: &[String]) -> Option<Site> {
+fn assemble(old: &Site, files: Vec<crate::files::OutputFile>, reused: &[String]) -> Option<Site> {
     let mut map: HashMap<String, Arc<Asset>> = HashMap::with_capacity(files.len() + reused.len());
     for path in reused {
         map.insert(path.clone(), old.asset(path)?.clone());
@@ -454,7 +515,7 @@ fn open_browser(url: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::OutputFile;
+    use crate::files::OutputFile;
 
     fn site(files: &[(&str, &str)]) -> Site {
         Site::new(

@@ -6,9 +6,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use trustatlas::build::{build_site, BuildOptions, BuildResult};
 use trustatlas::date::Day;
-use trustatlas::render::OutputFile;
+use trustatlas::files::OutputFile;
+use trustatlas::options::BuildOptions;
+use trustatlas::pipeline::{build_site, BuildResult};
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

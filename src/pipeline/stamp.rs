@@ -11,13 +11,11 @@
 //! them), so a build whose inputs were modified less than [`RACY_WINDOW`] before it started
 //! records no stamp, and the next build does the full work.
 //!
-//! Finer-grained, when something did change: a vendor's page and procurement pack are made
-//! only from that vendor's file, its reports' files and site-wide inputs (site.toml, the other
-//! content kinds, the theme, build date and base URL). [`vendor_keys`] hashes exactly those
-//! bytes; the stamp records the key each vendor page was rendered from, and [`PageReuse`] keeps
-//! a page whose key is unchanged and whose file is still as that build left it. Editing one
-//! vendor re-renders its two pages and the listings, not every vendor page. These keys hash
-//! content, so racy timestamps do not matter to them.
+//! Finer-grained, when something did change: the stamp also records the key every page and
+//! published file was made from (see `files::Keep`), and [`StampKeep`] keeps a file whose key
+//! is unchanged and whose file is still as that build left it (hard-linked into the new tree).
+//! Editing one vendor makes its pages and record again, and the listings whose view changed,
+//! not every page. These keys hash content, so racy timestamps do not matter to them.
 //!
 //! The stamp lives beside the output (`.public.trustatlas-cache` for `public/`), never inside
 //! it: it must not be deployed. This module reads metadata only; `output` writes the site.
@@ -27,25 +25,21 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rayon::prelude::*;
-
-use crate::build::BuildOptions;
-use crate::model::Registry;
+use crate::files::{Keep, Key};
+use crate::options::BuildOptions;
 use crate::output::Writer;
-use crate::render::PageCache;
-use crate::source::{is_ignored, SiteSources};
+use crate::source::is_ignored;
 
 /// Inputs modified this recently when the build starts make its stamp untrustworthy.
 pub const RACY_WINDOW: Duration = Duration::from_secs(2);
 
-const HEADER: &str = "trustatlas build stamp v2";
+const HEADER: &str = "trustatlas build stamp v3";
 /// Written after the header when the no-change shortcut must not trust this stamp.
 const NO_SHORTCUT: &str = "no-shortcut";
 /// Starts the section of page keys.
@@ -121,7 +115,7 @@ pub fn save(
     stamp: &InputStamp,
     out: &Path,
     shortcut: bool,
-    pages: &[(String, u64)],
+    pages: &[(String, Key)],
 ) -> io::Result<()> {
     let path = stamp_path(out);
     let mut text = String::with_capacity(stamp.text.len() * 4);
@@ -137,10 +131,10 @@ pub fn save(
     text.push_str(&output_lines(out)?);
     text.push_str(PAGES);
     text.push('\n');
-    let mut pages: Vec<&(String, u64)> = pages.iter().collect();
-    pages.sort();
+    let mut pages: Vec<&(String, Key)> = pages.iter().collect();
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
     for (p, k) in pages {
-        text.push_str(&format!("page {p} {k:016x}\n"));
+        text.push_str(&format!("page {p} {:016x} {:016x}\n", k.inputs, k.view));
     }
     // A name `output` recognises as a leftover if this process is killed before the rename.
     let tmp = crate::output::beside(out, &format!("trustatlas-cache.tmp-{}", std::process::id()));
@@ -162,69 +156,19 @@ fn settings(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Fingerprints of the inputs of every vendor's pages, in registry order: the vendor's file,
-/// its reports' files, and everything site-wide (all other inputs, build date, base URL).
-/// Pure: hashes bytes already read.
-pub fn vendor_keys(sources: &SiteSources, reg: &Registry, opts: &BuildOptions) -> Vec<u64> {
-    let mut g = DefaultHasher::new();
-    "trustatlas vendor page inputs v1".hash(&mut g);
-    opts.build_date.0.hash(&mut g);
-    opts.base_url.hash(&mut g);
-    sources.config.as_ref().map(|c| &c.text).hash(&mut g);
-    sources.questions.as_ref().map(|c| &c.text).hash(&mut g);
-    for (kind, files) in &sources.content {
-        if kind == "vendors" || kind == "reports" {
-            continue;
-        }
-        kind.hash(&mut g);
-        for f in files {
-            f.path.hash(&mut g);
-            f.text.hash(&mut g);
-        }
-    }
-    sources.templates.hash(&mut g);
-    sources.theme_assets.hash(&mut g);
-    sources.static_files.hash(&mut g);
-    let global = g.finish();
-
-    let texts: HashMap<&Path, &str> = ["vendors", "reports"]
-        .iter()
-        .filter_map(|k| sources.content.get(*k))
-        .flatten()
-        .map(|f| (f.path.as_path(), f.text.as_str()))
-        .collect();
-    let mut reports_of = vec![Vec::new(); reg.vendors.len()];
-    for r in &reg.reports {
-        reports_of[r.vendor].push(r.file.as_path());
-    }
-    reg.vendors
-        .par_iter()
-        .zip(reports_of.par_iter())
-        .map(|(v, reports)| {
-            let mut h = DefaultHasher::new();
-            global.hash(&mut h);
-            for file in std::iter::once(&v.file.as_path()).chain(reports) {
-                file.hash(&mut h);
-                texts.get(file).hash(&mut h);
-            }
-            h.finish()
-        })
-        .collect()
-}
-
-/// Vendor pages of the previous build into the same output, kept when their key matches and
-/// their file is untouched since; see the module docs.
-pub struct PageReuse<'w> {
+/// Files of the previous build into the same output, kept when their key matches and their
+/// file is untouched since; see the module docs.
+pub struct StampKeep<'w> {
     out: PathBuf,
     writer: &'w Writer,
     /// Output path → (key, size, mtime) from the stamp.
-    previous: HashMap<String, (u64, u64, u128)>,
-    /// (path, key) of every vendor page of this build, for the next stamp.
-    pages: Mutex<Vec<(String, u64)>>,
+    previous: HashMap<String, (Key, u64, u128)>,
+    /// (path, key) of every keyed file of this build, for the next stamp.
+    pages: Mutex<Vec<(String, Key)>>,
     kept: AtomicUsize,
 }
 
-impl<'w> PageReuse<'w> {
+impl<'w> StampKeep<'w> {
     /// Reads the previous stamp of `out`; nothing is reused when the binary, build date, base
     /// URL or root differ, or when `reuse` is false (`--force`: render everything, but still
     /// record keys for the next build).
@@ -237,7 +181,7 @@ impl<'w> PageReuse<'w> {
         };
         if !saved.is_empty() && settings(&saved) == settings(&stamp.text) {
             let mut outs: HashMap<&str, (u64, u128)> = HashMap::new();
-            let mut keys: Vec<(&str, u64)> = Vec::new();
+            let mut keys: Vec<(&str, Key)> = Vec::new();
             for line in saved.lines() {
                 if let Some(rest) = line.strip_prefix("out ") {
                     let mut parts = rest.rsplitn(3, ' ');
@@ -248,11 +192,17 @@ impl<'w> PageReuse<'w> {
                             outs.insert(p, (len, m));
                         }
                     }
-                } else if let Some((p, k)) =
-                    line.strip_prefix("page ").and_then(|r| r.rsplit_once(' '))
-                {
-                    if let Ok(k) = u64::from_str_radix(k, 16) {
-                        keys.push((p, k));
+                } else if let Some(rest) = line.strip_prefix("page ") {
+                    let mut parts = rest.rsplitn(3, ' ');
+                    if let (Some(view), Some(inputs), Some(p)) =
+                        (parts.next(), parts.next(), parts.next())
+                    {
+                        if let (Ok(view), Ok(inputs)) = (
+                            u64::from_str_radix(view, 16),
+                            u64::from_str_radix(inputs, 16),
+                        ) {
+                            keys.push((p, Key { inputs, view }));
+                        }
                     }
                 }
             }
@@ -262,7 +212,7 @@ impl<'w> PageReuse<'w> {
                 }
             }
         }
-        PageReuse {
+        StampKeep {
             out: out.to_path_buf(),
             writer,
             previous,
@@ -271,17 +221,17 @@ impl<'w> PageReuse<'w> {
         }
     }
 
-    /// How many pages were kept instead of rendered.
+    /// How many files were kept instead of made.
     pub fn kept(&self) -> usize {
         self.kept.load(Ordering::Relaxed)
     }
 
-    /// (path, key) of every vendor page of this build, for [`save`].
-    pub fn into_pages(self) -> Vec<(String, u64)> {
+    /// (path, key) of every keyed file of this build, for [`save`].
+    pub fn into_pages(self) -> Vec<(String, Key)> {
         self.pages.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn record(&self, path: &str, key: u64) {
+    fn record(&self, path: &str, key: Key) {
         self.pages
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -289,25 +239,25 @@ impl<'w> PageReuse<'w> {
     }
 }
 
-impl PageCache for PageReuse<'_> {
-    fn reusable(&self, path: &str, key: u64) -> bool {
-        let Some((k, len, mtime)) = self.previous.get(path) else {
-            return false;
-        };
-        *k == key
+impl Keep for StampKeep<'_> {
+    fn reusable(&self, path: &str, key: Key) -> Option<usize> {
+        let (k, len, mtime) = self.previous.get(path)?;
+        let same = key.matches(k)
             && fs::symlink_metadata(self.out.join(path)).is_ok_and(|m| {
                 m.is_file() && m.len() == *len && m.modified().is_ok_and(|t| nanos(t) == *mtime)
-            })
+            });
+        same.then_some(*len as usize)
     }
 
-    fn keep(&self, path: &str, key: u64) -> io::Result<()> {
+    fn keep(&self, path: &str, key: Key) -> io::Result<()> {
         self.writer.keep(path)?;
         self.kept.fetch_add(1, Ordering::Relaxed);
-        self.record(path, key);
+        let previous = self.previous.get(path).map(|p| p.0).unwrap_or_default();
+        self.record(path, key.kept_from(&previous));
         Ok(())
     }
 
-    fn rendered(&self, path: &str, key: u64) {
+    fn made(&self, path: &str, key: Key) {
         self.record(path, key);
     }
 }
@@ -442,12 +392,15 @@ mod tests {
         let (_dir, opts, out) = setup();
         fs::write(opts.root.join("content/vendors/a.md"), "just now").unwrap();
         let stamp = input_stamp(&opts).unwrap();
-        save(&stamp, &out, true, &[("index.html".into(), 7)]).unwrap();
+        save(&stamp, &out, true, &[("index.html".into(), Key::inputs(7))]).unwrap();
         assert!(!is_fresh(&stamp, &out));
         let w = Writer::begin(OutputLock::acquire(&out, &opts.root, &|_| {}).unwrap()).unwrap();
-        let reuse = PageReuse::load(&stamp, &out, &w, true);
-        assert!(reuse.reusable("index.html", 7));
-        assert!(!reuse.reusable("index.html", 8), "another key");
+        let reuse = StampKeep::load(&stamp, &out, &w, true);
+        assert!(reuse.reusable("index.html", Key::inputs(7)).is_some());
+        assert!(
+            reuse.reusable("index.html", Key::inputs(8)).is_none(),
+            "another key"
+        );
 
         backdate(&opts.root.join("content/vendors/a.md"));
         let stamp = input_stamp(&opts).unwrap();
@@ -459,17 +412,25 @@ mod tests {
     fn a_page_is_reused_only_while_its_file_and_the_settings_are_unchanged() {
         let (_dir, opts, out) = setup();
         let stamp = input_stamp(&opts).unwrap();
-        save(&stamp, &out, true, &[("index.html".into(), 7)]).unwrap();
+        save(&stamp, &out, true, &[("index.html".into(), Key::inputs(7))]).unwrap();
         let w = Writer::begin(OutputLock::acquire(&out, &opts.root, &|_| {}).unwrap()).unwrap();
-        assert!(PageReuse::load(&stamp, &out, &w, true).reusable("index.html", 7));
-        assert!(!PageReuse::load(&stamp, &out, &w, false).reusable("index.html", 7));
+        assert!(StampKeep::load(&stamp, &out, &w, true)
+            .reusable("index.html", Key::inputs(7))
+            .is_some());
+        assert!(StampKeep::load(&stamp, &out, &w, false)
+            .reusable("index.html", Key::inputs(7))
+            .is_none());
         let other_date = BuildOptions {
             build_date: Day::from_ymd(2026, 11, 23),
             ..opts.clone()
         };
         let other = input_stamp(&other_date).unwrap();
-        assert!(!PageReuse::load(&other, &out, &w, true).reusable("index.html", 7));
+        assert!(StampKeep::load(&other, &out, &w, true)
+            .reusable("index.html", Key::inputs(7))
+            .is_none());
         fs::write(out.join("index.html"), "edited by hand").unwrap();
-        assert!(!PageReuse::load(&stamp, &out, &w, true).reusable("index.html", 7));
+        assert!(StampKeep::load(&stamp, &out, &w, true)
+            .reusable("index.html", Key::inputs(7))
+            .is_none());
     }
 }
