@@ -41,3 +41,4 @@ pub mod single;
 pub mod single_site;
 pub mod source;
 pub mod suggest;
+pub mod urls;

@@ -3,6 +3,7 @@
 //! status engine), and the back-links between vendors, certifications,
 //! reports and frameworks. Pure functions of the registry and the build date.
 
+pub mod crosswalk;
 pub mod status;
 
 use crate::date::Day;

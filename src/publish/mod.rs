@@ -162,10 +162,10 @@ pub fn publish_index(
     // A publisher's own static/robots.txt wins; otherwise point crawlers at the sitemap.
     if !sources.static_files.contains_key("robots.txt") {
         out.push(text_file(
-            "robots.txt",
+            &crate::urls::path_of(crate::urls::ROBOTS),
             format!(
-                "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
-                reg.config.base_url
+                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+                abs(reg, crate::urls::SITEMAP)
             ),
         ));
     }
@@ -203,7 +203,7 @@ fn stable_uuid(reg: &Registry, subject: &str) -> uuid::Uuid {
     uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes())
 }
 
-/// `https://example.org` + `/vendor/acme/`.
+/// `https://example.org` + `/vendor/acme/` (a URL from `crate::urls`).
 fn abs(reg: &Registry, path: &str) -> String {
     format!("{}{}", reg.config.base_url, path)
 }

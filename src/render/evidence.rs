@@ -256,7 +256,7 @@ pub fn methodology(reg: &Registry) -> Value {
                 .expiring_within_days
                 .unwrap_or(reg.config.expiring_within_days);
             context! {
-                url => super::views::cert_url(&c.slug),
+                url => crate::urls::certification(&c.slug),
                 name => c.short_name.clone(),
                 rule => c.validity.describe(),
                 window => window,

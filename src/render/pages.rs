@@ -12,6 +12,7 @@ use super::markdown;
 use super::views::*;
 use crate::derive::{holdings_of, mean_score, Derived, HolderGroup, Status};
 use crate::model::Registry;
+use crate::urls;
 
 /// Where one page goes: output path (relative, `/`-separated), URL, template and title.
 pub struct PageMeta {
@@ -34,13 +35,8 @@ pub struct Job<'a> {
 }
 
 fn meta(url: String, template: &'static str, title: impl Into<String>) -> PageMeta {
-    let path = if url == "/404.html" {
-        "404.html".to_string()
-    } else {
-        format!("{}index.html", url.trim_start_matches('/'))
-    };
     PageMeta {
-        path,
+        path: urls::path_of(&url),
         url,
         template,
         title: title.into(),
@@ -100,16 +96,16 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived, reserved: markdown::Reserve
     let rows_value = Value::from(shared.rows.clone());
     let mut jobs = Vec::new();
     jobs.push(home(reg, der, &rows));
-    jobs.push(job("/vendor/".into(), "vendors.html", "Vendors", context! { vendors => rows_value, scored => rows.iter().filter(|r| r.composite.is_some()).count() }));
+    jobs.push(job(urls::VENDORS.into(), "vendors.html", "Vendors", context! { vendors => rows_value, scored => rows.iter().filter(|r| r.composite.is_some()).count() }));
     for vi in 0..reg.vendors.len() {
         let name = &reg.vendors[vi].name;
         let shared = Arc::clone(&shared);
         jobs.push(Job {
             vendor: Some(vi),
             pages: vec![
-                meta(vendor_url(&reg.vendors[vi].slug), "vendor.html", name.clone()),
+                meta(urls::vendor(&reg.vendors[vi].slug), "vendor.html", name.clone()),
                 meta(
-                    format!("/vendor/{}/pack/", reg.vendors[vi].slug),
+                    urls::pack(&reg.vendors[vi].slug),
                     "pack.html",
                     format!("{name}: procurement pack"),
                 ),
@@ -126,7 +122,7 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived, reserved: markdown::Reserve
     for v in &reg.removed_vendors {
         let removal = v.removed.as_ref().expect("removed vendors carry a removal");
         jobs.push(job(
-            vendor_url(&v.slug),
+            urls::vendor(&v.slug),
             "tombstone.html",
             v.name.clone(),
             context! { vendor => context! { name => v.name.clone(), slug => v.slug.clone(), removed_on => removal.on.human(), removed_on_iso => removal.on.to_string(), reason => removal.reason.clone() } },
@@ -144,7 +140,7 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived, reserved: markdown::Reserve
             FrameworkSummary {
                 name: f.name.clone(),
                 short_name: f.short_name.clone(),
-                url: framework_url(&f.slug),
+                url: urls::framework(&f.slug),
                 version: f.version.clone(),
                 publisher: f.publisher.clone(),
                 description: f.description.clone(),
@@ -157,7 +153,7 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived, reserved: markdown::Reserve
         })
         .collect();
     jobs.push(job(
-        "/framework/".into(),
+        urls::FRAMEWORKS.into(),
         "frameworks.html",
         "Frameworks",
         context! { frameworks => Value::from(Serde(current)) },
@@ -169,7 +165,7 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived, reserved: markdown::Reserve
         .map(|ri| report_row(reg, der, ri))
         .collect();
     jobs.push(job(
-        "/register/".into(),
+        urls::REGISTER.into(),
         "register.html",
         "Register of verification reports",
         context! { reports => Value::from(Serde(&register)) },
@@ -178,7 +174,7 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived, reserved: markdown::Reserve
         jobs.push(report(reg, der, ri, &shared));
     }
     jobs.push(job(
-        "/methodology/".into(),
+        urls::METHODOLOGY.into(),
         "methodology.html",
         "Methodology",
         context! { methodology => shared.methodology.clone() },
@@ -187,12 +183,12 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived, reserved: markdown::Reserve
         let shared = Arc::clone(&shared);
         jobs.push(Job {
             vendor: None,
-            pages: vec![meta(format!("/{}/", p.slug), "page.html", p.title.clone())],
+            pages: vec![meta(urls::page(&p.slug), "page.html", p.title.clone())],
             ctx: Box::new(move || vec![context! { page => context! { title => p.title.clone(), description => p.description.clone(), body_html => Value::from_safe_string(markdown::to_html_avoiding(&p.body, 1, &shared.reserved)) } }]),
         });
     }
     jobs.push(job(
-        "/404.html".into(),
+        urls::NOT_FOUND.into(),
         "404.html",
         "Page not found",
         context! {},
@@ -247,7 +243,7 @@ fn home(reg: &Registry, der: &Derived, rows: &[VendorRow]) -> Job<'static> {
         .map(|(d, r)| context! { date => d, vendor => Value::from(Serde(r)) })
         .collect();
     job(
-        "/".into(),
+        urls::HOME.into(),
         "index.html",
         reg.config.title.clone(),
         context! {
@@ -307,7 +303,7 @@ fn certifications_index(reg: &Registry, der: &Derived) -> Job<'static> {
         .enumerate()
         .map(|(ci, c)| CertRow {
             name: c.name.clone(),
-            url: cert_url(&c.slug),
+            url: urls::certification(&c.slug),
             kind: c.kind_label.clone(),
             issuer: c.issuer.clone(),
             region: c.region.clone(),
@@ -318,7 +314,7 @@ fn certifications_index(reg: &Registry, der: &Derived) -> Job<'static> {
         .collect();
     rows.sort_by_key(|a| a.name.to_lowercase());
     job(
-        "/certification/".into(),
+        urls::CERTIFICATIONS.into(),
         "certifications.html",
         "Certifications and schemes",
         context! { certifications => Value::from(Serde(rows)) },
@@ -336,7 +332,7 @@ fn certification<'a>(
     Job {
         vendor: None,
         pages: vec![meta(
-            cert_url(&c.slug),
+            urls::certification(&c.slug),
             "certification.html",
             c.name.clone(),
         )],
@@ -387,13 +383,13 @@ fn framework<'a>(reg: &'a Registry, fi: usize, shared: &Arc<Shared>) -> Vec<Job<
     let entries: Vec<Value> = f
         .entries
         .iter()
-        .map(|e| context! { id => e.id.clone(), title => e.title.clone(), description => e.description.clone(), url => format!("/framework/{}/{}/", f.slug, e.slug), dimensions => dim_names(&e.dimensions), categories => e.categories.iter().map(|c| context! { id => c.id.clone(), title => c.title.clone(), anchor => crate::model::entry_slug(&c.id), mapped_from => Value::from(Serde(editions::mapped_from(reg, fi, &c.id))) }).collect::<Vec<_>>() })
+        .map(|e| context! { id => e.id.clone(), title => e.title.clone(), description => e.description.clone(), url => urls::entry(&f.slug, &e.slug), dimensions => dim_names(&e.dimensions), categories => e.categories.iter().map(|c| context! { id => c.id.clone(), title => c.title.clone(), anchor => crate::model::entry_slug(&c.id), mapped_from => Value::from(Serde(editions::mapped_from(reg, fi, &c.id))) }).collect::<Vec<_>>() })
         .collect();
     let successor = editions::successor(reg, fi).map(|s| {
         let n = &reg.frameworks[s];
-        context! { version => n.version.clone(), url => framework_url(&n.slug) }
+        context! { version => n.version.clone(), url => urls::framework(&n.slug) }
     });
-    let info = context! { name => f.name.clone(), short_name => f.short_name.clone(), slug => f.slug.clone(), url => framework_url(&f.slug), source_url => f.url.clone(), version => f.version.clone(), publisher => f.publisher.clone(), description => f.description.clone(), entry_label => f.entry_label.clone(), editions => Value::from(Serde(editions::editions(reg, fi))), successor => successor };
+    let info = context! { name => f.name.clone(), short_name => f.short_name.clone(), slug => f.slug.clone(), url => urls::framework(&f.slug), source_url => f.url.clone(), version => f.version.clone(), publisher => f.publisher.clone(), description => f.description.clone(), entry_label => f.entry_label.clone(), editions => Value::from(Serde(editions::editions(reg, fi))), successor => successor };
     let changes = Value::from(Serde(editions::changes(reg, fi)));
     // Cells coloured by band: one template value per band, shared by every cell in it.
     let bands: Arc<Vec<Value>> = Arc::new(
@@ -429,7 +425,7 @@ fn framework<'a>(reg: &'a Registry, fi: usize, shared: &Arc<Shared>) -> Vec<Job<
         let legend = band_legend(cfg);
         jobs.push(Job {
             vendor: None,
-            pages: vec![meta(framework_url(&f.slug), "framework.html", f.name.clone())],
+            pages: vec![meta(urls::framework(&f.slug), "framework.html", f.name.clone())],
             ctx: Box::new(move || {
                 let matrix: Vec<Value> = (0..reg.vendors.len())
                     .map(|vi| {
@@ -458,7 +454,7 @@ fn framework<'a>(reg: &'a Registry, fi: usize, shared: &Arc<Shared>) -> Vec<Job<
         jobs.push(Job {
             vendor: None,
             pages: vec![meta(
-                format!("/framework/{}/{}/", f.slug, e.slug),
+                urls::entry(&f.slug, &e.slug),
                 "entry.html",
                 format!("{} {}", e.id, e.title),
             )],
@@ -493,7 +489,7 @@ fn report<'a>(reg: &'a Registry, der: &'a Derived, ri: usize, shared: &Arc<Share
     Job {
         vendor: None,
         pages: vec![meta(
-            report_url(&r.slug),
+            urls::report(&r.slug),
             "report.html",
             format!("Verification report {}", r.id),
         )],
@@ -506,7 +502,7 @@ fn report<'a>(reg: &'a Registry, der: &'a Derived, ri: usize, shared: &Arc<Share
                     url: shared
                         .report_slugs
                         .get(&id.to_ascii_lowercase())
-                        .map(|slug| report_url(slug))
+                        .map(|slug| urls::report(slug))
                         .unwrap_or_default(),
                     label: id.clone(),
                 })
