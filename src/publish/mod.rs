@@ -160,7 +160,10 @@ pub fn publish_index(
     feeds::files(reg, der, out);
     oscal::files(reg, der, out);
     // A publisher's own static/robots.txt wins; otherwise point crawlers at the sitemap.
-    if !sources.static_files.contains_key("robots.txt") {
+    if !sources
+        .static_files
+        .contains_key(&crate::urls::path_of(crate::urls::ROBOTS))
+    {
         out.push(text_file(
             &crate::urls::path_of(crate::urls::ROBOTS),
             format!(
