@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::to_value;
 use crate::model::{Config, Registry};
+use crate::render::evidence::EvidenceMethodology;
 use crate::render::views::Pair;
 
 #[derive(Serialize)]
@@ -25,7 +26,7 @@ struct Methodology {
     summary: String,
     default_profile: String,
     /// What each basis, confidence and status means; every scheme's validity rule.
-    evidence: Value,
+    evidence: EvidenceMethodology,
 }
 
 #[derive(Serialize)]
