@@ -227,7 +227,7 @@ fn link_diagnostics(
     let urls: Vec<String> = files
         .iter()
         .filter(|f| f.path.ends_with(".html"))
-        .map(|f| format!("/{}", f.path.trim_end_matches("index.html")))
+        .map(|f| crate::urls::url_of(&f.path))
         .collect();
     let mut texts: Vec<(PathBuf, Cow<str>)> = Vec::new();
     if let Some(c) = &sources.config {
@@ -305,14 +305,14 @@ fn link_diagnostics(
             .entry(file)
             .or_insert_with(|| TextIndex::new(&texts[file].1));
         let help = link_help(target, reason, on[0], &urls, &pages, &mut ids);
-        let first = on[0].trim_end_matches("index.html");
+        let first = crate::urls::url_of(on[0]);
         // Pages are not traced back to the file that wrote their link, so a target written
         // in several places says so rather than give each place every page.
         let where_ = match (on.len(), places[target]) {
-            (1, 1) => format!("on /{first}"),
-            (n, 1) => format!("on {n} pages, e.g. /{first}"),
+            (1, 1) => format!("on {first}"),
+            (n, 1) => format!("on {n} pages, e.g. {first}"),
             (n, k) => format!(
-                "written in {k} places, on {n} page{} in all, e.g. /{first}",
+                "written in {k} places, on {n} page{} in all, e.g. {first}",
                 if n == 1 { "" } else { "s" }
             ),
         };
@@ -370,7 +370,7 @@ fn link_help(
             let page = if path.is_empty() {
                 page_of_link.to_string()
             } else {
-                format!("{}index.html", path.trim_start_matches('/'))
+                crate::urls::path_of(path)
             };
             let bytes = pages.get(page.as_str()).copied()?;
             let ids = ids

@@ -42,3 +42,4 @@ pub mod single;
 pub mod single_site;
 pub mod source;
 pub mod suggest;
+pub mod urls;

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::render::OutputFile;
+use crate::urls;
 
 /// One link that leads nowhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,13 +58,8 @@ pub fn check(files: &[OutputFile]) -> Vec<BrokenLink> {
             };
             let resolved = if path_part.is_empty() {
                 Some(page.to_string())
-            } else if let Some(abs) = path_part.strip_prefix('/') {
-                let abs = abs.split('?').next().unwrap_or(abs);
-                if abs.is_empty() || abs.ends_with('/') {
-                    Some(format!("{abs}index.html"))
-                } else {
-                    Some(abs.to_string())
-                }
+            } else if path_part.starts_with('/') {
+                Some(urls::path_of(path_part))
             } else {
                 broken.push(BrokenLink {
                     page: page.to_string(),
@@ -75,7 +71,7 @@ pub fn check(files: &[OutputFile]) -> Vec<BrokenLink> {
             };
             let Some(resolved) = resolved else { continue };
             if !paths.contains(resolved.as_str()) {
-                let reason = if paths.contains(format!("{resolved}/index.html").as_str()) {
+                let reason = if paths.contains(urls::path_of(&format!("/{resolved}/")).as_str()) {
                     "missing trailing slash"
                 } else {
                     "no such page or file"

@@ -353,7 +353,11 @@ pub fn report(
     d.field(None, "declaring_entity", &q(entity), "");
     d.field(None, "monitoring_body", &q("Who verified or audited"), "");
     d.optional(None, "monitoring_body_url", &q("https://www.example.com"));
-    d.optional(None, "aliases", &format!("[{}]", q("/register/old-id/")));
+    d.optional(
+        None,
+        "aliases",
+        &format!("[{}]", q(&crate::urls::report("old-id"))),
+    );
     // Commented out: a date is only ever what the report states, never a placeholder.
     let approved = today.to_date();
     let until = Day(today.0 + 364).to_date();

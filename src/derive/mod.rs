@@ -1,8 +1,10 @@
 //! Derived facts, never typed by an editor: composite scores and bands per weight profile,
 //! the status of every holding and report against the build date (`status`, the one
-//! status engine), and the back-links between vendors, certifications,
-//! reports and frameworks. Pure functions of the registry and the build date.
+//! status engine), the back-links between vendors, certifications,
+//! reports and frameworks, and the cross-walk (`crosswalk`: a vendor's mean score on each
+//! framework entry). Pure functions of the registry and the build date.
 
+pub mod crosswalk;
 pub mod status;
 
 use crate::date::Day;

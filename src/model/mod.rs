@@ -403,18 +403,12 @@ fn check_alias_collisions(
     let vendor_pages = vendors.iter().chain(removed);
     let mut seen: BTreeMap<String, String> = vendor_pages
         .clone()
-        .map(|v| {
-            (
-                format!("/vendor/{}/", v.slug),
-                format!("vendor `{}`", v.slug),
-            )
-        })
-        .chain(reports.iter().map(|r| {
-            (
-                format!("/register/{}/", r.slug),
-                format!("report `{}`", r.id),
-            )
-        }))
+        .map(|v| (crate::urls::vendor(&v.slug), format!("vendor `{}`", v.slug)))
+        .chain(
+            reports
+                .iter()
+                .map(|r| (crate::urls::report(&r.slug), format!("report `{}`", r.id))),
+        )
         .collect();
     let no_spans: Vec<std::ops::Range<usize>> = Vec::new();
     let owners = vendor_pages

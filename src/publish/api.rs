@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::derive::{Assessed, Derived};
 use crate::model::{FactValue, Registry, Vendor};
-use crate::render::views::vendor_url;
+use crate::urls;
 
 use super::api_reference::{certifications, framework, register};
 use super::{abs, compact_json_file, json_file, Out, SCHEMA_VERSION};
@@ -20,7 +20,7 @@ pub fn files(reg: &Registry, der: &Derived, out: &Out) {
     // One file per vendor, in full: built and serialized in parallel, like the pages.
     // Each is made from its vendor's inputs alone, so it is kept when they did not change.
     (0..reg.vendors.len()).into_par_iter().for_each(|vi| {
-        let path = format!("api/vendors/{}.json", reg.vendors[vi].slug);
+        let path = urls::path_of(&urls::vendor_json(&reg.vendors[vi].slug));
         out.vendor_file(vi, path.clone(), || {
             let v = vendor(reg, der, vi);
             let doc = Envelope::new(reg, der, "vendor", VendorDoc::Listed { vendor: &v });
@@ -34,7 +34,7 @@ pub fn files(reg: &Registry, der: &Derived, out: &Out) {
         .collect();
     for v in &removed {
         let doc = Envelope::new(reg, der, "vendor", VendorDoc::Removed { vendor: v });
-        out.push(json_file(&format!("api/vendors/{}.json", v.slug), &doc));
+        out.push(json_file(&urls::path_of(&urls::vendor_json(&v.slug)), &doc));
     }
     // The index: a few hundred bytes per vendor, pointing at the full records above. Every
     // vendor in full in one file passed Cloudflare Pages' 25 MiB per-file limit at about
@@ -44,7 +44,7 @@ pub fn files(reg: &Registry, der: &Derived, out: &Out) {
         .map(|vi| index_entry(reg, der, vi))
         .collect();
     out.push(compact_json_file(
-        "api/vendors.json",
+        &urls::path_of(urls::VENDORS_JSON),
         &Envelope::new(
             reg,
             der,
@@ -57,17 +57,17 @@ pub fn files(reg: &Registry, der: &Derived, out: &Out) {
         ),
     ));
     out.push(json_file(
-        "api/certifications.json",
+        &urls::path_of(urls::CERTIFICATIONS_JSON),
         &Envelope::new(reg, der, "certifications", certifications(reg, der)),
     ));
     out.push(json_file(
-        "api/register.json",
+        &urls::path_of(urls::REGISTER_JSON),
         &Envelope::new(reg, der, "register", register(reg, der)),
     ));
     for fi in 0..reg.frameworks.len() {
         let f = framework(reg, fi);
         out.push(json_file(
-            &format!("api/frameworks/{}.json", f.framework.slug),
+            &urls::path_of(&urls::framework_json(&f.framework.slug)),
             &Envelope::new(reg, der, "framework", f),
         ));
     }
@@ -94,7 +94,7 @@ struct Site {
 impl<T: Serialize> Envelope<T> {
     fn new(reg: &Registry, der: &Derived, schema: &str, body: T) -> Self {
         Envelope {
-            schema: abs(reg, &format!("/api/schema/{schema}.schema.json")),
+            schema: abs(reg, &urls::schema(schema)),
             schema_version: SCHEMA_VERSION,
             build_date: der.build_date.to_date().to_string(),
             site: Site {
@@ -512,7 +512,7 @@ fn vendor(reg: &Registry, der: &Derived, vi: usize) -> VendorJson {
         slug: v.slug.clone(),
         status: "listed",
         name: v.name.clone(),
-        url: abs(reg, &vendor_url(&v.slug)),
+        url: abs(reg, &urls::vendor(&v.slug)),
         category: cfg.categories[v.category].key.clone(),
         description: v.description.clone(),
         hq_country: v.hq_country.clone(),
@@ -620,8 +620,8 @@ fn index_entry(reg: &Registry, der: &Derived, vi: usize) -> IndexJson {
         certifications_verified,
         slug: v.slug.clone(),
         name: v.name.clone(),
-        url: abs(reg, &vendor_url(&v.slug)),
-        json: abs(reg, &format!("/api/vendors/{}.json", v.slug)),
+        url: abs(reg, &urls::vendor(&v.slug)),
+        json: abs(reg, &urls::vendor_json(&v.slug)),
         category: cfg.categories[v.category].key.clone(),
         hq_country: v.hq_country.clone(),
         hq_city: v.hq_city.clone(),
@@ -713,7 +713,7 @@ fn removed(reg: &Registry, v: &Vendor) -> RemovedJson {
         slug: v.slug.clone(),
         status: "removed",
         name: v.name.clone(),
-        url: abs(reg, &vendor_url(&v.slug)),
+        url: abs(reg, &urls::vendor(&v.slug)),
         removed_on: r.on.to_string(),
         removed_reason: r.reason.clone(),
     }

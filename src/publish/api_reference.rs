@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use super::abs;
 use super::api::{CompositeJson, KeyText, SourceJson};
-use crate::derive::Derived;
+use crate::derive::{crosswalk, Derived};
 use crate::model::Registry;
-use crate::render::views::{cert_url, framework_url, report_url};
+use crate::urls;
 
 #[derive(Serialize)]
 pub(super) struct CertificationsDoc {
@@ -59,7 +59,7 @@ pub(super) fn certifications(reg: &Registry, der: &Derived) -> CertificationsDoc
                 kind: c.kind.clone(),
                 issuer: c.issuer.clone(),
                 region: c.region.clone(),
-                url: abs(reg, &cert_url(&c.slug)),
+                url: abs(reg, &urls::certification(&c.slug)),
                 scheme_url: c.url.clone(),
                 levels: c
                     .levels
@@ -148,7 +148,7 @@ pub(super) fn register(reg: &Registry, der: &Derived) -> RegisterDoc {
                 let c = &reg.certifications[r.certification];
                 ReportJson {
                     id: r.id.clone(),
-                    url: abs(reg, &report_url(&r.slug)),
+                    url: abs(reg, &urls::report(&r.slug)),
                     vendor: reg.vendors[r.vendor].slug.clone(),
                     certification: c.slug.clone(),
                     scheme_version: r.scheme_version.clone(),
@@ -263,7 +263,7 @@ pub(super) fn framework(reg: &Registry, fi: usize) -> FrameworkDoc {
                 id: e.id.clone(),
                 title: e.title.clone(),
                 description: e.description.clone(),
-                url: abs(reg, &format!("/framework/{}/{}/", f.slug, e.slug)),
+                url: abs(reg, &urls::entry(&f.slug, &e.slug)),
                 dimensions: e
                     .dimensions
                     .iter()
@@ -298,20 +298,20 @@ pub(super) fn framework(reg: &Registry, fi: usize) -> FrameworkDoc {
     let crosswalk = reg
         .vendors
         .iter()
-        .map(|v| CrosswalkRow {
+        .enumerate()
+        .map(|(vi, v)| CrosswalkRow {
             vendor: v.slug.clone(),
-            cells: v.scores.as_ref().map(|scores| {
-                let values: Vec<u8> = scores.iter().map(|s| s.value).collect();
+            cells: crosswalk::row(reg, vi, fi).map(|cells| {
                 f.entries
                     .iter()
-                    .filter_map(|e| {
-                        let m = crate::derive::mean_score(&values, &e.dimensions)?;
-                        let band = crate::derive::band_for(m, &cfg.bands);
+                    .zip(cells)
+                    .filter_map(|(e, c)| {
+                        let c = c?;
                         Some((
                             e.id.clone(),
                             CompositeJson {
-                                value: m,
-                                band: cfg.bands[band].key.clone(),
+                                value: c.mean,
+                                band: cfg.bands[c.band].key.clone(),
                             },
                         ))
                     })
@@ -326,7 +326,7 @@ pub(super) fn framework(reg: &Registry, fi: usize) -> FrameworkDoc {
             short_name: f.short_name.clone(),
             version: f.version.clone(),
             publisher: f.publisher.clone(),
-            url: abs(reg, &framework_url(&f.slug)),
+            url: abs(reg, &urls::framework(&f.slug)),
             source_url: f.url.clone(),
             description: f.description.clone(),
             entry_label: f.entry_label.clone(),

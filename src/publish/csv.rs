@@ -9,14 +9,20 @@
 
 use crate::derive::Derived;
 use crate::model::Registry;
-use crate::render::views::{report_url, vendor_url};
+use crate::urls;
 
 use super::{abs, Out};
 use crate::render::OutputFile;
 
 pub fn files(reg: &Registry, der: &Derived, out: &Out) {
-    out.push(table("api/vendors.csv", vendor_rows(reg, der)));
-    out.push(table("api/register.csv", register_rows(reg, der)));
+    out.push(table(
+        &urls::path_of(urls::VENDORS_CSV),
+        vendor_rows(reg, der),
+    ));
+    out.push(table(
+        &urls::path_of(urls::REGISTER_CSV),
+        register_rows(reg, der),
+    ));
 }
 
 /// One cell of a table: text, or the value of a numeric column (a score, a year).
@@ -136,7 +142,7 @@ fn vendor_rows(reg: &Registry, der: &Derived) -> Vec<Vec<Cell>> {
         let mut row: Vec<Cell> = vec![
             v.slug.as_str().into(),
             v.name.as_str().into(),
-            abs(reg, &vendor_url(&v.slug)).into(),
+            abs(reg, &urls::vendor(&v.slug)).into(),
             cfg.categories[v.category].key.as_str().into(),
             opt(&v.hq_country).into(),
             opt(&v.hq_city).into(),
@@ -236,7 +242,7 @@ fn register_rows(reg: &Registry, der: &Derived) -> Vec<Vec<Cell>> {
         let v = &reg.vendors[r.vendor];
         rows.push(text(vec![
             r.id.clone(),
-            abs(reg, &report_url(&r.slug)),
+            abs(reg, &urls::report(&r.slug)),
             v.slug.clone(),
             v.name.clone(),
             c.slug.clone(),

@@ -16,8 +16,8 @@ use quick_xml::Writer;
 use crate::date::Day;
 use crate::derive::{Derived, Status};
 use crate::model::Registry;
-use crate::render::views::{report_url, vendor_url};
 use crate::render::OutputFile;
+use crate::urls;
 
 use super::{abs, ics, stable_uuid, Out};
 
@@ -26,11 +26,11 @@ pub const FEED_ENTRIES: usize = 200;
 
 pub fn files(reg: &Registry, der: &Derived, out: &Out) {
     out.push(OutputFile {
-        path: "feed.xml".into(),
+        path: urls::path_of(urls::FEED),
         bytes: atom(reg, der),
     });
     out.push(OutputFile {
-        path: "api/register-expiry.ics".into(),
+        path: urls::path_of(urls::CALENDAR),
         bytes: ics::calendar(reg, der).into_bytes(),
     });
 }
@@ -55,7 +55,7 @@ pub fn changes(reg: &Registry, der: &Derived) -> Vec<Change> {
         let v = &reg.vendors[r.vendor];
         let c = &reg.certifications[r.certification];
         let about = format!("{} for {} ({})", r.id, v.name, c.short_name);
-        let path = report_url(&r.slug);
+        let path = urls::report(&r.slug);
         let assessed = der.report_status[ri];
         if let Some(approved) = r.approved {
             out.push(Change {
@@ -128,7 +128,7 @@ pub fn changes(reg: &Registry, der: &Derived) -> Vec<Change> {
                     if n == 1 { "" } else { "s" },
                     day.to_date().human()
                 ),
-                path: vendor_url(&v.slug),
+                path: urls::vendor(&v.slug),
             });
         }
     }
@@ -139,7 +139,7 @@ pub fn changes(reg: &Registry, der: &Derived) -> Vec<Change> {
             key: format!("vendor/{}/removed", v.slug),
             title: format!("{} removed from the registry", v.name),
             summary: r.reason.clone(),
-            path: vendor_url(&v.slug),
+            path: urls::vendor(&v.slug),
         });
     }
     out.retain(|c| c.day <= today);
@@ -162,12 +162,12 @@ fn atom(reg: &Registry, der: &Derived) -> Vec<u8> {
             .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"))
             .with_attribute(("xml:lang", xml_chars(&reg.config.language).as_ref()))
             .write_inner_content(|w| {
-                text(w, "id", &abs(reg, "/feed.xml"))?;
+                text(w, "id", &abs(reg, urls::FEED))?;
                 text(w, "title", &title)?;
                 text(w, "subtitle", &reg.config.description)?;
                 text(w, "updated", &timestamp(updated))?;
-                link(w, "self", &abs(reg, "/feed.xml"))?;
-                link(w, "alternate", &abs(reg, "/"))?;
+                link(w, "self", &abs(reg, urls::FEED))?;
+                link(w, "alternate", &abs(reg, urls::HOME))?;
                 w.create_element("author")
                     .write_inner_content(|w| text(w, "name", &reg.config.title))?;
                 w.create_element("generator")

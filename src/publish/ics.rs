@@ -5,7 +5,7 @@
 
 use crate::derive::Derived;
 use crate::model::Registry;
-use crate::render::views::report_url;
+use crate::urls;
 
 use super::{abs, stable_uuid};
 
@@ -26,7 +26,7 @@ pub fn calendar(reg: &Registry, der: &Derived) -> String {
             "DESCRIPTION:{}",
             escape("The last day of validity of every verification report in the register.")
         ),
-        format!("SOURCE;VALUE=URI:{}", abs(reg, "/api/register-expiry.ics")),
+        format!("SOURCE;VALUE=URI:{}", abs(reg, urls::CALENDAR)),
         "REFRESH-INTERVAL;VALUE=DURATION:P1D".to_string(),
         "X-PUBLISHED-TTL:P1D".to_string(),
     ];
@@ -66,10 +66,10 @@ pub fn calendar(reg: &Registry, der: &Derived) -> String {
                     r.approved
                         .map_or("on a date not recorded".into(), |d| d.human()),
                     until.human(),
-                    abs(reg, &report_url(&r.slug))
+                    abs(reg, &urls::report(&r.slug))
                 ))
             ),
-            format!("URL;VALUE=URI:{}", abs(reg, &report_url(&r.slug))),
+            format!("URL;VALUE=URI:{}", abs(reg, &urls::report(&r.slug))),
             "TRANSP:TRANSPARENT".to_string(),
             "END:VEVENT".to_string(),
         ]);

@@ -85,12 +85,15 @@ pub fn publish_into(
     feeds::files(reg, der, out);
     oscal::files(reg, der, out);
     // A publisher's own static/robots.txt wins; otherwise point crawlers at the sitemap.
-    if !sources.static_files.contains_key("robots.txt") {
+    if !sources
+        .static_files
+        .contains_key(&crate::urls::path_of(crate::urls::ROBOTS))
+    {
         out.push(text_file(
-            "robots.txt",
+            &crate::urls::path_of(crate::urls::ROBOTS),
             format!(
-                "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
-                reg.config.base_url
+                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+                abs(reg, crate::urls::SITEMAP)
             ),
         ));
     }
@@ -125,7 +128,7 @@ fn stable_uuid(reg: &Registry, subject: &str) -> uuid::Uuid {
     uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes())
 }
 
-/// `https://example.org` + `/vendor/acme/`.
+/// `https://example.org` + `/vendor/acme/` (a URL from `crate::urls`).
 fn abs(reg: &Registry, path: &str) -> String {
     format!("{}{}", reg.config.base_url, path)
 }

@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use crate::derive::Derived;
 use crate::model::{Entry, Framework, Registry};
 use crate::render::fingerprint;
-use crate::render::views::framework_url;
+use crate::urls;
 
 use super::{abs, json_file, stable_uuid, Out};
 
@@ -31,21 +31,17 @@ pub fn files(reg: &Registry, der: &Derived, out: &Out) {
     let modified = format!("{}T00:00:00Z", der.build_date.to_date());
     for f in &reg.frameworks {
         out.push(json_file(
-            &catalog_path(&f.slug),
+            &urls::path_of(&urls::oscal_catalog(&f.slug)),
             &catalog(reg, f, &modified),
         ));
     }
     out.push(json_file(
-        "api/oscal/dimensions.json",
+        &urls::path_of(urls::OSCAL_DIMENSIONS),
         &dimensions(reg, &modified),
     ));
     if let Some(m) = mapping(reg, &modified) {
-        out.push(json_file("api/oscal/mapping.json", &m));
+        out.push(json_file(&urls::path_of(urls::OSCAL_MAPPING), &m));
     }
-}
-
-fn catalog_path(slug: &str) -> String {
-    format!("api/oscal/catalog/{slug}.json")
 }
 
 /// An OSCAL token (XML NCName) from an ID such as `GOVERN 1` → `govern-1`.
@@ -85,7 +81,7 @@ fn entry_control(reg: &Registry, f: &Framework, e: &Entry) -> Value {
         "class": token(&f.entry_label),
         "title": e.title,
         "props": [{ "name": "label", "value": e.id }],
-        "links": [{ "href": abs(reg, &format!("/framework/{}/{}/", f.slug, e.slug)), "rel": "alternate", "text": "TrustAtlas page" }],
+        "links": [{ "href": abs(reg, &urls::entry(&f.slug, &e.slug)), "rel": "alternate", "text": "TrustAtlas page" }],
         "parts": [statement(&id, &e.description)],
     });
     if !e.categories.is_empty() {
@@ -108,7 +104,7 @@ fn entry_control(reg: &Registry, f: &Framework, e: &Entry) -> Value {
 fn catalog(reg: &Registry, f: &Framework, modified: &str) -> Value {
     let controls: Value = f.entries.iter().map(|e| entry_control(reg, f, e)).collect();
     let mut links = vec![
-        json!({ "href": abs(reg, &framework_url(&f.slug)), "rel": "alternate", "text": "TrustAtlas cross-walk" }),
+        json!({ "href": abs(reg, &urls::framework(&f.slug)), "rel": "alternate", "text": "TrustAtlas cross-walk" }),
     ];
     if let Some(u) = &f.url {
         links.insert(
@@ -151,7 +147,7 @@ fn dimensions(reg: &Registry, modified: &str) -> Value {
             "last-modified": modified,
             "version": super::SCHEMA_VERSION,
             "oscal-version": CATALOG_OSCAL_VERSION,
-            "links": [{ "href": abs(reg, "/methodology/"), "rel": "alternate", "text": "Methodology" }],
+            "links": [{ "href": abs(reg, urls::METHODOLOGY), "rel": "alternate", "text": "Methodology" }],
         },
         "controls": controls,
     }})
@@ -182,8 +178,8 @@ fn mapping(reg: &Registry, modified: &str) -> Option<Value> {
         }
         mappings.push(json!({
             "uuid": stable_uuid(reg, &format!("oscal/mapping/{}", f.slug)).to_string(),
-            "source-resource": { "type": "catalog", "href": abs(reg, "/api/oscal/dimensions.json") },
-            "target-resource": { "type": "catalog", "href": abs(reg, &format!("/{}", catalog_path(&f.slug))) },
+            "source-resource": { "type": "catalog", "href": abs(reg, urls::OSCAL_DIMENSIONS) },
+            "target-resource": { "type": "catalog", "href": abs(reg, &urls::oscal_catalog(&f.slug)) },
             "maps": maps,
         }));
     }
@@ -210,8 +206,8 @@ fn mapping(reg: &Registry, modified: &str) -> Option<Value> {
                 "uuid": stable_uuid(reg, &format!("oscal/crosswalk/{}/{}", f.slug, c.framework)).to_string(),
                 "method": "human",
                 "matching-rationale": "semantic",
-                "source-resource": { "type": "catalog", "href": abs(reg, &format!("/{}", catalog_path(&f.slug))) },
-                "target-resource": { "type": "catalog", "href": abs(reg, &format!("/{}", catalog_path(&c.framework))) },
+                "source-resource": { "type": "catalog", "href": abs(reg, &urls::oscal_catalog(&f.slug)) },
+                "target-resource": { "type": "catalog", "href": abs(reg, &urls::oscal_catalog(&c.framework)) },
                 "maps": maps,
                 "links": [{ "href": c.source, "rel": "reference", "text": "Published by the framework's publisher" }],
             }));

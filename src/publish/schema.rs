@@ -9,6 +9,7 @@
 use serde_json::{json, Value};
 
 use crate::model::Registry;
+use crate::urls;
 
 use super::{abs, json_file, Out, SCHEMA_VERSION};
 
@@ -29,7 +30,7 @@ pub const KINDS: &[(&str, &str)] = &[
 pub fn files(reg: &Registry, out: &Out) {
     for (kind, _) in KINDS {
         out.push(json_file(
-            &format!("api/schema/{kind}.schema.json"),
+            &urls::path_of(&urls::schema(kind)),
             &schema(reg, kind),
         ));
     }
@@ -46,7 +47,7 @@ pub fn schema(reg: &Registry, kind: &str) -> Value {
     let defs: Value = serde_json::from_str(DEFS).expect("bundled defs are JSON");
     let major = SCHEMA_VERSION.split('.').next().unwrap_or("1");
     let envelope = json!({
-        "$schema": { "description": "The URL of this schema.", "type": "string", "pattern": format!("/api/schema/{kind}\\.schema\\.json$") },
+        "$schema": { "description": "The URL of this schema.", "type": "string", "pattern": format!("{}$", urls::schema(kind).replace('.', "\\.")) },
         "schema_version": { "description": "The open-data format version: MAJOR.MINOR; MAJOR changes only when a field is removed or changes meaning.", "type": "string", "pattern": format!("^{major}\\.[0-9]+$") },
         "build_date": { "description": "The day the site was built; report status is computed for it.", "$ref": "#/$defs/day" },
         "site": { "$ref": "#/$defs/site" },
@@ -66,7 +67,7 @@ pub fn schema(reg: &Registry, kind: &str) -> Value {
     required.extend(s["required"].as_array().cloned().unwrap_or_default());
     s["required"] = Value::Array(required);
     s["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
-    s["$id"] = json!(abs(reg, &format!("/api/schema/{kind}.schema.json")));
+    s["$id"] = json!(abs(reg, &urls::schema(kind)));
     s["type"] = json!("object");
     s["additionalProperties"] = json!(false);
     s["$defs"] = defs;

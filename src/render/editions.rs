@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-use super::views::framework_url;
 use crate::model::{entry_slug, Entry, Framework, Registry};
+use crate::urls;
 
 #[derive(Serialize, Clone)]
 pub struct EditionLink {
@@ -63,7 +63,7 @@ pub struct CrossLink {
 }
 
 pub fn entry_url(f: &Framework, e: &Entry) -> String {
-    format!("/framework/{}/{}/", f.slug, e.slug)
+    urls::entry(&f.slug, &e.slug)
 }
 
 fn link(f: &Framework, e: &Entry) -> EntryLink {
@@ -110,7 +110,7 @@ pub fn editions(reg: &Registry, fi: usize) -> Vec<EditionLink> {
         let f = &reg.frameworks[i];
         out.push(EditionLink {
             version: f.version.clone(),
-            url: framework_url(&f.slug),
+            url: urls::framework(&f.slug),
             current: i == newest,
             this: i == fi,
         });

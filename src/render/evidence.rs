@@ -2,8 +2,6 @@
 //! confidence, and the methodology's vocabularies and per-scheme validity rules. Views only:
 //! the status comes from `derive::status`, never from here.
 
-use minijinja::context;
-use minijinja::value::Value;
 use serde::Serialize;
 
 use super::views::{cert_link, KeyName, Link, Pair};
@@ -220,56 +218,78 @@ pub fn score_provenance(reg: &Registry, v: &crate::model::Vendor, today: Day) ->
     }
 }
 
+/// What a basis, a confidence or a status means.
+#[derive(Serialize)]
+pub struct Meaning {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub meaning: &'static str,
+}
+
+/// A scheme's validity rule as the methodology lists it.
+#[derive(Serialize)]
+pub struct SchemeRule {
+    pub url: String,
+    pub name: String,
+    pub rule: String,
+    /// Days before the end of validity a holding or report is `expiring`.
+    pub window: i64,
+    pub levels: Vec<Pair>,
+}
+
+/// The methodology's evidence section.
+#[derive(Serialize)]
+pub struct EvidenceMethodology {
+    pub bases: Vec<Meaning>,
+    pub confidences: Vec<Meaning>,
+    pub statuses: Vec<Meaning>,
+    pub schemes: Vec<SchemeRule>,
+    pub expiring_within_days: i64,
+    pub stale_after_days: i64,
+}
+
 /// The methodology's evidence section: what each basis, confidence and status means, and
 /// every scheme's validity rule.
-pub fn methodology(reg: &Registry) -> Value {
-    let meaning = |key: &str, name: &str, value: &str| context! { key => key, name => name, meaning => value };
-    let bases: Vec<Value> = Basis::ALL
-        .iter()
-        .map(|b| meaning(b.key(), b.label(), b.meaning()))
-        .collect();
-    let confidences: Vec<Value> = Confidence::ALL
-        .iter()
-        .map(|c| meaning(c.key(), c.label(), c.meaning()))
-        .collect();
-    let statuses: Vec<Value> = Status::ALL
-        .iter()
-        .map(|s| meaning(s.key(), s.label(), s.meaning()))
-        .collect();
-    let schemes: Vec<Value> = reg
-        .certifications
-        .iter()
-        .map(|c| {
-            let levels: Vec<Pair> = c
-                .levels
-                .iter()
-                .zip(&c.level_validity)
-                .filter_map(|(l, v)| {
-                    v.map(|v| Pair {
-                        label: l.name.clone(),
-                        value: v.describe(),
+pub fn methodology(reg: &Registry) -> EvidenceMethodology {
+    let meaning = |key, name, meaning| Meaning { key, name, meaning };
+    EvidenceMethodology {
+        bases: Basis::ALL
+            .iter()
+            .map(|b| meaning(b.key(), b.label(), b.meaning()))
+            .collect(),
+        confidences: Confidence::ALL
+            .iter()
+            .map(|c| meaning(c.key(), c.label(), c.meaning()))
+            .collect(),
+        statuses: Status::ALL
+            .iter()
+            .map(|s| meaning(s.key(), s.label(), s.meaning()))
+            .collect(),
+        schemes: reg
+            .certifications
+            .iter()
+            .map(|c| SchemeRule {
+                url: crate::urls::certification(&c.slug),
+                name: c.short_name.clone(),
+                rule: c.validity.describe(),
+                window: c
+                    .validity
+                    .expiring_within_days
+                    .unwrap_or(reg.config.expiring_within_days),
+                levels: c
+                    .levels
+                    .iter()
+                    .zip(&c.level_validity)
+                    .filter_map(|(l, v)| {
+                        v.map(|v| Pair {
+                            label: l.name.clone(),
+                            value: v.describe(),
+                        })
                     })
-                })
-                .collect();
-            let window = c
-                .validity
-                .expiring_within_days
-                .unwrap_or(reg.config.expiring_within_days);
-            context! {
-                url => super::views::cert_url(&c.slug),
-                name => c.short_name.clone(),
-                rule => c.validity.describe(),
-                window => window,
-                levels => Value::from(minijinja::value::Serde(levels)),
-            }
-        })
-        .collect();
-    context! {
-        bases => bases,
-        confidences => confidences,
-        statuses => statuses,
-        schemes => schemes,
-        expiring_within_days => reg.config.expiring_within_days,
-        stale_after_days => reg.config.stale_after_days,
+                    .collect(),
+            })
+            .collect(),
+        expiring_within_days: reg.config.expiring_within_days,
+        stale_after_days: reg.config.stale_after_days,
     }
 }

@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
-use crate::derive::{mean_score, Composite, Derived};
+use crate::derive::{crosswalk, Composite, Derived};
 use crate::model::{Holding, Registry, Vendor};
+use crate::urls;
 
 pub use super::evidence::{
     claims_view, holding_view, key_name, score_provenance, sources_view, CitationView, ClaimView,
@@ -61,18 +62,8 @@ pub struct VendorRow {
     pub unverified_certs: usize,
 }
 
-pub fn vendor_url(slug: &str) -> String {
-    format!("/vendor/{slug}/")
-}
-pub fn cert_url(slug: &str) -> String {
-    format!("/certification/{slug}/")
-}
-pub fn report_url(slug: &str) -> String {
-    format!("/register/{slug}/")
-}
-pub fn framework_url(slug: &str) -> String {
-    format!("/framework/{slug}/")
-}
+// `publish/rules.rs` still takes these two from here; everything else uses `crate::urls`.
+pub use crate::urls::{report as report_url, vendor as vendor_url};
 
 pub fn composite_view(reg: &Registry, c: &Composite, profile: usize) -> CompositeView {
     let band = &reg.config.bands[c.band];
@@ -92,7 +83,12 @@ pub fn composite_view(reg: &Registry, c: &Composite, profile: usize) -> Composit
 }
 
 pub fn band_of(reg: &Registry, value: f64) -> KeyName {
-    let b = &reg.config.bands[crate::derive::band_for(value, &reg.config.bands)];
+    band_key_name(reg, crate::derive::band_for(value, &reg.config.bands))
+}
+
+/// Band `band` (an index into `Config::bands`) as templates see it.
+pub fn band_key_name(reg: &Registry, band: usize) -> KeyName {
+    let b = &reg.config.bands[band];
     KeyName {
         key: b.key.clone(),
         name: b.name.clone(),
@@ -110,7 +106,7 @@ pub fn vendor_row(reg: &Registry, der: &Derived, vi: usize) -> VendorRow {
     let v = &reg.vendors[vi];
     VendorRow {
         slug: v.slug.clone(),
-        url: vendor_url(&v.slug),
+        url: urls::vendor(&v.slug),
         name: v.name.clone(),
         description: v.description.clone(),
         hq: hq(v),
@@ -151,7 +147,7 @@ fn hq(v: &Vendor) -> String {
 pub fn cert_link(reg: &Registry, h: &Holding) -> Link {
     let c = &reg.certifications[h.certification];
     Link {
-        url: cert_url(&c.slug),
+        url: urls::certification(&c.slug),
         label: c.short_name.clone(),
     }
 }
@@ -287,13 +283,13 @@ pub fn report_row(reg: &Registry, der: &Derived, ri: usize) -> ReportRow {
     let s = der.report_status[ri];
     ReportRow {
         id: r.id.clone(),
-        url: report_url(&r.slug),
+        url: urls::report(&r.slug),
         vendor: Link {
-            url: vendor_url(&v.slug),
+            url: urls::vendor(&v.slug),
             label: v.name.clone(),
         },
         scheme: Link {
-            url: cert_url(&c.slug),
+            url: urls::certification(&c.slug),
             label: c.short_name.clone(),
         },
         level: r.level.map(|l| c.levels[l].name.clone()),
@@ -434,6 +430,7 @@ pub fn vendor_view(
         .collect();
 
     // Current editions only: a superseded edition's cross-walk is on its own page.
+    let values = crosswalk::scores(v);
     let crosswalks = reg
         .frameworks
         .iter()
@@ -441,24 +438,20 @@ pub fn vendor_view(
         .filter(|(fi, _)| super::editions::successor(reg, *fi).is_none())
         .map(|(_, f)| CrosswalkView {
             name: f.short_name.clone(),
-            url: framework_url(&f.slug),
+            url: urls::framework(&f.slug),
             entry_label: f.entry_label.clone(),
             entries: f
                 .entries
                 .iter()
                 .map(|e| {
-                    let values: Option<Vec<u8>> = v
-                        .scores
+                    let cell = values
                         .as_ref()
-                        .map(|s| s.iter().map(|x| x.value).collect());
-                    let mean = values
-                        .as_ref()
-                        .and_then(|vals| mean_score(vals, &e.dimensions));
+                        .and_then(|vals| crosswalk::cell(vals, e, &cfg.bands));
                     CrosswalkEntry {
                         id: e.id.clone(),
                         title: e.title.clone(),
                         description: e.description.clone(),
-                        url: format!("/framework/{}/{}/", f.slug, e.slug),
+                        url: urls::entry(&f.slug, &e.slug),
                         dims: e
                             .dimensions
                             .iter()
@@ -467,8 +460,8 @@ pub fn vendor_view(
                                 score: values.as_ref().map(|vals| vals[*d]),
                             })
                             .collect(),
-                        mean: mean.map(|m| format!("{m:.1}")),
-                        band: mean.map(|m| band_of(reg, m)),
+                        mean: cell.map(|c| c.display()),
+                        band: cell.map(|c| band_key_name(reg, c.band)),
                     }
                 })
                 .collect(),
@@ -478,7 +471,7 @@ pub fn vendor_view(
     VendorView {
         provenance: score_provenance(reg, v, der.build_date),
         row: vendor_row(reg, der, vi),
-        pack_url: format!("/vendor/{}/pack/", v.slug),
+        pack_url: urls::pack(&v.slug),
         identity,
         identity_sources: sources_view(&v.identity_sources, reg, der.build_date),
         legal_entities: v.legal_entities.clone(),

@@ -52,7 +52,7 @@ pub fn vendor(slug: &str, reg: &Registry, form: Form) -> String {
         ("legal_entities", format!("[{}]", q("Legal entity name"))),
         (
             "aliases",
-            format!("[{}]", q(&format!("/vendor/{slug}-old/"))),
+            format!("[{}]", q(&crate::urls::vendor(&format!("{slug}-old")))),
         ),
     ] {
         d.optional(None, key, &example);
