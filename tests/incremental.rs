@@ -256,6 +256,19 @@ fn incremental_output_equals_a_full_build_after_every_kind_of_edit() {
             },
         ),
         (
+            "a template only some pages use (the pack's)",
+            Box::new(|r| {
+                let t = r.join("themes/default/templates/pack.html");
+                let mut text = fs::read_to_string(&t).unwrap();
+                text.push_str("{# edited #}\n");
+                fs::write(t, text).unwrap();
+            }),
+            Expect {
+                reused: &["index.html", "vendor/alibaba-cloud/index.html"],
+                rendered: &["vendor/alibaba-cloud/pack/index.html"],
+            },
+        ),
+        (
             "the stylesheet (its fingerprinted name is in every page)",
             Box::new(|r| {
                 let css = r.join("themes/default/static/style.css");

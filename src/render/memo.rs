@@ -9,7 +9,7 @@
 //! recorded in `build`'s stamp means the same to the next process): the chance that one
 //! rebuild reuses any of 20,000 pages wrongly is about 10^-15.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 
 use minijinja::value::ValueKind;
@@ -20,17 +20,29 @@ use xxhash_rust::xxh3::Xxh3 as DefaultHasher;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PageKey(u64);
 
-/// The part of every page's key shared by all pages: all templates (any page may include or
-/// extend any of them) and the `site` global.
-pub fn environment_key(templates: &BTreeMap<String, String>, site: &Value) -> PageKey {
-    let mut h = DefaultHasher::new();
-    templates.len().hash(&mut h);
-    for (name, text) in templates {
-        name.hash(&mut h);
-        text.hash(&mut h);
-    }
-    value(&mut h, site);
-    PageKey(h.finish())
+/// The part of a page's key that its template decides, per template: the texts of the
+/// templates it uses (`uses::closure`: a page cannot depend on a template it never names)
+/// and the `site` global.
+pub fn environment_keys(
+    templates: &BTreeMap<String, String>,
+    site: &Value,
+) -> HashMap<String, PageKey> {
+    let mut g = DefaultHasher::new();
+    value(&mut g, site);
+    let site = g.finish();
+    super::uses::closure(templates)
+        .into_iter()
+        .map(|(name, used)| {
+            let mut h = DefaultHasher::new();
+            site.hash(&mut h);
+            used.len().hash(&mut h);
+            for t in used {
+                t.hash(&mut h);
+                templates[t].hash(&mut h);
+            }
+            (name.to_string(), PageKey(h.finish()))
+        })
+        .collect()
 }
 
 /// The key of one page.
@@ -167,11 +179,16 @@ mod tests {
     fn templates_and_page_identity_are_part_of_the_key() {
         let mut t = BTreeMap::new();
         t.insert("a.html".to_string(), "x".to_string());
-        let e1 = environment_key(&t, &Value::from(1));
+        let key =
+            |t: &BTreeMap<String, String>, site| environment_keys(t, &Value::from(site))["a.html"];
+        let e1 = key(&t, 1);
         t.insert("a.html".to_string(), "y".to_string());
-        let e2 = environment_key(&t, &Value::from(1));
+        let e2 = key(&t, 1);
         assert_ne!(e1, e2);
-        assert_ne!(e1, environment_key(&t, &Value::from(2)));
+        assert_ne!(e1, key(&t, 2));
+        // A template the page does not use is not part of its key.
+        t.insert("b.html".to_string(), "z".to_string());
+        assert_eq!(e2, key(&t, 1));
         let ctx = context! {};
         assert_ne!(
             page_key(e1, "a.html", "/", "T", &ctx),

@@ -8,6 +8,7 @@ mod evidence;
 mod markdown;
 pub mod memo;
 mod pages;
+mod uses;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -47,6 +48,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 
 pub use crate::files::OutputFile;
 use crate::files::{Key, Outlet};
+use crate::urls;
 
 /// Renders the whole site into memory, sorted by path. Template errors are diagnostics
 /// against the template file.
@@ -120,7 +122,7 @@ pub fn render_into(
     let pages_nav: Vec<Value> = reg
         .pages
         .iter()
-        .map(|p| context! { url => format!("/{}/", p.slug), label => p.title.clone() })
+        .map(|p| context! { url => urls::page(&p.slug), label => p.title.clone() })
         .collect();
     let site = context! {
         title => reg.config.title.clone(),
@@ -133,9 +135,9 @@ pub fn render_into(
         pages => pages_nav,
     };
     // Keys are wanted only when there is a previous build to compare with or to record for.
-    let env_key = out
+    let env_keys = out
         .keys_wanted()
-        .then(|| memo::environment_key(&sources.templates, &site));
+        .then(|| memo::environment_keys(&sources.templates, &site));
     env.add_global("site", site);
 
     let jobs = pages::plan(
@@ -172,9 +174,10 @@ pub fn render_into(
         }
         let ctxs = (job.ctx)();
         for (pi, (page, ctx)) in job.pages.iter().zip(ctxs).enumerate() {
-            let key = env_key.map(|e| Key {
+            let template_key = env_keys.as_ref().and_then(|e| e.get(page.template));
+            let key = template_key.map(|e| Key {
                 inputs: input_keys.as_ref().map_or(0, |k| k[pi]),
-                view: memo::page_key(e, page.template, &page.url, &page.title, &ctx),
+                view: memo::page_key(*e, page.template, &page.url, &page.title, &ctx),
             });
             if key.is_some_and(|k| out.try_keep(&page.path, k)) {
                 continue;
@@ -199,7 +202,7 @@ pub fn render_into(
         .iter()
         .flat_map(|j| &j.pages)
         // The 404 page and tombstones of removed vendors are not pages to index.
-        .filter(|p| p.url != "/404.html" && p.template != "tombstone.html")
+        .filter(|p| p.url != urls::NOT_FOUND && p.template != "tombstone.html")
         .map(|p| p.url.clone())
         .collect();
     let sitemap = env
@@ -207,7 +210,7 @@ pub fn render_into(
         .and_then(|t| t.render(context! { urls => urls }))
         .map_err(|e| vec![template_error(&theme_dir, sources, &e)])?;
     out.push(OutputFile {
-        path: "sitemap.xml".into(),
+        path: urls::path_of(urls::SITEMAP),
         bytes: sitemap.into_bytes(),
     });
     for f in assets {
@@ -228,11 +231,12 @@ fn assets(sources: &SiteSources) -> (Vec<OutputFile>, String) {
             }
             _ => path.clone(),
         };
-        names.insert(path.clone(), format!("/assets/{hashed}"));
+        let url = urls::asset(&hashed);
         out.push(OutputFile {
-            path: format!("assets/{hashed}"),
+            path: urls::path_of(&url),
             bytes: bytes.clone(),
         });
+        names.insert(path.clone(), url);
     }
     let stylesheet = names.get("style.css").cloned().unwrap_or_default();
     (out, stylesheet)
