@@ -117,20 +117,34 @@ pub struct InputKeys {
     /// Everything site-wide: site.toml, the content kinds other than vendors and reports,
     /// the theme, `static/`, the build date and base URL.
     pub site: u64,
+    /// The inputs of every other job: `site`, and every vendor and report file except the
+    /// vendors' Markdown bodies, which only their own pages show. Such a job is looked up by
+    /// this first and by its view when it changed (see [`Key`]).
+    pub listings: u64,
     /// Per vendor, in registry order: `site`, the vendor's file and its reports' files.
     /// Empty when keys are not wanted (nothing to keep, nothing to record).
     pub vendors: Vec<u64>,
 }
 
 impl InputKeys {
-    /// The key of `path`, made by vendor `vi`'s job, or `None` when no keys were computed.
+    /// The inputs key of `path`, made by vendor `vi`'s job, or `None` when no keys were
+    /// computed.
     pub fn vendor(&self, vi: usize, path: &str) -> Option<u64> {
-        let k = *self.vendors.get(vi)?;
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        std::hash::Hasher::write_u64(&mut h, k);
-        std::hash::Hasher::write(&mut h, path.as_bytes());
-        Some(std::hash::Hasher::finish(&h))
+        Some(per_path(*self.vendors.get(vi)?, path))
     }
+
+    /// The inputs key of `path`, made by any job but a vendor's, or `None` when no keys were
+    /// computed.
+    pub fn listing(&self, path: &str) -> Option<u64> {
+        (self.listings != 0).then(|| per_path(self.listings, path))
+    }
+}
+
+fn per_path(key: u64, path: &str) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    std::hash::Hasher::write_u64(&mut h, key);
+    std::hash::Hasher::write(&mut h, path.as_bytes());
+    std::hash::Hasher::finish(&h)
 }
 
 /// Where `render` and `publish` hand their files: to a sink (`build` stages them on disk as
@@ -168,6 +182,7 @@ impl<'a> Outlet<'a> {
     pub fn collecting() -> Outlet<'static> {
         static NO_KEYS: InputKeys = InputKeys {
             site: 0,
+            listings: 0,
             vendors: Vec::new(),
         };
         Outlet::new(None, &KeepNothing, &NO_KEYS)
@@ -245,10 +260,23 @@ impl<'a> Outlet<'a> {
     /// else made by `make`.
     pub fn vendor_file(&self, vi: usize, path: String, make: impl FnOnce() -> OutputFile) {
         let key = self.keys.vendor(vi, &path).map(Key::inputs);
+        self.keyed(path, key, make);
+    }
+
+    /// A file made from many vendors or none (an index, a table, a feed): kept when no input
+    /// but vendors' bodies changed ([`InputKeys::listing`]), else made by `make`.
+    pub fn listing_file(&self, path: String, make: impl FnOnce() -> OutputFile) {
+        let key = self.keys.listing(&path).map(Key::inputs);
+        self.keyed(path, key, make);
+    }
+
+    fn keyed(&self, path: String, key: Option<Key>, make: impl FnOnce() -> OutputFile) {
         if key.is_some_and(|k| self.try_keep(&path, k)) {
             return;
         }
-        self.put(make(), key);
+        let f = make();
+        debug_assert_eq!(f.path, path, "a keyed file is made at its own path");
+        self.put(f, key);
     }
 
     /// Path and size of every file so far, made or kept.

@@ -213,6 +213,32 @@ fn incremental_output_equals_a_full_build_after_every_kind_of_edit() {
             },
         ),
         (
+            "a vendor's Markdown body (shown on its own page and pack only)",
+            Box::new(|r| {
+                let path = r.join(VENDOR);
+                let mut text = fs::read_to_string(&path).unwrap();
+                text.push_str("\nOne more paragraph of the body.\n");
+                fs::write(path, text).unwrap();
+            }),
+            Expect {
+                // No other page, and no published file, even builds its view again.
+                reused: &[
+                    "index.html",
+                    "vendor/index.html",
+                    "certification/c5/index.html",
+                    "register/index.html",
+                    "sitemap.xml",
+                    "api/vendors.json",
+                    "api/vendors.csv",
+                    "feed.xml",
+                ],
+                rendered: &[
+                    "vendor/alibaba-cloud/index.html",
+                    "vendor/alibaba-cloud/pack/index.html",
+                ],
+            },
+        ),
+        (
             "a vendor's score (composite, bands, rankings)",
             // Jurisdiction and security weigh the same in the default profile, so the
             // published composite (42.2) is still reproduced; other profiles change.

@@ -9,6 +9,12 @@
 //! Each entry is keyed by the hash of its text and of that context, so an entry is reused
 //! only where checking the file again would give the same answer; anything else is checked
 //! again. The entries not seen in a run are dropped (the file is gone).
+//!
+//! Values are moved, not copied: a reused vendor goes from the memo into the new registry,
+//! and [`Memo::recycle`] takes the registry back once the run is done with it (the caller
+//! must hand it back: an entry whose value never came back is checked again next time). A
+//! 10,000-vendor registry is thus never cloned. A run that ends in errors hands its checked
+//! files back itself (`load_memo`), so fixing the error re-checks one file, not all.
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::Hasher;
@@ -34,6 +40,17 @@ impl Memo {
     pub fn checked(&self) -> usize {
         self.vendors.checked + self.reports.checked
     }
+
+    /// Takes back the vendors and reports of a registry this memo's run produced, so the next
+    /// run can reuse them.
+    pub fn recycle(&self, reg: super::Registry) {
+        for v in reg.vendors.into_iter().chain(reg.removed_vendors) {
+            self.vendors.give_back(v.file.clone(), v);
+        }
+        for r in reg.reports {
+            self.reports.give_back(r.file.clone(), r);
+        }
+    }
 }
 
 /// The results for one kind of file.
@@ -57,11 +74,20 @@ impl<T> Default for Shelf<T> {
 
 struct Entry<T> {
     key: u64,
+    /// The checked value, while it is not lent to a registry.
     value: Option<T>,
+    /// The file did not check (no value to lend).
+    failed: bool,
     diags: Vec<Diagnostic>,
 }
 
-impl<T: Clone + Send> Shelf<T> {
+impl<T> Entry<T> {
+    fn failed(&self) -> bool {
+        self.failed
+    }
+}
+
+impl<T: Send> Shelf<T> {
     /// The result for `path` whose text and context hash to `key`: the last run's when the
     /// key matches, else `check()`'s, remembered for the next run.
     pub(super) fn get(
@@ -76,20 +102,36 @@ impl<T: Clone + Send> Shelf<T> {
             .unwrap_or_else(|e| e.into_inner())
             .remove(path)
             .filter(|e| e.key == key);
-        let entry = match last {
-            Some(e) => e,
+        // An entry whose value was lent and never given back cannot be reused.
+        let (value, diags) = match last.filter(|e| e.value.is_some() || e.failed()) {
+            Some(e) => (e.value, e.diags),
             None => {
                 *self.fresh.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-                let (value, diags) = check();
-                Entry { key, value, diags }
+                check()
             }
         };
-        let out = (entry.value.clone(), entry.diags.clone());
-        self.next
+        self.next.lock().unwrap_or_else(|e| e.into_inner()).insert(
+            path.to_path_buf(),
+            Entry {
+                key,
+                value: None,
+                failed: value.is_none(),
+                diags: diags.clone(),
+            },
+        );
+        (value, diags)
+    }
+
+    /// Puts back the value checked from `path` in this run.
+    pub(super) fn give_back(&self, path: PathBuf, value: T) {
+        if let Some(e) = self
+            .next
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_path_buf(), entry);
-        out
+            .get_mut(&path)
+        {
+            e.value = Some(value);
+        }
     }
 
     /// Ends a run: what it saw becomes what the next run may reuse.

@@ -311,6 +311,19 @@ fn load_with(
         .iter()
         .any(|d| d.severity == crate::diagnostic::Severity::Error)
     {
+        // What did check goes back to the memo, so the next run re-checks only what changed.
+        if let Some((m, _)) = memo {
+            m.recycle(Registry {
+                config,
+                vendors,
+                removed_vendors,
+                certifications,
+                reports,
+                frameworks,
+                questions,
+                pages,
+            });
+        }
         return None;
     }
     vendors.sort_by(|a, b| a.slug.cmp(&b.slug));

@@ -21,10 +21,23 @@ use crate::source::SiteSources;
 /// Bumped when what a key covers changes, so keys of an older binary never match.
 const VERSION: &[u8] = b"trustatlas input keys v2";
 
-/// The fingerprint of every content file, config and questions file, by path.
+/// The fingerprints of every content file, config and questions file, by path: of the
+/// whole file, and of what other pages can show of it (see [`InputKeys::listings`]).
 #[derive(Debug, Default, Clone)]
 pub struct FileHashes {
-    by_path: HashMap<PathBuf, u64>,
+    by_path: HashMap<PathBuf, (u64, u64)>,
+}
+
+/// A file's hashes: the whole text, and its part outside a vendor's Markdown body.
+fn hashes(path: &Path, text: &str) -> (u64, u64) {
+    let whole = xxh3_64(text.as_bytes());
+    let vendor_md =
+        path.starts_with("content/vendors") && path.extension().is_some_and(|e| e == "md");
+    let shown = match crate::source::split_front_matter(text) {
+        Ok(split) if vendor_md => xxh3_64(split.front.as_bytes()),
+        _ => whole,
+    };
+    (whole, shown)
 }
 
 impl FileHashes {
@@ -32,7 +45,7 @@ impl FileHashes {
     pub fn of(sources: &SiteSources) -> FileHashes {
         let by_path = text_files(sources)
             .par_bridge()
-            .map(|(p, t)| (p.to_path_buf(), xxh3_64(t.as_bytes())))
+            .map(|(p, t)| (p.to_path_buf(), hashes(p, t)))
             .collect();
         FileHashes { by_path }
     }
@@ -47,13 +60,21 @@ impl FileHashes {
             changed.iter().map(PathBuf::as_path).collect();
         for (p, t) in text_files(sources) {
             if wanted.contains(p) {
-                self.by_path.insert(p.to_path_buf(), xxh3_64(t.as_bytes()));
+                self.by_path.insert(p.to_path_buf(), hashes(p, t));
             }
         }
     }
 
+    /// The hash of the whole file (0 for a file never read).
     pub fn get(&self, path: &Path) -> u64 {
-        self.by_path.get(path).copied().unwrap_or(0)
+        self.by_path.get(path).map_or(0, |h| h.0)
+    }
+
+    /// The hash of what pages other than the file's own can show of it: a vendor file
+    /// without its Markdown body (only the vendor's own page and pack show the body), any
+    /// other file whole.
+    pub fn shown(&self, path: &Path) -> u64 {
+        self.by_path.get(path).map_or(0, |h| h.1)
     }
 }
 
@@ -106,6 +127,20 @@ pub fn input_keys(
     }
     let site = g.finish();
 
+    // What every other job may read of vendors and reports: all of it but the vendors'
+    // bodies. A vendor's body text is shown only on its own page and pack, so an edit of it
+    // leaves every other page and file alone without even building their views.
+    let mut l = Xxh3::new();
+    l.write_u64(site);
+    for kind in ["vendors", "reports"] {
+        l.write(kind.as_bytes());
+        for f in sources.content.get(kind).into_iter().flatten() {
+            l.write(f.path.as_os_str().as_encoded_bytes());
+            l.write_u64(hashes.shown(&f.path));
+        }
+    }
+    let listings = l.finish();
+
     let mut reports_of: Vec<Vec<&Path>> = vec![Vec::new(); reg.vendors.len()];
     for r in &reg.reports {
         reports_of[r.vendor].push(r.file.as_path());
@@ -124,7 +159,11 @@ pub fn input_keys(
             h.finish()
         })
         .collect();
-    InputKeys { site, vendors }
+    InputKeys {
+        site,
+        listings,
+        vendors,
+    }
 }
 
 fn bytes_of<V: AsRef<[u8]>>(m: &std::collections::BTreeMap<String, V>) -> Vec<(&str, &[u8])> {

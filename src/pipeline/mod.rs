@@ -45,6 +45,7 @@ pub struct BuildResult {
     pub diagnostics: Vec<Diagnostic>,
     /// The sources read, so diagnostics can quote the offending lines.
     pub sources: Arc<SiteSources>,
+    /// The checked registry (`None` after a session's run: its memo keeps it for the next).
     pub registry: Option<Registry>,
     pub derived: Option<Derived>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -359,7 +360,14 @@ fn finish(
     result.sources = sources;
     diagnostic::sort(&mut diags);
     result.diagnostics = diags;
-    result.registry = registry;
+    // A session's memo takes the registry back for the next run (see `model::memo`).
+    result.registry = match registry {
+        Some(r) if state.remember => {
+            state.memo.recycle(r);
+            None
+        }
+        r => r,
+    };
     result.timings = timings;
     result
 }

@@ -32,44 +32,60 @@ pub fn files(reg: &Registry, der: &Derived, out: &Out) {
         .iter()
         .map(|v| removed(reg, v))
         .collect();
+    // Every other file reads many vendors (or none): kept while only vendors' bodies,
+    // which none of them shows, changed.
     for v in &removed {
-        let doc = Envelope::new(reg, der, "vendor", VendorDoc::Removed { vendor: v });
-        out.push(json_file(&urls::path_of(&urls::vendor_json(&v.slug)), &doc));
+        let path = urls::path_of(&urls::vendor_json(&v.slug));
+        out.listing_file(path.clone(), || {
+            let doc = Envelope::new(reg, der, "vendor", VendorDoc::Removed { vendor: v });
+            json_file(&path, &doc)
+        });
     }
     // The index: a few hundred bytes per vendor, pointing at the full records above. Every
     // vendor in full in one file passed Cloudflare Pages' 25 MiB per-file limit at about
     // 3,000 vendors; the index stays under it well past 10,000.
-    let vendors: Vec<IndexJson> = (0..reg.vendors.len())
-        .into_par_iter()
-        .map(|vi| index_entry(reg, der, vi))
-        .collect();
-    out.push(compact_json_file(
-        &urls::path_of(urls::VENDORS_JSON),
-        &Envelope::new(
-            reg,
-            der,
-            "vendors",
-            VendorsDoc {
-                methodology: methodology(reg),
-                vendors: &vendors,
-                removed_vendors: &removed,
-            },
-        ),
-    ));
-    out.push(json_file(
-        &urls::path_of(urls::CERTIFICATIONS_JSON),
-        &Envelope::new(reg, der, "certifications", certifications(reg, der)),
-    ));
-    out.push(json_file(
-        &urls::path_of(urls::REGISTER_JSON),
-        &Envelope::new(reg, der, "register", register(reg, der)),
-    ));
+    let path = urls::path_of(urls::VENDORS_JSON);
+    out.listing_file(path.clone(), || {
+        let vendors: Vec<IndexJson> = (0..reg.vendors.len())
+            .into_par_iter()
+            .map(|vi| index_entry(reg, der, vi))
+            .collect();
+        compact_json_file(
+            &path,
+            &Envelope::new(
+                reg,
+                der,
+                "vendors",
+                VendorsDoc {
+                    methodology: methodology(reg),
+                    vendors: &vendors,
+                    removed_vendors: &removed,
+                },
+            ),
+        )
+    });
+    let path = urls::path_of(urls::CERTIFICATIONS_JSON);
+    out.listing_file(path.clone(), || {
+        json_file(
+            &path,
+            &Envelope::new(reg, der, "certifications", certifications(reg, der)),
+        )
+    });
+    let path = urls::path_of(urls::REGISTER_JSON);
+    out.listing_file(path.clone(), || {
+        json_file(
+            &path,
+            &Envelope::new(reg, der, "register", register(reg, der)),
+        )
+    });
     for fi in 0..reg.frameworks.len() {
-        let f = framework(reg, fi);
-        out.push(json_file(
-            &urls::path_of(&urls::framework_json(&f.framework.slug)),
-            &Envelope::new(reg, der, "framework", f),
-        ));
+        let path = urls::path_of(&urls::framework_json(&reg.frameworks[fi].slug));
+        out.listing_file(path.clone(), || {
+            json_file(
+                &path,
+                &Envelope::new(reg, der, "framework", framework(reg, fi)),
+            )
+        });
     }
 }
 

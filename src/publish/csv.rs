@@ -15,14 +15,10 @@ use super::{abs, Out};
 use crate::render::OutputFile;
 
 pub fn files(reg: &Registry, der: &Derived, out: &Out) {
-    out.push(table(
-        &urls::path_of(urls::VENDORS_CSV),
-        vendor_rows(reg, der),
-    ));
-    out.push(table(
-        &urls::path_of(urls::REGISTER_CSV),
-        register_rows(reg, der),
-    ));
+    let path = urls::path_of(urls::VENDORS_CSV);
+    out.listing_file(path.clone(), || table(&path, vendor_rows(reg, der)));
+    let path = urls::path_of(urls::REGISTER_CSV);
+    out.listing_file(path.clone(), || table(&path, register_rows(reg, der)));
 }
 
 /// One cell of a table: text, or the value of a numeric column (a score, a year).

@@ -25,12 +25,14 @@ use super::{abs, ics, stable_uuid, Out};
 pub const FEED_ENTRIES: usize = 200;
 
 pub fn files(reg: &Registry, der: &Derived, out: &Out) {
-    out.push(OutputFile {
-        path: urls::path_of(urls::FEED),
+    let path = urls::path_of(urls::FEED);
+    out.listing_file(path.clone(), || OutputFile {
+        path,
         bytes: atom(reg, der),
     });
-    out.push(OutputFile {
-        path: urls::path_of(urls::CALENDAR),
+    let path = urls::path_of(urls::CALENDAR);
+    out.listing_file(path.clone(), || OutputFile {
+        path,
         bytes: ics::calendar(reg, der).into_bytes(),
     });
 }

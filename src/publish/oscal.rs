@@ -30,15 +30,16 @@ pub const MAPPING_OSCAL_VERSION: &str = "1.2.2";
 pub fn files(reg: &Registry, der: &Derived, out: &Out) {
     let modified = format!("{}T00:00:00Z", der.build_date.to_date());
     for f in &reg.frameworks {
-        out.push(json_file(
-            &urls::path_of(&urls::oscal_catalog(&f.slug)),
-            &catalog(reg, f, &modified),
-        ));
+        let path = urls::path_of(&urls::oscal_catalog(&f.slug));
+        out.listing_file(path.clone(), || {
+            json_file(&path, &catalog(reg, f, &modified))
+        });
     }
-    out.push(json_file(
-        &urls::path_of(urls::OSCAL_DIMENSIONS),
-        &dimensions(reg, &modified),
-    ));
+    let path = urls::path_of(urls::OSCAL_DIMENSIONS);
+    out.listing_file(path.clone(), || {
+        json_file(&path, &dimensions(reg, &modified))
+    });
+    // Only when a catalog cross-walks onto another: made from catalogs alone, so cheap.
     if let Some(m) = mapping(reg, &modified) {
         out.push(json_file(&urls::path_of(urls::OSCAL_MAPPING), &m));
     }

@@ -29,10 +29,8 @@ pub const KINDS: &[(&str, &str)] = &[
 
 pub fn files(reg: &Registry, out: &Out) {
     for (kind, _) in KINDS {
-        out.push(json_file(
-            &urls::path_of(&urls::schema(kind)),
-            &schema(reg, kind),
-        ));
+        let path = urls::path_of(&urls::schema(kind));
+        out.listing_file(path.clone(), || json_file(&path, &schema(reg, kind)));
     }
 }
 

@@ -152,13 +152,17 @@ pub fn render_into(
         if out.failed() {
             return;
         }
-        // A vendor's pages: kept together when their inputs did not change.
-        let input_keys: Option<Vec<u64>> = job.vendor.and_then(|vi| {
-            job.pages
-                .iter()
-                .map(|p| out.keys().vendor(vi, &p.path))
-                .collect()
-        });
+        // A job's pages are kept together when their inputs did not change: a vendor's
+        // page and pack by that vendor's inputs, every other page by the inputs all others
+        // share (which leave out vendors' bodies), so an unchanged page costs no view.
+        let input_keys: Option<Vec<u64>> = job
+            .pages
+            .iter()
+            .map(|p| match job.vendor {
+                Some(vi) => out.keys().vendor(vi, &p.path),
+                None => out.keys().listing(&p.path),
+            })
+            .collect();
         if let Some(keys) = &input_keys {
             if job
                 .pages
@@ -205,14 +209,22 @@ pub fn render_into(
         .filter(|p| p.url != urls::NOT_FOUND && p.template != "tombstone.html")
         .map(|p| p.url.clone())
         .collect();
-    let sitemap = env
-        .get_template("sitemap.xml")
-        .and_then(|t| t.render(context! { urls => urls }))
-        .map_err(|e| vec![template_error(&theme_dir, sources, &e)])?;
-    out.push(OutputFile {
-        path: urls::path_of(urls::SITEMAP),
-        bytes: sitemap.into_bytes(),
-    });
+    // Which pages exist follows from file names alone, which the listings' key covers.
+    let sitemap_path = urls::path_of(urls::SITEMAP);
+    let sitemap_key = out.keys().listing(&sitemap_path).map(Key::inputs);
+    if !sitemap_key.is_some_and(|k| out.try_keep(&sitemap_path, k)) {
+        let sitemap = env
+            .get_template("sitemap.xml")
+            .and_then(|t| t.render(context! { urls => urls }))
+            .map_err(|e| vec![template_error(&theme_dir, sources, &e)])?;
+        out.put(
+            OutputFile {
+                path: sitemap_path,
+                bytes: sitemap.into_bytes(),
+            },
+            sitemap_key,
+        );
+    }
     for f in assets {
         out.push(f);
     }

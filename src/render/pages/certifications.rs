@@ -96,7 +96,18 @@ fn validity(c: &Certification) -> Validity {
     }
 }
 
-pub(super) fn index(reg: &Registry, der: &Derived) -> Job<'static> {
+pub(super) fn index<'a>(reg: &'a Registry, der: &'a Derived) -> Job<'a> {
+    job(
+        urls::CERTIFICATIONS.into(),
+        "certifications.html",
+        "Certifications and schemes",
+        move || CertificationsPage {
+            certifications: rows(reg, der),
+        },
+    )
+}
+
+fn rows(reg: &Registry, der: &Derived) -> Vec<CertRow> {
     let mut rows: Vec<CertRow> = reg
         .certifications
         .iter()
@@ -113,21 +124,14 @@ pub(super) fn index(reg: &Registry, der: &Derived) -> Job<'static> {
         })
         .collect();
     rows.sort_by_key(|a| a.name.to_lowercase());
-    job(
-        urls::CERTIFICATIONS.into(),
-        "certifications.html",
-        "Certifications and schemes",
-        CertificationsPage {
-            certifications: rows,
-        },
-    )
+    rows
 }
 
 pub(super) fn certification<'a>(
     reg: &'a Registry,
     der: &'a Derived,
     ci: usize,
-    shared: &Arc<Shared>,
+    shared: &Arc<Shared<'a>>,
 ) -> Job<'a> {
     let c = &reg.certifications[ci];
     let shared = Arc::clone(shared);
@@ -144,7 +148,7 @@ pub(super) fn certification<'a>(
             for (vi, hi, group) in holdings_of(reg, der, ci) {
                 let h = &reg.vendors[vi].holdings[hi];
                 groups[group as usize].push(Holder {
-                    vendor: shared.rows[vi].clone(),
+                    vendor: shared.rows()[vi].clone(),
                     holding: holding_view(reg, h, &der.holding_status[vi][hi], der.build_date),
                 });
             }

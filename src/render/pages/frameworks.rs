@@ -120,8 +120,19 @@ struct EntryVendor {
 
 /// The list of current editions; superseded ones are listed under the edition that
 /// replaced them.
-pub(super) fn index(reg: &Registry) -> Job<'static> {
-    let current: Vec<FrameworkSummary> = (0..reg.frameworks.len())
+pub(super) fn index(reg: &Registry) -> Job<'_> {
+    job(
+        urls::FRAMEWORKS.into(),
+        "frameworks.html",
+        "Frameworks",
+        move || FrameworksPage {
+            frameworks: current(reg),
+        },
+    )
+}
+
+fn current(reg: &Registry) -> Vec<FrameworkSummary> {
+    (0..reg.frameworks.len())
         .filter(|fi| editions::successor(reg, *fi).is_none())
         .map(|fi| {
             let f = &reg.frameworks[fi];
@@ -139,19 +150,15 @@ pub(super) fn index(reg: &Registry) -> Job<'static> {
                     .collect(),
             }
         })
-        .collect();
-    job(
-        urls::FRAMEWORKS.into(),
-        "frameworks.html",
-        "Frameworks",
-        FrameworksPage {
-            frameworks: current,
-        },
-    )
+        .collect()
 }
 
 /// A framework's page (entries and the vendor matrix) and one page per entry.
-pub(super) fn framework<'a>(reg: &'a Registry, fi: usize, shared: &Arc<Shared>) -> Vec<Job<'a>> {
+pub(super) fn framework<'a>(
+    reg: &'a Registry,
+    fi: usize,
+    shared: &Arc<Shared<'a>>,
+) -> Vec<Job<'a>> {
     let f = &reg.frameworks[fi];
     let cfg = &reg.config;
     let dim_names = move |dims: &[usize]| -> Vec<String> {
@@ -242,12 +249,12 @@ pub(super) fn framework<'a>(reg: &'a Registry, fi: usize, shared: &Arc<Shared>) 
             ctx: Box::new(move || {
                 let matrix: Vec<MatrixRow> = (0..reg.vendors.len())
                     .map(|vi| MatrixRow {
-                        vendor: shared.rows[vi].clone(),
+                        vendor: shared.rows()[vi].clone(),
                         cells: f
                             .entries
                             .iter()
                             .map(|e| {
-                                let (mean, band) = cell_of(&shared.scores[vi], e);
+                                let (mean, band) = cell_of(&shared.scores()[vi], e);
                                 MatrixCell {
                                     id: e.id.clone(),
                                     mean,
@@ -284,10 +291,10 @@ pub(super) fn framework<'a>(reg: &'a Registry, fi: usize, shared: &Arc<Shared>) 
             ctx: Box::new(move || {
                 let vendors: Vec<EntryVendor> = (0..reg.vendors.len())
                     .map(|vi| {
-                        let values = &shared.scores[vi];
+                        let values = &shared.scores()[vi];
                         let (mean, band) = cell_of(values, e);
                         EntryVendor {
-                            vendor: shared.rows[vi].clone(),
+                            vendor: shared.rows()[vi].clone(),
                             scores: e
                                 .dimensions
                                 .iter()

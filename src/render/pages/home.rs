@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use super::{job, Job};
+use std::sync::Arc;
+
+use super::{meta, to_value, Job, Shared};
 use crate::derive::{Derived, Status};
 use crate::model::Registry;
 use crate::render::editions;
@@ -35,7 +37,21 @@ struct Verified<'a> {
     vendor: &'a VendorRow,
 }
 
-pub(super) fn home(reg: &Registry, der: &Derived, rows: &[VendorRow]) -> Job<'static> {
+pub(super) fn home<'a>(reg: &'a Registry, der: &'a Derived, shared: &Arc<Shared<'a>>) -> Job<'a> {
+    let shared = Arc::clone(shared);
+    Job {
+        vendor: None,
+        pages: vec![meta(
+            urls::HOME.into(),
+            "index.html",
+            reg.config.title.clone(),
+        )],
+        // The view borrows the shared rows, so it becomes a template value right here.
+        ctx: Box::new(move || vec![to_value(view(reg, der, shared.vendor_rows()))]),
+    }
+}
+
+fn view<'r>(reg: &Registry, der: &Derived, rows: &'r [VendorRow]) -> HomePage<'r> {
     let mut ranked: Vec<&VendorRow> = rows.iter().filter(|r| r.composite.is_some()).collect();
     ranked.sort_by(|a, b| {
         b.composite
@@ -73,20 +89,15 @@ pub(super) fn home(reg: &Registry, der: &Derived, rows: &[VendorRow]) -> Job<'st
             .filter(|fi| editions::successor(reg, *fi).is_none())
             .count(),
     };
-    job(
-        urls::HOME.into(),
-        "index.html",
-        reg.config.title.clone(),
-        HomePage {
-            counts,
-            highest_risk: ranked.into_iter().take(5).collect(),
-            unscored,
-            recently_verified: verified
-                .into_iter()
-                .take(5)
-                .map(|(date, vendor)| Verified { date, vendor })
-                .collect(),
-            attention,
-        },
-    )
+    HomePage {
+        counts,
+        highest_risk: ranked.into_iter().take(5).collect(),
+        unscored,
+        recently_verified: verified
+            .into_iter()
+            .take(5)
+            .map(|(date, vendor)| Verified { date, vendor })
+            .collect(),
+        attention,
+    }
 }

@@ -9,7 +9,7 @@ mod home;
 mod methodology;
 mod register;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use minijinja::value::Serde;
 use minijinja::Value;
@@ -55,18 +55,18 @@ fn to_value(view: impl Serialize) -> Value {
     Value::from(Serde(view))
 }
 
-/// A job for one page whose view is already built.
-fn job(
+/// A job for one page, its view built by `view` when the page is rendered (not when it is
+/// kept: see `files::Keep`).
+fn job<'a, V: Serialize>(
     url: String,
     template: &'static str,
     title: impl Into<String>,
-    view: impl Serialize,
-) -> Job<'static> {
-    let ctx = to_value(view);
+    view: impl Fn() -> V + Send + Sync + 'a,
+) -> Job<'a> {
     Job {
         vendor: None,
         pages: vec![meta(url, template, title)],
-        ctx: Box::new(move || vec![ctx.clone()]),
+        ctx: Box::new(move || vec![to_value(view())]),
     }
 }
 
@@ -74,17 +74,49 @@ fn job(
 /// is a reference-count increment): re-serializing a vendor row for every certification,
 /// framework and entry page that lists it was the render's main cost at scale. View structs
 /// hold these as `Value` fields for that reason.
-struct Shared {
-    /// `vendor_row` of every vendor, as template values.
-    rows: Vec<Value>,
-    /// Every vendor's dimension scores, `None` when not yet scored.
-    scores: Vec<Option<Vec<u8>>>,
+/// Built on first use: a rebuild that keeps every listing never builds them.
+struct Shared<'a> {
+    reg: &'a Registry,
+    der: &'a Derived,
+    vendor_rows: OnceLock<Vec<VendorRow>>,
+    rows: OnceLock<Vec<Value>>,
+    scores: OnceLock<Vec<Option<Vec<u8>>>>,
     questions: Value,
     methodology: Value,
     /// Report slug by lower-cased ID, for "earlier reports" links.
     report_slugs: std::collections::HashMap<String, String>,
     /// The templates' ids, which body headings must not take.
     reserved: markdown::Reserved,
+}
+
+impl Shared<'_> {
+    /// `vendor_row` of every vendor.
+    fn vendor_rows(&self) -> &[VendorRow] {
+        self.vendor_rows.get_or_init(|| {
+            use rayon::prelude::*;
+            (0..self.reg.vendors.len())
+                .into_par_iter()
+                .map(|i| vendor_row(self.reg, self.der, i))
+                .collect()
+        })
+    }
+
+    /// `vendor_row` of every vendor, as template values.
+    fn rows(&self) -> &[Value] {
+        self.rows
+            .get_or_init(|| self.vendor_rows().iter().map(to_value).collect())
+    }
+
+    /// Every vendor's dimension scores, `None` when not yet scored.
+    fn scores(&self) -> &[Option<Vec<u8>>] {
+        self.scores.get_or_init(|| {
+            self.reg
+                .vendors
+                .iter()
+                .map(crate::derive::crosswalk::scores)
+                .collect()
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -138,16 +170,12 @@ struct NotFoundPage {}
 
 /// Every page of the site, in a fixed order. `reserved` holds the ids the templates use.
 pub fn plan<'a>(reg: &'a Registry, der: &'a Derived, reserved: markdown::Reserved) -> Vec<Job<'a>> {
-    let rows: Vec<VendorRow> = (0..reg.vendors.len())
-        .map(|i| vendor_row(reg, der, i))
-        .collect();
     let shared = Arc::new(Shared {
-        rows: rows.iter().map(to_value).collect(),
-        scores: reg
-            .vendors
-            .iter()
-            .map(crate::derive::crosswalk::scores)
-            .collect(),
+        reg,
+        der,
+        vendor_rows: OnceLock::new(),
+        rows: OnceLock::new(),
+        scores: OnceLock::new(),
         questions: methodology::questions(reg),
         methodology: methodology::methodology(reg),
         report_slugs: reg
@@ -158,14 +186,19 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived, reserved: markdown::Reserve
         reserved,
     });
     let mut jobs = Vec::new();
-    jobs.push(home::home(reg, der, &rows));
+    jobs.push(home::home(reg, der, &shared));
+    let s = Arc::clone(&shared);
     jobs.push(job(
         urls::VENDORS.into(),
         "vendors.html",
         "Vendors",
-        VendorsPage {
-            vendors: Value::from(shared.rows.clone()),
-            scored: rows.iter().filter(|r| r.composite.is_some()).count(),
+        move || VendorsPage {
+            vendors: Value::from(s.rows().to_vec()),
+            scored: s
+                .vendor_rows()
+                .iter()
+                .filter(|r| r.composite.is_some())
+                .count(),
         },
     ));
     for vi in 0..reg.vendors.len() {
@@ -200,7 +233,7 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived, reserved: markdown::Reserve
             urls::vendor(&v.slug),
             "tombstone.html",
             v.name.clone(),
-            TombstonePage {
+            move || TombstonePage {
                 vendor: Tombstone {
                     name: v.name.clone(),
                     slug: v.slug.clone(),
@@ -223,12 +256,13 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived, reserved: markdown::Reserve
     for ri in 0..reg.reports.len() {
         jobs.push(register::report(reg, der, ri, &shared));
     }
+    let s = Arc::clone(&shared);
     jobs.push(job(
         urls::METHODOLOGY.into(),
         "methodology.html",
         "Methodology",
-        methodology::MethodologyPage {
-            methodology: shared.methodology.clone(),
+        move || methodology::MethodologyPage {
+            methodology: s.methodology.clone(),
         },
     ));
     for p in &reg.pages {
@@ -255,7 +289,7 @@ pub fn plan<'a>(reg: &'a Registry, der: &'a Derived, reserved: markdown::Reserve
         urls::NOT_FOUND.into(),
         "404.html",
         "Page not found",
-        NotFoundPage {},
+        || NotFoundPage {},
     ));
     jobs
 }

@@ -41,12 +41,12 @@ struct Services {
     items: Vec<String>,
 }
 
-pub(super) fn index(reg: &Registry, der: &Derived) -> Job<'static> {
+pub(super) fn index<'a>(reg: &'a Registry, der: &'a Derived) -> Job<'a> {
     job(
         urls::REGISTER.into(),
         "register.html",
         "Register of verification reports",
-        RegisterPage {
+        move || RegisterPage {
             reports: (0..reg.reports.len())
                 .map(|ri| report_row(reg, der, ri))
                 .collect(),
@@ -58,7 +58,7 @@ pub(super) fn report<'a>(
     reg: &'a Registry,
     der: &'a Derived,
     ri: usize,
-    shared: &Arc<Shared>,
+    shared: &Arc<Shared<'a>>,
 ) -> Job<'a> {
     let r = &reg.reports[ri];
     let shared = Arc::clone(shared);
