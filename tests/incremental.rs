@@ -49,6 +49,8 @@ struct Incremental {
     keys: HashMap<String, Key>,
     state: State,
     seen: BTreeMap<String, Vec<u8>>,
+    /// Vendor and report files the last run checked again.
+    checked: usize,
 }
 
 /// Keeps a file of the previous build when its key matches (as `serve` does).
@@ -120,6 +122,7 @@ impl Incremental {
             kept: Mutex::new(Vec::new()),
         };
         let result = pipeline::run(opts, &mut self.state, &changes, &keep, Target::Memory);
+        self.checked = result.checked;
         let files = result.files?;
         let kept = keep.kept.into_inner().unwrap();
         let mut next = BTreeMap::new();
@@ -164,6 +167,7 @@ fn incremental_output_equals_a_full_build_after_every_kind_of_edit() {
         keys: HashMap::new(),
         state: State::session(),
         seen: BTreeMap::new(),
+        checked: 0,
     };
     let first = inc.rebuild(&opts).expect("first build");
     assert!(first.is_empty(), "nothing to reuse on the first build");
@@ -384,6 +388,15 @@ fn incremental_output_equals_a_full_build_after_every_kind_of_edit() {
         }
     }
 
+    // The model's memo: one vendor file saved is one file checked, before and after a
+    // failed build.
+    let path = root.join(VENDOR);
+    let mut text = fs::read_to_string(&path).unwrap();
+    text.push_str("\nAnother paragraph.\n");
+    fs::write(&path, &text).unwrap();
+    inc.rebuild(&opts).expect("body edit");
+    assert_eq!(inc.checked, 1, "only the saved file is checked again");
+
     // A broken file fails the build and leaves the site and keys as they were; after the
     // fix the incremental build again equals a full one.
     edit(
@@ -408,5 +421,13 @@ fn incremental_output_equals_a_full_build_after_every_kind_of_edit() {
         "hq_city = \"Hangzhou\"",
     );
     inc.rebuild(&opts).expect("fixed");
+    // The fixed vendor, and the reports: the broken build had one vendor fewer, and a
+    // report's check reads which vendors exist.
+    let reports = fs::read_dir(root.join("content/reports")).unwrap().count();
+    assert_eq!(
+        inc.checked,
+        1 + reports,
+        "the fix checks the fixed file and the reports"
+    );
     assert_eq!(inc.files, full(&opts));
 }

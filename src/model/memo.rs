@@ -122,15 +122,14 @@ impl<T: Send> Shelf<T> {
         (value, diags)
     }
 
-    /// Puts back the value checked from `path` in this run.
+    /// Puts back the value checked from `path` in the last run (whether or not that run has
+    /// finished: a failed load gives its values back before it finishes).
     pub(super) fn give_back(&self, path: PathBuf, value: T) {
-        if let Some(e) = self
-            .next
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get_mut(&path)
-        {
-            e.value = Some(value);
+        for map in [&self.next, &self.last] {
+            if let Some(e) = map.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&path) {
+                e.value = Some(value);
+                return;
+            }
         }
     }
 
