@@ -233,18 +233,27 @@ impl<'a> Outlet<'a> {
         self.keep.wants_keys()
     }
 
-    /// True when the previous build's `path` matches `key` and can be kept.
-    pub fn reusable(&self, path: &str, key: Key) -> bool {
-        self.keep.reusable(path, key).is_some()
+    /// The size of the previous build's `path` when it matches `key` and can be kept.
+    pub fn reusable(&self, path: &str, key: Key) -> Option<usize> {
+        self.keep.reusable(path, key)
     }
 
     /// Keeps the previous build's `path` when it matches `key`; true when kept.
     pub fn try_keep(&self, path: &str, key: Key) -> bool {
-        let Some(size) = self.keep.reusable(path, key) else {
-            return false;
-        };
+        match self.keep.reusable(path, key) {
+            Some(size) => {
+                self.keep_reusable(path, key, size);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Keeps the previous build's `path`, of `size` bytes, which [`Outlet::reusable`] said
+    /// matches `key`.
+    pub fn keep_reusable(&self, path: &str, key: Key, size: usize) {
         if self.failed() {
-            return true;
+            return;
         }
         match self.keep.keep(path, key) {
             Ok(()) => {
@@ -253,7 +262,6 @@ impl<'a> Outlet<'a> {
             }
             Err(e) => self.fail(e),
         }
-        true
     }
 
     /// The file at `path` made by vendor `vi`'s job: kept when its inputs did not change,

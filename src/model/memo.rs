@@ -19,7 +19,6 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use xxhash_rust::xxh3::Xxh3;
 
@@ -43,102 +42,147 @@ impl Memo {
 
     /// Takes back the vendors and reports of a registry this memo's run produced, so the next
     /// run can reuse them.
-    pub fn recycle(&self, reg: super::Registry) {
+    pub fn recycle(&mut self, reg: super::Registry) {
         for v in reg.vendors.into_iter().chain(reg.removed_vendors) {
-            self.vendors.give_back(v.file.clone(), v);
+            self.vendors.give_back(v);
         }
         for r in reg.reports {
-            self.reports.give_back(r.file.clone(), r);
+            self.reports.give_back(r);
         }
     }
 }
 
-/// The results for one kind of file.
+/// Where a checked value came from: its file.
+pub(super) trait FromFile {
+    fn file(&self) -> &Path;
+}
+
+impl FromFile for super::Vendor {
+    fn file(&self) -> &Path {
+        &self.file
+    }
+}
+
+impl FromFile for super::Report {
+    fn file(&self) -> &Path {
+        &self.file
+    }
+}
+
+/// The results for one kind of file, by path. One map, updated in place run after run (a
+/// new map per run meant rehashing tables of 10,000 vendors on every save).
 pub(super) struct Shelf<T> {
-    last: Mutex<HashMap<PathBuf, Entry<T>>>,
-    next: Mutex<HashMap<PathBuf, Entry<T>>>,
+    entries: HashMap<PathBuf, Entry<T>, foldhash::fast::FixedState>,
+    /// The run that last saw each entry; entries not seen by the last run are dropped.
+    run: u64,
     checked: usize,
-    fresh: Mutex<usize>,
 }
 
 impl<T> Default for Shelf<T> {
     fn default() -> Self {
         Shelf {
-            last: Mutex::new(HashMap::new()),
-            next: Mutex::new(HashMap::new()),
+            entries: HashMap::default(),
+            run: 0,
             checked: 0,
-            fresh: Mutex::new(0),
         }
     }
 }
 
 struct Entry<T> {
     key: u64,
+    run: u64,
     /// The checked value, while it is not lent to a registry.
     value: Option<T>,
-    /// The file did not check (no value to lend).
+    /// The file did not check (there is no value to lend).
     failed: bool,
     diags: Vec<Diagnostic>,
 }
 
-impl<T> Entry<T> {
-    fn failed(&self) -> bool {
-        self.failed
-    }
-}
+/// A file's result: the value (or none) and its diagnostics.
+pub(super) type Checked<T> = (Option<T>, Vec<Diagnostic>);
 
-impl<T: Send> Shelf<T> {
-    /// The result for `path` whose text and context hash to `key`: the last run's when the
-    /// key matches, else `check()`'s, remembered for the next run.
-    pub(super) fn get(
-        &self,
-        path: &Path,
-        key: u64,
-        check: impl FnOnce() -> (Option<T>, Vec<Diagnostic>),
-    ) -> (Option<T>, Vec<Diagnostic>) {
-        let last = self
-            .last
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(path)
-            .filter(|e| e.key == key);
-        // An entry whose value was lent and never given back cannot be reused.
-        let (value, diags) = match last.filter(|e| e.value.is_some() || e.failed()) {
-            Some(e) => (e.value, e.diags),
-            None => {
-                *self.fresh.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-                check()
-            }
-        };
-        self.next.lock().unwrap_or_else(|e| e.into_inner()).insert(
+impl<T: Send + FromFile> Shelf<T> {
+    /// Starts a run.
+    pub(super) fn begin(&mut self) {
+        self.run += 1;
+        self.checked = 0;
+    }
+
+    /// The last run's result for `path` when its key is `key` and its value is here to lend
+    /// (taken out: it goes into the registry); `None` when the file must be checked.
+    pub(super) fn take(&mut self, path: &Path, key: u64) -> Option<Checked<T>> {
+        let e = self.entries.get_mut(path)?;
+        if e.key != key || (e.value.is_none() && !e.failed) {
+            return None;
+        }
+        e.run = self.run;
+        Some((e.value.take(), e.diags.clone()))
+    }
+
+    /// Records what checking `path` (with key `key`) gave; the value itself is lent to the
+    /// registry and comes back through [`Memo::recycle`].
+    pub(super) fn checked(&mut self, path: &Path, key: u64, failed: bool, diags: &[Diagnostic]) {
+        self.checked += 1;
+        self.entries.insert(
             path.to_path_buf(),
             Entry {
                 key,
+                run: self.run,
                 value: None,
-                failed: value.is_none(),
-                diags: diags.clone(),
+                failed,
+                diags: diags.to_vec(),
             },
         );
-        (value, diags)
     }
 
-    /// Puts back the value checked from `path` in the last run (whether or not that run has
-    /// finished: a failed load gives its values back before it finishes).
-    pub(super) fn give_back(&self, path: PathBuf, value: T) {
-        for map in [&self.next, &self.last] {
-            if let Some(e) = map.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&path) {
-                e.value = Some(value);
-                return;
-            }
+    /// Ends a run: entries it did not see (files gone) are dropped.
+    pub(super) fn finish(&mut self) {
+        let run = self.run;
+        self.entries.retain(|_, e| e.run == run);
+    }
+
+    /// Puts back a value checked in the last run.
+    fn give_back(&mut self, value: T) {
+        if let Some(e) = self.entries.get_mut(value.file()) {
+            e.value = Some(value);
         }
     }
+}
 
-    /// Ends a run: what it saw becomes what the next run may reuse.
-    pub(super) fn finish(&mut self) {
-        let next = std::mem::take(self.next.get_mut().unwrap_or_else(|e| e.into_inner()));
-        *self.last.get_mut().unwrap_or_else(|e| e.into_inner()) = next;
-        self.checked = std::mem::take(self.fresh.get_mut().unwrap_or_else(|e| e.into_inner()));
+/// Results for `files`, from the shelf where it can, checked by `check` (in parallel)
+/// where it cannot; `key` gives each file's key. The order is `files`'.
+pub(super) fn results<F: Sync, T: Send + FromFile>(
+    shelf: &mut Shelf<T>,
+    files: &[F],
+    path: impl Fn(&F) -> &Path + Sync,
+    key: impl Fn(&F) -> u64 + Sync,
+    check: impl Fn(&F) -> Checked<T> + Sync,
+) -> Vec<Checked<T>> {
+    use rayon::prelude::*;
+    let keys: Vec<u64> = files.par_iter().map(&key).collect();
+    let mut out: Vec<Option<Checked<T>>> = files
+        .iter()
+        .zip(&keys)
+        .map(|(f, k)| shelf.take(path(f), *k))
+        .collect();
+    out.par_iter_mut().zip(files).for_each(|(slot, f)| {
+        if slot.is_none() {
+            *slot = Some(check(f));
+        }
+    });
+    let mut done = Vec::with_capacity(files.len());
+    for ((slot, f), k) in out.into_iter().zip(files).zip(&keys) {
+        let r = slot.expect("every file has a result");
+        if shelf
+            .entries
+            .get(path(f))
+            .is_none_or(|e| e.run != shelf.run)
+        {
+            shelf.checked(path(f), *k, r.0.is_none(), &r.1);
+        }
+        done.push(r);
     }
+    done
 }
 
 /// Hashes the parts of a file's context.

@@ -50,7 +50,9 @@ pub fn load_memo(
     memo: &mut memo::Memo,
     text: memo::TextHash,
 ) -> Option<Registry> {
-    let r = load_with(sources, diags, Some((&*memo, text)));
+    memo.vendors.begin();
+    memo.reports.begin();
+    let r = load_with(sources, diags, Some((&mut *memo, text)));
     memo.vendors.finish();
     memo.reports.finish();
     r
@@ -59,7 +61,7 @@ pub fn load_memo(
 fn load_with(
     sources: &SiteSources,
     diags: &mut Vec<Diagnostic>,
-    memo: Option<(&memo::Memo, memo::TextHash)>,
+    mut memo: Option<(&mut memo::Memo, memo::TextHash)>,
 ) -> Option<Registry> {
     let before = diags.len();
     let config = sources.config.as_ref().and_then(|f| {
@@ -117,7 +119,7 @@ fn load_with(
     // diagnostics collected apart), then gathered in file order: the result and the order
     // of diagnostics are those of a sequential run.
     // What a vendor file's check reads besides the file (see `memo`).
-    let vendor_ctx = memo.map(|(_, text)| {
+    let vendor_ctx = memo.as_ref().map(|(_, text)| {
         let mut k = memo::Key::new("vendor context");
         for f in sources.config.iter().chain(kind("certifications")) {
             k = k.file(text, &f.path);
@@ -125,34 +127,34 @@ fn load_with(
         k.set(&broken_certs).finish()
     });
     let mut vendors = Vec::new();
-    let checked: Vec<(Option<Vendor>, Vec<Diagnostic>)> = kind("vendors")
-        .par_iter()
-        .map(|f| {
-            let check = || {
-                let mut d = Vec::new();
-                let v = markdown_or_toml::<raw::RawVendor>(f, &mut d).and_then(|(raw, body)| {
-                    vendor::validate(
-                        raw,
-                        body,
-                        &config,
-                        &certifications,
-                        &mut FileCtx::new(f, &mut d).with_broken(&broken_certs),
-                    )
-                });
-                (v, d)
-            };
-            match (memo, vendor_ctx) {
-                (Some((m, text)), Some(ctx)) => {
-                    let key = memo::Key::new("vendor")
-                        .u64(ctx)
-                        .file(text, &f.path)
-                        .finish();
-                    m.vendors.get(&f.path, key, check)
-                }
-                _ => check(),
-            }
-        })
-        .collect();
+    let check = |f: &SourceFile| {
+        let mut d = Vec::new();
+        let v = markdown_or_toml::<raw::RawVendor>(f, &mut d).and_then(|(raw, body)| {
+            vendor::validate(
+                raw,
+                body,
+                &config,
+                &certifications,
+                &mut FileCtx::new(f, &mut d).with_broken(&broken_certs),
+            )
+        });
+        (v, d)
+    };
+    let checked: Vec<(Option<Vendor>, Vec<Diagnostic>)> = match (&mut memo, vendor_ctx) {
+        (Some((m, text)), Some(ctx)) => memo::results(
+            &mut m.vendors,
+            kind("vendors"),
+            |f| &f.path,
+            |f| {
+                memo::Key::new("vendor")
+                    .u64(ctx)
+                    .file(*text, &f.path)
+                    .finish()
+            },
+            check,
+        ),
+        _ => kind("vendors").par_iter().map(check).collect(),
+    };
     for (v, d) in checked {
         diags.extend(d);
         vendors.extend(v);
@@ -194,36 +196,36 @@ fn load_with(
         k.set(&broken_refs).finish()
     });
     let mut reports = Vec::new();
-    let checked: Vec<(Option<Report>, Vec<Diagnostic>)> = kind("reports")
-        .par_iter()
-        .map(|f| {
-            let check = || {
-                let mut d = Vec::new();
-                let r = markdown_or_toml::<raw::RawReport>(f, &mut d).and_then(|(raw, body)| {
-                    report::validate(
-                        raw,
-                        body,
-                        &certifications,
-                        &vendors,
-                        &vendor_index,
-                        &removed_vendors,
-                        &mut FileCtx::new(f, &mut d).with_broken(&broken_refs),
-                    )
-                });
-                (r, d)
-            };
-            match (memo, report_ctx) {
-                (Some((m, text)), Some(ctx)) => {
-                    let key = memo::Key::new("report")
-                        .u64(ctx)
-                        .file(text, &f.path)
-                        .finish();
-                    m.reports.get(&f.path, key, check)
-                }
-                _ => check(),
-            }
-        })
-        .collect();
+    let check = |f: &SourceFile| {
+        let mut d = Vec::new();
+        let r = markdown_or_toml::<raw::RawReport>(f, &mut d).and_then(|(raw, body)| {
+            report::validate(
+                raw,
+                body,
+                &certifications,
+                &vendors,
+                &vendor_index,
+                &removed_vendors,
+                &mut FileCtx::new(f, &mut d).with_broken(&broken_refs),
+            )
+        });
+        (r, d)
+    };
+    let checked: Vec<(Option<Report>, Vec<Diagnostic>)> = match (&mut memo, report_ctx) {
+        (Some((m, text)), Some(ctx)) => memo::results(
+            &mut m.reports,
+            kind("reports"),
+            |f| &f.path,
+            |f| {
+                memo::Key::new("report")
+                    .u64(ctx)
+                    .file(*text, &f.path)
+                    .finish()
+            },
+            check,
+        ),
+        _ => kind("reports").par_iter().map(check).collect(),
+    };
     for (r, d) in checked {
         diags.extend(d);
         reports.extend(r);

@@ -164,14 +164,15 @@ pub fn render_into(
             })
             .collect();
         if let Some(keys) = &input_keys {
-            if job
+            let sizes: Option<Vec<usize>> = job
                 .pages
                 .iter()
                 .zip(keys)
-                .all(|(p, k)| out.reusable(&p.path, Key::inputs(*k)))
-            {
-                for (p, k) in job.pages.iter().zip(keys) {
-                    out.try_keep(&p.path, Key::inputs(*k));
+                .map(|(p, k)| out.reusable(&p.path, Key::inputs(*k)))
+                .collect();
+            if let Some(sizes) = sizes {
+                for ((p, k), size) in job.pages.iter().zip(keys).zip(sizes) {
+                    out.keep_reusable(&p.path, Key::inputs(*k), size);
                 }
                 return;
             }

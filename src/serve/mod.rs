@@ -203,7 +203,7 @@ struct Session {
     /// memo).
     pipeline: pipeline::State,
     /// The key every file of the site being served was made from.
-    keys: HashMap<String, Key>,
+    keys: KeyMap,
     state: u64,
     rule_warnings: Vec<rules::RuleWarning>,
 }
@@ -231,7 +231,7 @@ impl Session {
                 hub: livereload::Hub::default(),
             }),
             pipeline: pipeline::State::session(),
-            keys: HashMap::new(),
+            keys: KeyMap::default(),
             state,
             rule_warnings: Vec::new(),
         }
@@ -259,7 +259,10 @@ impl Session {
         let keep = KeepServed {
             old: &old,
             keys: &self.keys,
-            next: Mutex::new(HashMap::with_capacity(self.keys.len())),
+            next: Mutex::new(KeyMap::with_capacity_and_hasher(
+                self.keys.len(),
+                Default::default(),
+            )),
             kept: Mutex::new(Vec::new()),
         };
         let mut result = pipeline::run(
@@ -347,13 +350,16 @@ impl Session {
     }
 }
 
+/// Keys by output path (foldhash: a rebuild looks up every path of the site twice).
+type KeyMap = HashMap<String, Key, foldhash::fast::FixedState>;
+
 /// What the site being served lets a build keep: a file made from the same key, whose bytes
 /// the new site then shares (see `files::Keep`).
 struct KeepServed<'a> {
     old: &'a Site,
-    keys: &'a HashMap<String, Key>,
+    keys: &'a KeyMap,
     /// The key of every file of the new site.
-    next: Mutex<HashMap<String, Key>>,
+    next: Mutex<KeyMap>,
     /// Files kept from `old`.
     kept: Mutex<Vec<String>>,
 }
