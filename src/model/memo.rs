@@ -27,7 +27,7 @@ use crate::diagnostic::Diagnostic;
 /// Per-file results of the last run, and the hash of each file's text for this one.
 #[derive(Default)]
 pub struct Memo {
-    pub(super) vendors: Shelf<super::Vendor>,
+    pub(super) vendors: Shelf<Box<super::Vendor>>,
     pub(super) reports: Shelf<super::Report>,
 }
 
@@ -57,7 +57,7 @@ pub(super) trait FromFile {
     fn file(&self) -> &Path;
 }
 
-impl FromFile for super::Vendor {
+impl FromFile for Box<super::Vendor> {
     fn file(&self) -> &Path {
         &self.file
     }

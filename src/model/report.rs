@@ -13,9 +13,9 @@ pub fn validate(
     raw: RawReport,
     body: String,
     certs: &[Certification],
-    vendors: &[Vendor],
+    vendors: &[Box<Vendor>],
     vendor_index: &HashMap<&str, usize>,
-    removed: &[Vendor],
+    removed: &[Box<Vendor>],
     ctx: &mut FileCtx,
 ) -> Option<Report> {
     let before = ctx.diags.len();

@@ -392,9 +392,9 @@ pub struct Page {
 pub struct Registry {
     pub config: Config,
     /// Listed vendors: everything that lists, scores or links vendors uses these.
-    pub vendors: Vec<Vendor>,
+    pub vendors: Vec<Box<Vendor>>,
     /// Vendors with `status = "removed"`: a tombstone page each, nothing else.
-    pub removed_vendors: Vec<Vendor>,
+    pub removed_vendors: Vec<Box<Vendor>>,
     pub certifications: Vec<Certification>,
     pub reports: Vec<Report>,
     pub frameworks: Vec<Framework>,

@@ -113,7 +113,7 @@ impl Shared<'_> {
             self.reg
                 .vendors
                 .iter()
-                .map(crate::derive::crosswalk::scores)
+                .map(|v| crate::derive::crosswalk::scores(v))
                 .collect()
         })
     }
