@@ -265,6 +265,7 @@ impl Session {
             )),
             kept: Mutex::new(Vec::new()),
         };
+        let ran = Instant::now();
         let mut result = pipeline::run(
             &opts,
             &mut self.pipeline,
@@ -272,13 +273,16 @@ impl Session {
             &keep,
             pipeline::Target::Memory,
         );
+        let ran = ran.elapsed();
         eprint!("{}", result.render_diagnostics(self.color));
         self.state += 1;
         if self.timings {
             for (stage, d) in &result.timings {
                 eprintln!("  {stage:<8} {:>8.1} ms", d.as_secs_f64() * 1000.0);
             }
+            eprintln!("  {:<8} {:>8.1} ms", "pipeline", ran.as_secs_f64() * 1000.0);
         }
+        let assembling = Instant::now();
         let Some(files) = result.files.take() else {
             self.fail(&result);
             return;
@@ -307,6 +311,10 @@ impl Session {
         };
         let files_total = new.len();
         *self.shared.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(new);
+        if self.timings {
+            let ms = assembling.elapsed().as_secs_f64() * 1000.0;
+            eprintln!("  {:<8} {ms:>8.1} ms", "swap");
+        }
         self.shared.has_site.store(true, Ordering::SeqCst);
         *self.shared.dev.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(DevState {
             state: self.state,
