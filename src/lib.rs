@@ -32,6 +32,7 @@ pub mod links;
 pub mod model;
 pub mod oracle;
 pub mod output;
+pub mod pages;
 pub mod publish;
 pub mod render;
 pub mod scaffold;
