@@ -1,8 +1,8 @@
 //! Every Cloudflare Pages limit, once. Numbers from Cloudflare's limits page and wrangler's
-//! upload and rules code (FACTS.md §1); where the docs are stricter than the code (a
-//! `_redirects` line: 1,000 characters in the docs, 2,000 in `parseRedirects.ts`; header
-//! rules: 100 in the docs, 101 by an off-by-one in `parseHeaders.ts`) the docs win, so a
-//! site that passes here deploys under either.
+//! upload and rules code (FACTS.md §1, `workers-shared/utils/configuration/constants.ts`);
+//! where a reading is looser somewhere (a `_redirects` line: 1,000 characters, but 2,000 in
+//! older wrangler code; header rules: 100, but 101 pass `parseHeaders.ts` by an off-by-one)
+//! the stricter number wins, so a site that passes here deploys under either.
 
 /// Files per deployment on the Free plan; `[deploy] max_files` or `--max-files` changes it.
 pub const DEFAULT_MAX_FILES: u32 = 20_000;
