@@ -5,8 +5,10 @@
 //! deploy would reject never works under `serve`; and when the build succeeds, `serve` reads
 //! the published files without a single complaint.
 //!
-//! Each case folder holds the files and `expected.txt`: publish's diagnostics, then serve's
-//! warnings, one a line. `BLESS=1 cargo test --test pages_rules` rewrites them; read the diff.
+//! Each case folder holds the files and `expected.txt`: publish's diagnostics, then how many
+//! rules serve keeps and its warnings, one a line. A `STRICTER` file says why the case
+//! refuses a rule that Cloudflare's own parser (wrangler 3.114, run by tests/wrangler/run.sh
+//! on every case) still takes. `BLESS=1 cargo test --test pages_rules` rewrites them; read the diff.
 
 mod publish_support;
 
@@ -76,6 +78,12 @@ fn deploy_and_serve_refuse_the_same_rules() {
 
         // Serve: the same files, as a deployed site's rules.
         let site = served(&inputs);
+        // What it keeps (tests/wrangler/run.sh holds wrangler's own parser to these counts).
+        lines.push(format!(
+            "serve keeps {} header rules and {} redirect rules",
+            site.headers.rules.len(),
+            site.redirects.rules.len()
+        ));
         let mut refused_by_serve = BTreeSet::new();
         for w in &site.warnings {
             if w.message.starts_with("ignored:") {
