@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use super::limits::{line_length, MAX_HEADER_LINE, MAX_HEADER_RULES};
-use super::pattern::{substitute, Pattern};
+use super::pattern::{encode, substitute, Pattern};
 use super::problem::{Kind, Problem};
 
 /// One rule Pages keeps: a path pattern and what it sets or removes.
@@ -80,7 +80,7 @@ pub fn parse(text: &str) -> Headers {
                         line: n,
                         source: line.to_string(),
                         host,
-                        path: Pattern::parse(&path),
+                        path: Pattern::parse(&encode(&path)),
                         set: Vec::new(),
                         unset: Vec::new(),
                     });
@@ -298,6 +298,14 @@ mod tests {
         let hosts: Vec<Option<&str>> = h.rules.iter().map(|r| r.host.as_deref()).collect();
         assert_eq!(hosts, [Some(":project.pages.dev"), None]);
         assert_eq!(h.rules[1].set, [("x-b".to_string(), "c".to_string())]);
+    }
+
+    #[test]
+    fn a_path_matches_the_encoded_request_path() {
+        let h = parse("/ünï/*\n  X-U: yes\n");
+        let mut v = Vec::new();
+        h.apply("/%C3%BCn%C3%AF/a", &mut v);
+        assert_eq!(v, [("x-u".to_string(), "yes".to_string())]);
     }
 
     #[test]

@@ -11,6 +11,22 @@ pub fn is_dynamic(path: &str) -> bool {
             .any(|w| w[0] == b':' && w[1].is_ascii_alphabetic())
 }
 
+/// `path` as Pages holds it after reading it through a URL parser: every byte outside
+/// printable ASCII, and the few the URL standard escapes in a path (space, `"`, `<`, `>`,
+/// `` ` ``, `{`, `}`), percent-encoded, so `/café` matches a request for `/caf%C3%A9`, the way
+/// a browser sends it. Escapes already there stay as they are.
+pub fn encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b <= b' ' || b >= 0x7f || b"\"<>`{}".contains(&b) {
+            out.push_str(&format!("%{b:02X}"));
+        } else {
+            out.push(b as char);
+        }
+    }
+    out
+}
+
 /// A path pattern: literal text, at most one `*` and `:name` placeholders.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
@@ -161,6 +177,13 @@ mod tests {
             });
             assert_eq!(got, want, "{pat} against {path}");
         }
+    }
+
+    #[test]
+    fn paths_are_encoded_as_a_url_parser_would() {
+        assert_eq!(encode("/café/"), "/caf%C3%A9/");
+        assert_eq!(encode("/a%20b/{x}"), "/a%20b/%7Bx%7D");
+        assert_eq!(encode("/v/:slug/*"), "/v/:slug/*");
     }
 
     #[test]

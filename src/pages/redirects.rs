@@ -8,7 +8,7 @@ use super::limits::{
     line_length, DEFAULT_REDIRECT_STATUS, MAX_DYNAMIC_REDIRECTS, MAX_REDIRECT_LINE,
     MAX_STATIC_REDIRECTS, REDIRECT_STATUSES,
 };
-use super::pattern::{is_dynamic, substitute, Pattern};
+use super::pattern::{encode, is_dynamic, substitute, Pattern};
 use super::problem::{Kind, Problem};
 
 /// One rule Pages keeps.
@@ -79,11 +79,11 @@ pub fn parse(text: &str) -> Redirects {
             problem(Kind::SourceWithHost(from.to_string()));
             continue;
         }
-        let source = if from.starts_with('/') {
+        let source = encode(&if from.starts_with('/') {
             from.to_string()
         } else {
             format!("/{from}")
-        };
+        });
         // Counted before the rest is checked, as Pages counts.
         dynamic_seen |= is_dynamic(&source);
         if dynamic_seen {
@@ -133,7 +133,7 @@ pub fn parse(text: &str) -> Redirects {
             line: n,
             from: Pattern::parse(&source),
             source,
-            to: to.to_string(),
+            to: encode_destination(to),
             status,
         });
     }
@@ -150,6 +150,17 @@ pub fn parse(text: &str) -> Redirects {
     }
     out.problems.sort_by_key(|p| p.line);
     out
+}
+
+/// A destination as Pages sends it in `Location`: its path encoded, the host as written.
+fn encode_destination(to: &str) -> String {
+    match host(to) {
+        Some(h) => {
+            let at = to.find(h).map_or(to.len(), |i| i + h.len());
+            format!("{}{}", &to[..at], encode(&to[at..]))
+        }
+        None => encode(to),
+    }
 }
 
 /// The host of an absolute `https://` URL, as Pages recognises one (`^https://+host`).
@@ -244,6 +255,19 @@ relative /x 301
         assert_eq!(m("/v/globex"), Some(("/vendor/globex/".into(), 308)));
         assert_eq!(m("/d/a/b.html"), Some(("/docs/a/b.html".into(), 302)));
         assert_eq!(m("/vendor/acme/"), None);
+    }
+
+    #[test]
+    fn paths_are_matched_and_sent_percent_encoded_as_in_pages() {
+        // Measured with wrangler 3.114: `/café` answers a request for `/caf%C3%A9`, and a
+        // destination goes out encoded.
+        let r = parse("/café /vendor/café/ 301\n/out https://example.org/é 302\n");
+        let m = |p: &str| r.find(p).map(|m| m.to);
+        assert_eq!(m("/caf%C3%A9"), Some("/vendor/caf%C3%A9/".into()));
+        assert_eq!(m("/out"), Some("https://example.org/%C3%A9".into()));
+        // One source however it is spelled.
+        let dup = parse("/café /a 301\n/caf%C3%A9 /b 301\n");
+        assert!(matches!(dup.problems[0].kind, Kind::Duplicate { .. }));
     }
 
     #[test]
