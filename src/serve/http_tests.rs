@@ -375,3 +375,12 @@ fn files_wrangler_does_not_upload_are_not_served() {
     }
     assert_eq!(get(&s, "/docs/functions/a.txt").status, 200);
 }
+
+#[test]
+fn a_non_ascii_alias_redirects_as_on_pages() {
+    // Browsers send `/vendor/ancien-caf%C3%A9/`; Pages reads the rule through a URL parser,
+    // so it matches, and the Location it sends is encoded too (measured with wrangler 3.114).
+    let s = site(&[("_redirects", "/vendor/ancien-café/ /café/ 301\n")]);
+    let r = get(&s, "/vendor/ancien-caf%C3%A9/");
+    assert_eq!((r.status, r.header("Location")), (301, Some("/caf%C3%A9/")));
+}
