@@ -1,7 +1,7 @@
 //! What `serve` says about the site's `_headers` and `_redirects`: the problems `pages` found
-//! (a build refuses every one, so they show only in output `serve` did not build itself) and
-//! the host-specific header rules, which only match on the deployed domain. No parsing here:
-//! `crate::pages` reads both files, for `publish` and `serve` alike.
+//! (the build refuses every one first, so from a build these stay empty: tests/pages_rules.rs
+//! checks it) and the host-specific header rules, which match only on the deployed domain.
+//! No parsing here: `crate::pages` reads both files, for `publish` and `serve` alike.
 
 use crate::pages::headers::Headers;
 use crate::pages::redirects::Redirects;
