@@ -32,6 +32,7 @@ pub mod model;
 pub mod options;
 pub mod oracle;
 pub mod output;
+pub mod pages;
 pub mod pipeline;
 pub mod publish;
 pub mod render;

@@ -300,7 +300,8 @@ fn the_fixture_itself_is_within_every_limit() {
 
 #[test]
 fn limits_are_pages_numbers() {
-    use trustatlas::publish::*;
+    use trustatlas::pages::limits::*;
+    use trustatlas::publish::CONTENT_SECURITY_POLICY;
     assert_eq!(DEFAULT_MAX_FILES, 20_000);
     assert_eq!(MAX_FILES_CEILING, 100_000);
     assert_eq!(MAX_FILE_BYTES, 25 * 1024 * 1024);

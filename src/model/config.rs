@@ -163,7 +163,7 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
 
     let max_files = match &raw.deploy.max_files {
         Some(m) => {
-            let ceiling = i64::from(crate::publish::MAX_FILES_CEILING);
+            let ceiling = i64::from(crate::pages::limits::MAX_FILES_CEILING);
             if !(1..=ceiling).contains(m.get_ref()) {
                 ctx.error(
                     Code::OutOfRange,
@@ -176,7 +176,7 @@ pub fn validate(raw: RawConfig, ctx: &mut FileCtx) -> Option<Config> {
             }
             (*m.get_ref()).clamp(1, ceiling) as u32
         }
-        None => crate::publish::DEFAULT_MAX_FILES,
+        None => crate::pages::limits::DEFAULT_MAX_FILES,
     };
 
     if ctx.diags.len() > errors_before {

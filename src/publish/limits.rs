@@ -1,28 +1,15 @@
-//! Cloudflare Pages' limits, checked on the output in memory so a build that would fail to
-//! deploy (or deploy with rules silently ignored) fails here, with the reason and the way out.
-//! Numbers from Cloudflare's limits page and wrangler's upload code (see FACTS.md).
+//! Cloudflare Pages' limits on the output's files, checked in memory so a build that would
+//! fail to deploy (or deploy with files silently left out) fails here, with the reason and
+//! the way out. The numbers and what wrangler uploads live in `crate::pages`; the limits on
+//! `_headers` and `_redirects` are checked where those are read (`rules.rs`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::rules::{LineKind, RulesFile};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::pages::limits::{grouped, MAX_FILE_BYTES};
+use crate::pages::routing::{self, NOT_FOUND_PAGE};
 use crate::source::SiteSources;
-
-/// Files per deployment on the Free plan; `[deploy] max_files` or `--max-files` changes it.
-pub const DEFAULT_MAX_FILES: u32 = 20_000;
-/// Files per deployment on the Workers Paid plan: the most `max_files` may say.
-pub const MAX_FILES_CEILING: u32 = 100_000;
-/// wrangler refuses to upload a larger file ("Pages only supports files up to 25 MiB").
-pub const MAX_FILE_BYTES: usize = 25 * 1024 * 1024;
-pub const MAX_STATIC_REDIRECTS: usize = 2_000;
-pub const MAX_DYNAMIC_REDIRECTS: usize = 100;
-pub const MAX_REDIRECT_LINE: usize = 1_000;
-pub const MAX_HEADER_RULES: usize = 100;
-pub const MAX_HEADER_LINE: usize = 2_000;
-
-/// Files Pages reads as configuration or code instead of serving; they do not count as assets.
-const NOT_ASSETS: &[&str] = &["_headers", "_redirects", "_routes.json"];
 
 pub fn check_files(
     // Every file of the site: path → size in bytes.
@@ -31,18 +18,15 @@ pub fn check_files(
     max_files: u32,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let assets = files
-        .keys()
-        .filter(|p| !NOT_ASSETS.contains(&p.as_str()))
-        .count();
+    let assets = files.keys().filter(|p| routing::is_asset(p)).count();
     if assets > max_files as usize {
         diags.push(limit(
             "site.toml",
-            format!("the site has {} files; this deploy allows at most {} (Cloudflare Pages: 20,000 on the Free plan, 100,000 on Workers Paid)", group(assets), group(max_files as usize)),
+            format!("the site has {} files; this deploy allows at most {} (Cloudflare Pages: 20,000 on the Free plan, 100,000 on Workers Paid)", grouped(assets), grouped(max_files as usize)),
             "on a paid plan raise it with `[deploy] max_files = 100000` in site.toml or `--max-files 100000`; otherwise remove files from static/",
         ));
     }
-    if !files.contains_key("404.html") {
+    if !files.contains_key(NOT_FOUND_PAGE) {
         diags.push(limit(
             "themes",
             "the output has no 404.html: Pages would answer every unknown address with the home page and status 200".into(),
@@ -71,86 +55,6 @@ pub fn check_files(
     }
 }
 
-pub fn check_headers(rules: &RulesFile, diags: &mut Vec<Diagnostic>) {
-    let count = rules
-        .lines
-        .iter()
-        .filter(|l| l.kind == LineKind::Path)
-        .count();
-    if count > MAX_HEADER_RULES {
-        let (file, line) = rules.locate(nth_of(rules, LineKind::Path, MAX_HEADER_RULES));
-        diags.push(at(
-            limit(
-                &file,
-                format!(
-                    "_headers has {count} rules; Cloudflare Pages reads at most {MAX_HEADER_RULES}"
-                ),
-                "merge rules with a `*` path (one rule per path pattern)",
-            ),
-            line,
-        ));
-    }
-    long_lines(
-        rules,
-        MAX_HEADER_LINE,
-        "a header and its value must fit on one line",
-        diags,
-    );
-}
-
-pub fn check_redirects(rules: &RulesFile, diags: &mut Vec<Diagnostic>) {
-    for (kind, max, what) in [
-        (LineKind::Static, MAX_STATIC_REDIRECTS, "static"),
-        (LineKind::Dynamic, MAX_DYNAMIC_REDIRECTS, "dynamic"),
-    ] {
-        let count = rules.lines.iter().filter(|l| l.kind == kind).count();
-        if count > max {
-            let (file, line) = rules.locate(nth_of(rules, kind, max));
-            diags.push(at(limit(&file, format!("_redirects has {} {what} rules; Cloudflare Pages reads at most {} static and {MAX_DYNAMIC_REDIRECTS} dynamic rules and ignores the rest", group(count), group(MAX_STATIC_REDIRECTS)), "remove aliases nobody uses any more, or move old redirects to Cloudflare Bulk Redirects"), line));
-        }
-    }
-    long_lines(
-        rules,
-        MAX_REDIRECT_LINE,
-        "Pages ignores longer rules",
-        diags,
-    );
-}
-
-fn long_lines(rules: &RulesFile, max: usize, why: &str, diags: &mut Vec<Diagnostic>) {
-    for (i, l) in rules.lines.iter().enumerate() {
-        let n = l.text.chars().count();
-        if n > max {
-            let (file, line) = rules.locate(i);
-            diags.push(at(
-                limit(
-                    &file,
-                    format!(
-                        "line {line} of {} is {} characters; Cloudflare Pages allows {}",
-                        rules.name,
-                        group(n),
-                        group(max)
-                    ),
-                    &format!("shorten it: {why}"),
-                ),
-                line,
-            ));
-        }
-    }
-}
-
-/// Index of the first line of `kind` past the limit (the first one Pages drops).
-fn nth_of(rules: &RulesFile, kind: LineKind, n: usize) -> usize {
-    rules
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.kind == kind)
-        .nth(n)
-        .map(|(i, _)| i)
-        .unwrap_or(0)
-}
-
 /// Where a file of the output came from: `static/<path>` if the publisher put it there.
 fn origin(sources: &SiteSources, path: &str) -> String {
     if sources.static_files.contains_key(path) {
@@ -163,34 +67,4 @@ fn origin(sources: &SiteSources, path: &str) -> String {
 fn limit(file: &str, message: String, help: &str) -> Diagnostic {
     Diagnostic::error(Code::DeployLimit, Path::new(file), "", None, message)
         .with_help(Some(help.to_string()))
-}
-
-fn at(mut d: Diagnostic, line: usize) -> Diagnostic {
-    d.line = line;
-    d
-}
-
-/// `20000` → `20,000`.
-fn group(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn groups_thousands() {
-        assert_eq!(group(20_000), "20,000");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(1_000_000), "1,000,000");
-    }
 }

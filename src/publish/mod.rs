@@ -4,7 +4,8 @@
 //! Schemas, CSV downloads, the Atom feed, the iCalendar file of expiry dates, OSCAL catalogs
 //! and the cross-walk mapping), `robots.txt`, the site's `static/` files (`statics.rs`
 //! decides clashes), the generated `_headers` and `_redirects`, and then checks the whole
-//! output against Cloudflare Pages' limits. Pure, like `render`: the
+//! output against Cloudflare Pages' limits and rules, read through `crate::pages` (the same
+//! code `serve` answers with). Pure, like `render`: the
 //! same registry and build date give the same bytes.
 
 mod api;
@@ -30,10 +31,6 @@ use crate::render::OutputFile;
 use crate::source::SiteSources;
 
 pub use csv::starts_formula;
-pub use limits::{
-    DEFAULT_MAX_FILES, MAX_DYNAMIC_REDIRECTS, MAX_FILES_CEILING, MAX_FILE_BYTES, MAX_HEADER_LINE,
-    MAX_HEADER_RULES, MAX_REDIRECT_LINE, MAX_STATIC_REDIRECTS,
-};
 pub use rules::CONTENT_SECURITY_POLICY;
 
 /// The version of the open-data format (JSON files and schemas, CSV columns). The major part
@@ -111,8 +108,6 @@ pub fn publish_into(
         max_files.unwrap_or(reg.config.max_files),
         &mut diags,
     );
-    limits::check_headers(&headers, &mut diags);
-    limits::check_redirects(&redirects, &mut diags);
     out.push(text_file("_headers", headers.text()));
     out.push(text_file("_redirects", redirects.text()));
     if diags.is_empty() {

@@ -8,12 +8,18 @@
 //! page's current URL, both with and without the trailing slash (Pages matches paths
 //! exactly), and from a removed vendor's procurement pack to its tombstone. Static rules come first: Pages counts every rule after
 //! the first dynamic one as dynamic, and allows only 100 of those.
+//!
+//! Each merged file is then read back with `crate::pages` (the parser `serve` answers with),
+//! and every line Pages would skip or drop becomes a diagnostic at the line that wrote it:
+//! E0500 for Pages' limits, E0501 for a rule Pages does not take.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Registry;
+use crate::pages::routing::{self, Route};
+use crate::pages::{headers as pages_headers, redirects as pages_redirects, Kind, Problem};
 use crate::render::views::{report_url, vendor_url};
 use crate::source::SiteSources;
 
@@ -33,28 +39,10 @@ const SECURITY_HEADERS: &[(&str, &str)] = &[
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// HTTP status codes `_redirects` accepts.
-const REDIRECT_CODES: &[&str] = &["200", "301", "302", "303", "307", "308"];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineKind {
-    /// A comment or a blank line.
-    Comment,
-    /// `_headers`: a path line opening a rule.
-    Path,
-    /// `_headers`: a header line of the rule above.
-    Header,
-    /// `_redirects`: a rule without `*` or `:placeholder`.
-    Static,
-    /// `_redirects`: a rule with a splat or a placeholder.
-    Dynamic,
-}
-
 /// One line of a rules file, and where it came from.
 #[derive(Debug, Clone)]
 pub struct RuleLine {
     pub text: String,
-    pub kind: LineKind,
     /// 1-based line in the publisher's `static/` file; `None` for generated lines.
     pub static_line: Option<usize>,
 }
@@ -85,12 +73,29 @@ impl RulesFile {
         }
     }
 
-    fn generated(&mut self, text: impl Into<String>, kind: LineKind) {
+    fn generated(&mut self, text: impl Into<String>) {
         self.lines.push(RuleLine {
             text: text.into(),
-            kind,
             static_line: None,
         });
+    }
+
+    /// Appends the publisher's lines, each remembering its line in `static/`.
+    fn static_lines<'t>(&mut self, lines: impl Iterator<Item = (usize, &'t str)>) {
+        for (i, raw) in lines {
+            self.lines.push(RuleLine {
+                text: raw.trim_end().to_string(),
+                static_line: Some(i + 1),
+            });
+        }
+    }
+
+    /// Generated lines before the publisher's.
+    fn generated_len(&self) -> usize {
+        self.lines
+            .iter()
+            .take_while(|l| l.static_line.is_none())
+            .count()
     }
 }
 
@@ -117,64 +122,38 @@ pub fn headers(
         "# only for fingerprinted assets. HTML keeps Pages' default and revalidates. Add your own",
         "# rules in static/_headers: they are appended below.",
     ] {
-        out.generated(c, LineKind::Comment);
+        out.generated(c);
     }
-    out.generated("/*", LineKind::Path);
+    out.generated("/*");
     for (name, value) in SECURITY_HEADERS {
-        out.generated(format!("  {name}: {value}"), LineKind::Header);
+        out.generated(format!("  {name}: {value}"));
     }
     for path in files.keys().filter(|p| is_fingerprinted(p)) {
-        out.generated(format!("/{path}"), LineKind::Path);
-        out.generated(format!("  Cache-Control: {IMMUTABLE}"), LineKind::Header);
+        out.generated(format!("/{path}"));
+        out.generated(format!("  Cache-Control: {IMMUTABLE}"));
     }
-    if let Some(text) = static_text(sources, "_headers", diags) {
-        let mut in_rule = false;
-        for (i, raw) in text.lines().enumerate() {
-            let trimmed = raw.trim();
-            let kind = if trimmed.is_empty() || trimmed.starts_with('#') {
-                LineKind::Comment
-            } else if raw.starts_with([' ', '\t']) {
-                let ok = trimmed.starts_with('!')
-                    || trimmed
-                        .split_once(':')
-                        .is_some_and(|(n, _)| !n.trim().is_empty());
-                if !in_rule || !ok {
-                    let msg = if in_rule {
-                        format!("`{trimmed}` is not a header: expected `Name: value` or `! Name`")
-                    } else {
-                        "a header line comes before any path line".to_string()
-                    };
-                    diags.push(static_error(
-                        "_headers",
-                        &text,
-                        i,
-                        msg,
-                        "indent header lines under a path line such as `/*` or `/api/*`",
-                    ));
-                }
-                LineKind::Header
-            } else {
-                if !(trimmed.starts_with('/') || trimmed.starts_with("https://")) {
-                    diags.push(static_error(
-                        "_headers",
-                        &text,
-                        i,
-                        format!(
-                            "`{trimmed}` is not a path: path lines start with `/` or `https://`"
-                        ),
-                        "indent header lines by two spaces",
-                    ));
-                }
-                in_rule = true;
-                LineKind::Path
-            };
-            out.lines.push(RuleLine {
-                text: raw.trim_end().to_string(),
-                kind,
-                static_line: Some(i + 1),
-            });
-        }
+    let text = static_text(sources, "_headers", diags);
+    if let Some(text) = &text {
+        out.static_lines(text.lines().enumerate());
     }
+    let mut problems = pages_headers::parse(&out.text()).problems;
+    // Header lines above the publisher's first path line would join the last generated rule
+    // in the merged file; on their own they belong to no path. Judge them so.
+    if let Some(text) = &text {
+        let skip = out.generated_len();
+        let orphans: Vec<Problem> = pages_headers::parse(text)
+            .problems
+            .into_iter()
+            .filter(|p| p.kind == Kind::HeaderBeforePath)
+            .map(|p| Problem {
+                line: p.line + skip,
+                ..p
+            })
+            .collect();
+        problems.retain(|p| !orphans.iter().any(|o| o.line == p.line));
+        problems.extend(orphans);
+    }
+    report(&out, text.as_deref(), &problems, diags);
     out
 }
 
@@ -193,7 +172,7 @@ pub fn redirects(
         "# removed vendors (their pack to their tombstone). Rules from static/_redirects follow;",
         "# static rules come first because Pages counts every rule after a dynamic one as dynamic.",
     ] {
-        out.generated(c, LineKind::Comment);
+        out.generated(c);
     }
     // (old path, new URL, the file that declares it)
     let mut moves: Vec<(String, String, &Path)> = Vec::new();
@@ -234,10 +213,10 @@ pub fn redirects(
             );
         }
     }
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut rule = |out: &mut RulesFile, from: String, to: &str| {
-        if seen.insert(from.clone(), out.lines.len()).is_none() {
-            out.generated(format!("{from} {to} 301"), LineKind::Static);
+        if seen.insert(from.clone()) {
+            out.generated(format!("{from} {to} 301"));
         }
     };
     for (alias, to, _) in &moves {
@@ -251,70 +230,53 @@ pub fn redirects(
             rule(&mut out, form, &vendor_url(&v.slug));
         }
     }
-    let Some(text) = static_text(sources, "_redirects", diags) else {
-        return out;
-    };
-    let mut dynamic = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let trimmed = raw.trim();
-        let kind = if trimmed.is_empty() || trimmed.starts_with('#') {
-            LineKind::Comment
-        } else {
-            let tokens: Vec<&str> = trimmed.split_whitespace().collect();
-            if !(2..=3).contains(&tokens.len()) {
-                diags.push(static_error(
-                    "_redirects",
-                    &text,
-                    i,
-                    format!(
-                        "a redirect rule has 2 or 3 parts, this line has {}",
-                        tokens.len()
-                    ),
-                    "write `/old /new 301`: source, destination, optional status",
-                ));
-            } else if tokens.len() == 3 && !REDIRECT_CODES.contains(&tokens[2]) {
-                diags.push(static_error(
-                    "_redirects",
-                    &text,
-                    i,
-                    format!("`{}` is not a status Pages redirects with", tokens[2]),
-                    "use one of 200, 301, 302, 303, 307, 308",
-                ));
-            } else if let Some(&prev) = seen.get(tokens[0]) {
-                let (file, line) = out.locate(prev);
-                diags.push(static_error("_redirects", &text, i, format!("`{}` is already redirected ({file} line {line}); Pages would ignore this rule", tokens[0]), "keep one rule per source path"));
-            }
-            if let Some(from) = tokens.first() {
-                seen.insert(from.to_string(), usize::MAX);
-            }
-            if tokens.first().is_some_and(|s| is_dynamic(s)) {
-                LineKind::Dynamic
-            } else {
-                LineKind::Static
-            }
-        };
-        let line = RuleLine {
-            text: raw.trim_end().to_string(),
-            kind,
-            static_line: Some(i + 1),
-        };
-        if kind == LineKind::Dynamic {
-            dynamic.push(line);
-        } else {
-            out.lines.push(line);
-        }
+    let text = static_text(sources, "_redirects", diags);
+    if let Some(text) = &text {
+        let (dynamic, fixed): (Vec<_>, Vec<_>) = text
+            .lines()
+            .enumerate()
+            .partition(|(_, l)| pages_redirects::is_dynamic_line(l));
+        out.static_lines(fixed.into_iter());
+        out.static_lines(dynamic.into_iter());
     }
-    out.lines.extend(dynamic);
+    let problems = pages_redirects::parse(&out.text()).problems;
+    report(&out, text.as_deref(), &problems, diags);
     out
 }
 
-/// A rule with a splat or a `:placeholder` in its source.
-fn is_dynamic(source: &str) -> bool {
-    source.contains('*')
-        || source
-            .as_bytes()
-            .windows(2)
-            .any(|w| w[0] == b':' && w[1].is_ascii_alphabetic())
+/// Each problem `pages` found in a merged file, as a diagnostic at the line that wrote it:
+/// the publisher's file in `static/` (with its text, so the line is shown), or the generated
+/// file's line.
+fn report(file: &RulesFile, text: Option<&str>, problems: &[Problem], diags: &mut Vec<Diagnostic>) {
+    let locate = |n: usize| file.locate(n - 1);
+    let starts: Vec<usize> = text
+        .map(|t| {
+            std::iter::once(0)
+                .chain(t.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+        .unwrap_or_default();
+    for p in problems {
+        let (path, line) = locate(p.line);
+        let message = p.message(file.name, &locate);
+        let code = if p.is_limit() {
+            Code::DeployLimit
+        } else {
+            Code::DeployRules
+        };
+        let d = match (file.lines[p.line - 1].static_line, text) {
+            (Some(n), Some(text)) if !p.is_limit() => {
+                let start = starts[n - 1];
+                Diagnostic::error(code, Path::new(&path), text, Some(start..start), message)
+            }
+            _ => {
+                let mut d = Diagnostic::error(code, Path::new(&path), "", None, message);
+                d.line = line;
+                d
+            }
+        };
+        diags.push(d.with_help(Some(p.help().to_string())));
+    }
 }
 
 /// `/old/` and `/old`: Pages matches redirect sources exactly, so both spellings of a folder
@@ -331,11 +293,11 @@ fn forms(alias: &str) -> Vec<String> {
     }
 }
 
-/// Whether Pages would serve a file of the site at `path` (so a redirect would hide it).
+/// Whether Pages answers `path` from a file of the site (a page, or its 308 to the page), so
+/// a redirect there would hide it: redirects run first.
 fn serves(files: &BTreeMap<String, usize>, path: &str) -> bool {
-    let rel = path.trim_start_matches('/');
-    let folder = rel.trim_end_matches('/');
-    files.contains_key(rel) || files.contains_key(&format!("{folder}/index.html"))
+    let exists = |p: &str| files.contains_key(p.trim_start_matches('/'));
+    !matches!(routing::resolve(path, exists), Route::NotFound(_))
 }
 
 fn static_text(sources: &SiteSources, name: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
@@ -353,18 +315,6 @@ fn static_text(sources: &SiteSources, name: &str, diags: &mut Vec<Diagnostic>) -
             None
         }
     }
-}
-
-fn static_error(name: &str, text: &str, line: usize, msg: String, help: &str) -> Diagnostic {
-    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-    Diagnostic::error(
-        Code::DeployRules,
-        &Path::new("static").join(name),
-        text,
-        Some(start..start),
-        msg,
-    )
-    .with_help(Some(help.to_string()))
 }
 
 /// The text of a content file and the span of `needle` in it, for a diagnostic.
@@ -411,13 +361,5 @@ mod tests {
         assert_eq!(forms("/vendor/old/"), ["/vendor/old/", "/vendor/old"]);
         assert_eq!(forms("/vendor/old"), ["/vendor/old/", "/vendor/old"]);
         assert_eq!(forms("/old.html"), ["/old.html"]);
-    }
-
-    #[test]
-    fn dynamic_rules_have_a_splat_or_a_placeholder() {
-        assert!(is_dynamic("/blog/*"));
-        assert!(is_dynamic("/v/:slug"));
-        assert!(!is_dynamic("/vendor/acme/"));
-        assert!(!is_dynamic("https://example.org/a"));
     }
 }

@@ -1,10 +1,10 @@
 //! Request → response for the dev server, as a pure function of the site in memory, so the
 //! routing is tested without sockets.
 //!
-//! It follows Cloudflare Pages' asset server (`pages-shared/asset-server/handler.ts`) so that
-//! what works locally works deployed: `_redirects` first, then `/x/` → `x/index.html`,
-//! `/x` → 308 `/x/`, `/x/index.html` → 308 `/x/`, `/x.html` → 308 `/x`, a missing page gets
-//! the nearest `404.html` with status 404, every response gets the default headers and the
+//! It answers as Cloudflare Pages does, through `crate::pages` (the same code `publish`
+//! validates with), so that what works locally works deployed: `_redirects` first, then
+//! `pages::routing` (`/x/` → `x/index.html`, `/x` → 308 `/x/`, a missing page gets the
+//! nearest `404.html` with status 404), and every response gets the default headers and the
 //! site's `_headers`. One default is left out on purpose: Pages' `Access-Control-Allow-Origin:
 //! *`, right for the published open data but not for a server on the editor's machine, whose
 //! pages and error overlay (lines of local files) no other origin may read. Files come only
@@ -14,8 +14,8 @@
 
 use std::sync::Arc;
 
-use super::rules;
 use super::site::Site;
+use crate::pages::routing::{self, Route};
 
 /// Paths the dev server answers itself; they never exist in `build` output.
 pub const LIVERELOAD_PATH: &str = "/__livereload";
@@ -104,7 +104,7 @@ pub fn respond(site: &Site, req: &Request, dev: &dyn Injector) -> Response {
         "strict-origin-when-cross-origin".into(),
     ));
     let path = req.url.split(['?', '#']).next().unwrap_or("");
-    rules::apply_headers(&site.headers, path, &mut resp.headers);
+    site.headers.apply(path, &mut resp.headers);
     resp
 }
 
@@ -131,7 +131,7 @@ fn route(site: &Site, req: &Request, dev: &dyn Injector) -> Response {
         };
     }
 
-    if let Some(m) = rules::match_redirect(&site.redirects, raw_path) {
+    if let Some(m) = site.redirects.find(raw_path) {
         if m.status == 200 {
             let to = m.to.split(['?', '#']).next().unwrap_or("/");
             match decode_path(to) {
@@ -139,12 +139,7 @@ fn route(site: &Site, req: &Request, dev: &dyn Injector) -> Response {
                 None => return Response::plain(403, "403 Forbidden: the path leaves the site\n"),
             }
         } else {
-            let location = if m.to.contains('?') {
-                m.to
-            } else {
-                format!("{}{search}", m.to)
-            };
-            return Response::redirect(m.status, location);
+            return Response::redirect(m.status, routing::redirect_location(&m.to, search));
         }
     }
     if !matches!(req.method, "GET" | "HEAD") {
@@ -153,59 +148,12 @@ fn route(site: &Site, req: &Request, dev: &dyn Injector) -> Response {
         return r;
     }
 
-    let serve = |p: &str| serve_asset(site, p, 200, req, dev);
-    let moved = |to: &str| Response::redirect(308, format!("{}{search}", encode_path(to)));
-    if let Some(dir) = path.strip_suffix('/') {
-        if site.get(&format!("{path}index.html")).is_some() {
-            return serve(&format!("{path}index.html"));
-        }
-        if let Some(parent) = path.strip_suffix("/index/") {
-            return moved(&format!("{parent}/"));
-        }
-        if !dir.is_empty() && site.get(&format!("{dir}.html")).is_some() {
-            return moved(dir);
-        }
-        return not_found(site, &path, req, dev);
+    match routing::resolve(&path, |p| site.get(p).is_some()) {
+        Route::File(p) => serve_asset(site, &p, 200, req, dev),
+        Route::Moved(to) => Response::redirect(308, format!("{}{search}", encode_path(&to))),
+        Route::NotFound(Some((p, status))) => serve_asset(site, &p, status, req, dev),
+        Route::NotFound(None) => Response::plain(404, "404 Not Found\n"),
     }
-    if site.get(&path).is_some() {
-        if let Some(stem) = path.strip_suffix(".html") {
-            if let Some(parent) = stem.strip_suffix("/index") {
-                return moved(&format!("{parent}/"));
-            }
-            if stem.is_empty() || stem.ends_with('/') || site.get(stem).is_some() {
-                return serve(&path);
-            }
-            return moved(stem);
-        }
-        return serve(&path);
-    }
-    if let Some(parent) = path.strip_suffix("/index") {
-        return moved(&format!("{parent}/"));
-    }
-    if site.get(&format!("{path}.html")).is_some() {
-        return serve(&format!("{path}.html"));
-    }
-    if site.get(&format!("{path}/index.html")).is_some() {
-        return moved(&format!("{path}/"));
-    }
-    not_found(site, &path, req, dev)
-}
-
-/// The nearest `404.html` up the path, with status 404. Without any, Pages assumes a
-/// single-page app and answers `/index.html` with 200; so do we, so the difference shows.
-fn not_found(site: &Site, path: &str, req: &Request, dev: &dyn Injector) -> Response {
-    let mut dir = path;
-    while let Some(i) = dir.rfind('/') {
-        dir = &dir[..i];
-        let candidate = format!("{dir}/404.html");
-        if site.get(&candidate).is_some() {
-            return serve_asset(site, &candidate, 404, req, dev);
-        }
-    }
-    if site.get("/index.html").is_some() {
-        return serve_asset(site, "/index.html", 200, req, dev);
-    }
-    Response::plain(404, "404 Not Found\n")
 }
 
 fn serve_asset(

@@ -330,3 +330,57 @@ fn decode_path_refuses_every_spelling_of_dot_dot() {
     assert_eq!(decode_path("/100%").as_deref(), Some("/100%"));
     assert_eq!(decode_path("/%zz").as_deref(), Some("/%zz"));
 }
+
+#[test]
+fn rules_pages_skips_are_not_applied() {
+    // Pages refuses these (a loop, a rewrite to another site, an `http://` destination,
+    // a header without a value); so does `publish`, and `serve` must not act on them.
+    let s = site(&[
+        (
+            "_redirects",
+            "/* /index.html 200\n/ext https://example.org/ 200\n/plain http://example.org/ 301\n",
+        ),
+        (
+            "_headers",
+            "/*\n  X-Empty:\n/vendor/*\n  X-Section: vendors\n",
+        ),
+    ]);
+    assert_eq!(get(&s, "/nope").status, 404);
+    assert_eq!(get(&s, "/ext").status, 404);
+    assert_eq!(get(&s, "/plain").status, 404);
+    assert_eq!(get(&s, "/").header("X-Empty"), None);
+    assert_eq!(get(&s, "/vendor/").header("X-Section"), Some("vendors"));
+    let ignored: Vec<(&str, usize)> = s.warnings.iter().map(|w| (w.file, w.line)).collect();
+    assert_eq!(
+        ignored,
+        [
+            ("_headers", 2),
+            ("_redirects", 1),
+            ("_redirects", 2),
+            ("_redirects", 3)
+        ]
+    );
+}
+
+#[test]
+fn files_wrangler_does_not_upload_are_not_served() {
+    let s = site(&[
+        ("functions/hello.js", "export default {}"),
+        ("_worker.js", "export default {}"),
+        ("docs/.git/config", "[core]"),
+        ("docs/functions/a.txt", "kept"),
+    ]);
+    for url in ["/functions/hello.js", "/_worker.js", "/docs/.git/config"] {
+        assert_eq!(get(&s, url).status, 404, "{url}");
+    }
+    assert_eq!(get(&s, "/docs/functions/a.txt").status, 200);
+}
+
+#[test]
+fn a_non_ascii_alias_redirects_as_on_pages() {
+    // Browsers send `/vendor/ancien-caf%C3%A9/`; Pages reads the rule through a URL parser,
+    // so it matches, and the Location it sends is encoded too (measured with wrangler 3.114).
+    let s = site(&[("_redirects", "/vendor/ancien-café/ /café/ 301\n")]);
+    let r = get(&s, "/vendor/ancien-caf%C3%A9/");
+    assert_eq!((r.status, r.header("Location")), (301, Some("/caf%C3%A9/")));
+}

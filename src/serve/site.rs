@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 
-use super::rules::{self, HeaderRule, Redirect, RuleWarning};
-
-/// Files Pages reads as configuration (or ignores) instead of serving.
-const NOT_SERVED: &[&str] = &["_headers", "_redirects", "_routes.json", "_worker.js"];
+use super::rules::{self, RuleWarning};
+use crate::pages::headers::{self, Headers};
+use crate::pages::redirects::{self, Redirects};
+use crate::pages::routing;
 
 /// One file of the built site. The ETag is computed on the first request for it, so a
 /// rebuild never pays for hashing pages nobody looks at.
@@ -41,9 +41,10 @@ impl Asset {
 #[derive(Debug, Default)]
 pub struct Site {
     files: HashMap<String, Arc<Asset>>,
-    pub redirects: Vec<Redirect>,
-    pub headers: Vec<HeaderRule>,
-    /// Lines of `_headers`/`_redirects` that Pages would ignore.
+    pub redirects: Redirects,
+    pub headers: Headers,
+    /// Lines of `_headers`/`_redirects` that Pages would ignore, and rules only the
+    /// deployed domain matches.
     pub warnings: Vec<RuleWarning>,
 }
 
@@ -57,23 +58,21 @@ impl Site {
                 .map(|a| String::from_utf8_lossy(&a.bytes).into_owned())
         };
         if let Some(t) = text("_redirects") {
-            let (r, w) = rules::parse_redirects(&t);
-            site.redirects = r;
-            site.warnings.extend(w);
+            site.redirects = redirects::parse(&t);
         }
         if let Some(t) = text("_headers") {
-            let (h, w) = rules::parse_headers(&t);
-            site.headers = h;
-            site.warnings.extend(w);
+            site.headers = headers::parse(&t);
         }
+        site.warnings = rules::warnings(&site.headers, &site.redirects);
         site.files = files;
         site
     }
 
-    /// The file at a decoded request path (`/vendor/acme/index.html`).
+    /// The file at a decoded request path (`/vendor/acme/index.html`), unless Pages would
+    /// not serve it (`_headers`, `functions/`, …).
     pub fn get(&self, path: &str) -> Option<&Arc<Asset>> {
         let rel = path.strip_prefix('/').unwrap_or(path);
-        if NOT_SERVED.contains(&rel) {
+        if !routing::is_asset(rel) {
             return None;
         }
         self.files.get(rel)
@@ -126,8 +125,8 @@ mod tests {
         );
         files.insert("index.html".to_string(), Asset::new(b"hi".to_vec()));
         let site = Site::new(files);
-        assert_eq!(site.redirects.len(), 1);
-        assert_eq!(site.headers.len(), 1);
+        assert_eq!(site.redirects.rules.len(), 1);
+        assert_eq!(site.headers.rules.len(), 1);
         assert!(site.get("/_redirects").is_none());
         assert!(site.get("/_headers").is_none());
         assert!(site.get("/index.html").is_some());

@@ -6,7 +6,8 @@
 # the OWASP LLM Top 10 2025 entries after the 2026 edition took the framework's address.
 #
 # It builds two sites: the bundled registry and tests/fixtures/publish (a made-up registry
-# with an alias, a renamed report, a removed vendor and publisher rules in static/). It needs
+# with an alias, a renamed report, a removed vendor and publisher rules in static/). Then it
+# serves each case of tests/pages_rules/ and compares the rules wrangler keeps with ours. It needs
 # Node.js and npm; without them it says so and exits 0. wrangler is installed from the npm
 # registry into tests/wrangler/node_modules (package-lock.json pins every package); nothing
 # else is fetched (NODE_ENV=test keeps wrangler off the network).
@@ -131,6 +132,33 @@ check "publisher's header rule" has_header /api/vendors.json x-robots-tag noinde
 check "security headers on the tombstone" has_header /vendor/gone-systems/ x-frame-options DENY
 check "unknown page is a 404" status_is /vendor/never-listed/ 404
 stop
+
+echo "== tests/pages_rules under wrangler's own parser"
+# Each case's _headers/_redirects alone: wrangler must keep exactly the rules our parser (the
+# one publish and serve share) keeps, or more where the case says we are STRICTER, and why.
+kept() { # "header"|"redirect": the count wrangler printed, 0 if none
+  sed 's/\x1b\[[0-9;]*m//g' "$tmp/wrangler.log" | sed -n "s/.*Parsed \([0-9]*\) valid $1 rules\?.*/\1/p" | head -1 | grep . || echo 0
+}
+for case in "$repo"/tests/pages_rules/*/; do
+  name="$(basename "$case")"
+  dir="$tmp/rules-$name"
+  mkdir -p "$dir"
+  echo ok >"$dir/index.html"
+  echo missing >"$dir/404.html"
+  for f in _headers _redirects; do if [ -f "$case$f" ]; then cp "$case$f" "$dir/"; fi; done
+  serve "$dir"
+  stop
+  read -r ours_h ours_r < <(sed -n 's/^serve keeps \([0-9]*\) header rules and \([0-9]*\) redirect rules$/\1 \2/p' "$case/expected.txt")
+  theirs_h="$(kept header)"
+  theirs_r="$(kept redirect)"
+  if [ -f "$case/STRICTER" ]; then
+    check "$name: wrangler keeps at least our $ours_h header and $ours_r redirect rules (got $theirs_h, $theirs_r)" \
+      test "$theirs_h" -ge "$ours_h" -a "$theirs_r" -ge "$ours_r"
+  else
+    check "$name: wrangler keeps our $ours_h header and $ours_r redirect rules (got $theirs_h, $theirs_r)" \
+      test "$theirs_h" -eq "$ours_h" -a "$theirs_r" -eq "$ours_r"
+  fi
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
