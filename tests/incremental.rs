@@ -2,9 +2,11 @@
 //! edit an editor makes: content, scores, catalogue entries, templates, the stylesheet,
 //! static files, new and deleted pages, site.toml, and a broken file that is fixed again.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use trustatlas::build::{build_site, build_site_incremental, BuildOptions};
 use trustatlas::date::Day;
@@ -13,21 +15,7 @@ use trustatlas::render::memo::PageKeys;
 const VENDOR: &str = "content/vendors/alibaba-cloud.md";
 
 fn copy_site() -> tempfile::TempDir {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let tmp = tempfile::tempdir().unwrap();
-    fs::copy(repo.join("site.toml"), tmp.path().join("site.toml")).unwrap();
-    for dir in ["content", "themes"] {
-        for e in walkdir::WalkDir::new(repo.join(dir)) {
-            let e = e.unwrap();
-            let to = tmp.path().join(e.path().strip_prefix(&repo).unwrap());
-            if e.file_type().is_dir() {
-                fs::create_dir_all(&to).unwrap();
-            } else {
-                fs::copy(e.path(), &to).unwrap();
-            }
-        }
-    }
-    tmp
+    support::registry_copy(&["content", "themes"])
 }
 
 fn edit(root: &Path, rel: &str, from: &str, to: &str) {

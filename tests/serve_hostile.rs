@@ -5,14 +5,14 @@
 //! [`PROMPT`], and the server must still be running. Every attack is bounded in count and
 //! time: the server runs with a short head timeout, and the whole binary takes seconds.
 
-mod serve_support;
+mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use serve_support::{parse_reply, send, site_copy, start_env, Events, Reply, Server};
+use support::serve::{parse_reply, send, site_copy, start_env, Events, Reply, Server};
 
 /// The server's head timeout in these tests, instead of the default 10 s.
 const HEAD_TIMEOUT: Duration = Duration::from_millis(600);
