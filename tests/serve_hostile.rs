@@ -340,7 +340,7 @@ fn the_request_corpus() {
     let addr = server.addr.clone();
     let port = addr.rsplit(':').next().unwrap().to_string();
     let fill = |s: &str| s.replace("{host}", &addr).replace("{port}", &port);
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/serve_bad");
+    let root = support::repo().join("tests/serve_bad");
     let mut cases: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().path())
