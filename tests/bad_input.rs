@@ -27,8 +27,8 @@ use std::fs;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
+use support::build::BuildResult;
 use support::{bless, copy_tree_except, fixture_copy, repo};
-use trustatlas::build::BuildResult;
 use trustatlas::diagnostic::Severity;
 
 /// Files of a case folder that describe the case rather than override the site.

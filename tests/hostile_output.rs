@@ -9,7 +9,6 @@ mod support;
 
 use support::build::*;
 use trustatlas::model::Registry;
-use trustatlas::render::OutputFile;
 
 /// How every hostile value ends, so a check can tell where one ends inside a text run.
 const END: &str = "«end»";

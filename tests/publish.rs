@@ -11,7 +11,6 @@ use std::fs;
 use serde_json::Value;
 use support::build::*;
 use support::repo;
-use trustatlas::render::OutputFile;
 
 /// Every structured file of a site, parsed with a real parser.
 fn parse_everything(files: &[OutputFile]) {

@@ -242,13 +242,13 @@ fn each_limit_and_rule_mistake_fails_the_build_with_a_clear_message() {
 }
 
 /// The files of a streaming build (`build`'s path), sorted.
-fn streamed(root: &Path) -> (Vec<trustatlas::render::OutputFile>, Vec<String>) {
+fn streamed(root: &Path) -> (Vec<OutputFile>, Vec<String>) {
     let files = std::sync::Mutex::new(Vec::new());
     let sink = |f| {
         files.lock().unwrap().push(f);
         Ok(())
     };
-    let opts = trustatlas::build::BuildOptions::new(root, build_date());
+    let opts = BuildOptions::new(root, build_date());
     let r = trustatlas::build::build_site_streaming(&opts, &sink);
     let mut files = files.into_inner().unwrap();
     files.sort_by(|a, b| a.path.cmp(&b.path));

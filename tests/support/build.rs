@@ -4,8 +4,10 @@
 
 use std::path::Path;
 
-use trustatlas::build::{build_site, BuildOptions, BuildResult};
-use trustatlas::render::OutputFile;
+use trustatlas::build::build_site;
+/// Re-exported so tests name the build's types through here: when they move, one edit.
+pub use trustatlas::build::{BuildOptions, BuildResult};
+pub use trustatlas::render::OutputFile;
 
 use super::{build_date, fixture_copy, repo};
 
