@@ -328,7 +328,15 @@ fn crate_references(text: &str) -> Vec<(usize, String)> {
 
 #[test]
 fn the_crate_reader_finds_every_form_of_import() {
-    let text = "//! doc naming crate::publish\nuse crate::model::Registry;\nuse crate::{date::Day, render::{self, OutputFile},\n    source};\nfn f() { crate::derive::run(); $crate::x; my_crate::y; } // crate::cmd\n#[schemars(schema_with = \"crate::schema::f\")]\n";
+    let text = concat!(
+        "//! doc naming crate::publish\n",
+        "use crate::model::Registry;\n",
+        "use crate::{date::Day, render::{self, OutputFile},\n",
+        "    source};\n",
+        "fn f() { crate::derive::run(); $crate::x; my_crate::y; } // crate::cmd\n",
+        "#[schemars(schema_with = \"crate::schema::f\")]\n",
+        "let u = \"https://e.org\"; let c = '\"'; crate::urls::f(); // crate::cmd\n",
+    );
     let found = crate_references(text);
     assert_eq!(
         found,
@@ -339,6 +347,7 @@ fn the_crate_reader_finds_every_form_of_import() {
             (4, "source".to_string()),
             (5, "derive".to_string()),
             (6, "schema".to_string()),
+            (7, "urls".to_string()),
         ]
     );
 }
