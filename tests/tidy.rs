@@ -1,7 +1,8 @@
 //! Tidy: the house rules that a reviewer would otherwise check by eye, as one test over the
 //! source tree (in the way rust-analyzer's `tidy.rs` does): every `src/**/*.rs` starts with a
 //! `//!` module doc, no file is over [`MAX_LINES`] lines except the few in [`LONG_FILES`], every
-//! module is named in ARCHITECTURE.md, and the layers import downwards only ([`LAYERS`]).
+//! module is named in ARCHITECTURE.md, the layers import downwards only ([`LAYERS`]), and the
+//! test files leave to `tests/support/` what it does ([`SUPPORT_ONLY`]).
 //!
 //! The exceptions are short lists of exact entries, and each may only shrink: an entry that no
 //! longer applies fails the test too, so fixing a violation means deleting its line here.
@@ -169,6 +170,54 @@ fn no_source_file_is_longer_than_the_cap() {
         "LONG_FILES entries that are no longer over the cap",
         &stale.iter().map(lines).collect::<Vec<_>>(),
         "Delete them from LONG_FILES in tests/tidy.rs.",
+    );
+    r.finish();
+}
+
+/// What only `tests/support/` may do, with the helper that does it: each test file used to
+/// carry its own copy of these.
+const SUPPORT_ONLY: &[(&str, &str)] = &[
+    ("env!(\"CARGO_MANIFEST_DIR\")", "support::repo()"),
+    (
+        "env!(\"CARGO_BIN_EXE_",
+        "support::trustatlas() or support::run()",
+    ),
+    ("var_os(\"BLESS\")", "support::bless()"),
+    ("var(\"BLESS\")", "support::bless()"),
+    ("fn copy_tree(", "support::copy_tree()"),
+    ("fn copy_dir(", "support::copy_tree()"),
+    ("fn read_tree(", "support::read_tree()"),
+];
+
+#[test]
+fn tests_share_the_one_support_module() {
+    let mut r = Report::default();
+    let mut copies = Vec::new();
+    let mut files: Vec<_> = fs::read_dir(repo().join("tests"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    files.sort();
+    for file in files {
+        // Top-level test files only: `support/` is where these belong, and this file names them.
+        let path = file.file_name().unwrap().to_string_lossy().into_owned();
+        if path == "tidy.rs" {
+            continue;
+        }
+        let text = fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            for (needle, helper) in SUPPORT_ONLY {
+                if line.contains(needle) {
+                    copies.push(format!("tests/{path}:{}: `{needle}`: use {helper}", n + 1));
+                }
+            }
+        }
+    }
+    r.section(
+        "test files doing what tests/support/ does",
+        &copies,
+        "Call the helper of tests/support/ (add `mod support;`), or extend it there.",
     );
     r.finish();
 }
