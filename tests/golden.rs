@@ -1,5 +1,6 @@
-//! The one golden harness: each fixture site under `tests/fixtures/` is built and its whole
-//! output compared, byte for byte and file by file, with `tests/golden/<fixture>/`.
+//! The one golden harness: each fixture site under `tests/fixtures/` is built, in memory
+//! (`build_site`) and by the real `trustatlas build`, and each whole output compared, byte for
+//! byte and file by file, with `tests/golden/<fixture>/`.
 //! `BLESS=1 cargo test --test golden` rewrites the expected files (and removes stale ones);
 //! review the diff before committing. A fixture may also name files it must always produce
 //! ([`REQUIRED`]): those are checked first, also under `BLESS=1`, so a change that stops
@@ -11,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fs;
 
 use support::build::build;
-use support::{bless, copy_fixture, read_tree, repo};
+use support::{bless, copy_fixture, read_tree, repo, stderr, trustatlas};
 
 /// Per fixture, the files that must be in its output: for `publish`, the Pages rules and one
 /// document of every open-data kind (JSON, CSV, ICS, the feed, OSCAL, the schemas).
@@ -66,6 +67,28 @@ fn build_fixture(name: &str) -> BTreeMap<String, Vec<u8>> {
         .files
         .unwrap_or_else(|| panic!("fixture {name} failed to build:\n{report}"));
     files.into_iter().map(|f| (f.path, f.bytes)).collect()
+}
+
+/// The same fixture built by the real binary, `trustatlas build --out`: the path the command
+/// takes (stamp, streaming writer, the output swap) must give the same files, byte for byte.
+fn build_fixture_with_the_binary(name: &str) -> BTreeMap<String, Vec<u8>> {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_fixture(&format!("tests/fixtures/{name}"), &site);
+    let out = tmp.path().join("public");
+    let o = trustatlas()
+        .args(["build", "--root"])
+        .arg(&site)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run trustatlas");
+    assert!(
+        o.status.success(),
+        "fixture {name}: `trustatlas build` failed:\n{}",
+        stderr(&o)
+    );
+    read_tree(&out)
 }
 
 /// The files of [`REQUIRED`] that the fixture's output lacks, one line each.
@@ -141,9 +164,15 @@ fn fixture_sites_match_their_golden_output() {
                 fs::create_dir_all(p.parent().unwrap()).unwrap();
                 fs::write(p, bytes).unwrap();
             }
-            continue;
         }
-        failures.extend(compare(&name, &read_tree(&golden_dir), &actual));
+        let expected = read_tree(&golden_dir);
+        failures.extend(compare(&name, &expected, &actual));
+        let command = build_fixture_with_the_binary(&name);
+        failures.extend(compare(
+            &format!("{name} (trustatlas build)"),
+            &expected,
+            &command,
+        ));
     }
     assert!(
         failures.is_empty(),
