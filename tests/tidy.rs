@@ -1,8 +1,9 @@
 //! Tidy: the house rules that a reviewer would otherwise check by eye, as one test over the
-//! source tree (in the way rust-analyzer's `tidy.rs` does): every `src/**/*.rs` starts with a
-//! `//!` module doc, no file is over [`MAX_LINES`] lines except the few in [`LONG_FILES`], every
-//! module is named in ARCHITECTURE.md, the layers import downwards only ([`LAYERS`]), and the
-//! test files leave to `tests/support/` what it does ([`SUPPORT_ONLY`]).
+//! source tree (in the way rust-analyzer's `tidy.rs` does): every Rust file (`src/`, the
+//! tests, examples and fuzz targets) starts with a `//!` module doc, no file of `src/` is over
+//! [`MAX_LINES`] lines except the few in [`LONG_FILES`], every module is named in
+//! ARCHITECTURE.md, the layers import downwards only ([`LAYERS`]), and the test files leave to
+//! `tests/support/` what it does ([`SUPPORT_ONLY`]).
 //!
 //! The exceptions are short lists of exact entries, and each may only shrink: an entry that no
 //! longer applies fails the test too, so fixing a violation means deleting its line here.
@@ -131,16 +132,43 @@ fn against_known<T: Ord + Clone + std::fmt::Debug>(
     (new, stale)
 }
 
+/// Every Rust file of the repository a reader opens: the library and binary, the tests and
+/// their support, the examples and the fuzz targets.
+fn every_rust_file() -> BTreeMap<String, String> {
+    let mut all = sources();
+    for dir in ["tests", "examples", "fuzz/fuzz_targets"] {
+        let walk = walkdir::WalkDir::new(repo().join(dir))
+            .sort_by_file_name()
+            .into_iter()
+            // Test data (corpora, fixtures, node_modules) is not code: only `tests/*.rs` and
+            // `tests/support/`.
+            .filter_entry(|e| {
+                dir != "tests"
+                    || e.depth() == 0
+                    || e.file_name() == "support"
+                    || e.file_type().is_file()
+            });
+        for e in walk.map(Result::unwrap) {
+            if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "rs") {
+                let rel = e.path().strip_prefix(repo()).unwrap();
+                let text = fs::read_to_string(e.path()).unwrap();
+                all.insert(rel.to_string_lossy().replace('\\', "/"), text);
+            }
+        }
+    }
+    all
+}
+
 #[test]
-fn every_source_file_starts_with_a_module_doc() {
+fn every_rust_file_starts_with_a_module_doc() {
     let mut r = Report::default();
-    let missing: Vec<String> = sources()
+    let missing: Vec<String> = every_rust_file()
         .into_iter()
         .filter(|(_, text)| !text.trim_start().starts_with("//!"))
         .map(|(path, _)| path)
         .collect();
     r.section(
-        "source files without a `//!` module doc on their first line",
+        "Rust files without a `//!` module doc on their first line",
         &missing,
         "Say in one `//!` line what the module is for (and why, where it is not obvious).",
     );
