@@ -20,15 +20,16 @@
 //! known-bug cases, the lines of `KNOWN_BUG`) from the current output instead of comparing;
 //! read the diff before committing it.
 
+mod support;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use trustatlas::date::Day;
+use support::build::BuildResult;
+use support::{bless, copy_tree_except, fixture_copy, repo};
 use trustatlas::diagnostic::Severity;
-use trustatlas::options::BuildOptions;
-use trustatlas::pipeline::{build_site, BuildResult};
 
 /// Files of a case folder that describe the case rather than override the site.
 const CASE_META: &[&str] = &["expected.txt", "help.txt", "REMOVE", "KNOWN_BUG"];
@@ -58,52 +59,9 @@ const GENERATED: &[&str] = &[
     "double-bom",
 ];
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bless() -> bool {
-    std::env::var_os("BLESS").is_some_and(|v| !v.is_empty() && v != "0")
-}
-
-fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
-    fs::create_dir_all(to).unwrap();
-    let mut entries: Vec<_> = fs::read_dir(from)
-        .unwrap_or_else(|e| panic!("{}: {e}", from.display()))
-        .map(|e| e.unwrap())
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name();
-        if skip.iter().any(|s| name == *s) {
-            continue;
-        }
-        let ty = e.file_type().unwrap();
-        if ty.is_dir() {
-            copy_tree(&e.path(), &to.join(&name), &[]);
-        } else {
-            fs::copy(e.path(), to.join(&name))
-                .unwrap_or_else(|err| panic!("copy {}: {err}", e.path().display()));
-        }
-    }
-}
-
-/// The valid fixture plus the repository's themes, in a fresh temporary folder.
-fn fixture_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("tests/fixtures/minimal"), dir.path(), &[]);
-    copy_tree(&repo().join("themes"), &dir.path().join("themes"), &[]);
-    dir
-}
-
-/// Builds the site at `root` with a fixed build date.
+/// Builds the site at `root` with the fixed build date.
 fn build(root: &Path) -> BuildResult {
-    build_site(&BuildOptions {
-        root: root.to_path_buf(),
-        build_date: Day::from_ymd(2026, 11, 22),
-        base_url: None,
-        max_files: None,
-    })
+    support::build::build(root, None, None)
 }
 
 fn panic_message(e: &(dyn std::any::Any + Send)) -> String {
@@ -374,9 +332,9 @@ fn check_invariants(result: &BuildResult, root: &Path) -> Vec<String> {
 
 fn run_case(case_dir: &Path) -> Result<Option<Outcome>, String> {
     let name = case_dir.file_name().unwrap().to_str().unwrap().to_string();
-    let site = fixture_site();
+    let site = fixture_copy("tests/fixtures/minimal");
     let root = site.path();
-    copy_tree(case_dir, root, CASE_META);
+    copy_tree_except(case_dir, root, CASE_META);
     if let Ok(list) = fs::read_to_string(case_dir.join("REMOVE")) {
         for rel in list
             .lines()
@@ -687,7 +645,7 @@ fn bad_input_corpus() {
 
 #[test]
 fn minimal_fixture_builds_cleanly() {
-    let site = fixture_site();
+    let site = fixture_copy("tests/fixtures/minimal");
     let result = build(site.path());
     let lines: Vec<String> = result.diagnostics.iter().map(|d| d.short()).collect();
     assert!(
@@ -807,7 +765,7 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> (Vec<u8>, String) {
 
 #[test]
 fn random_mutations_never_panic_and_point_inside_the_file() {
-    let site = fixture_site();
+    let site = fixture_copy("tests/fixtures/minimal");
     let root = site.path();
     // MUTATIONS=N, MUTATION_SEED=S and MUTATION_FILE=path (relative to the site) explore
     // further than the default run.

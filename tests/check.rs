@@ -6,14 +6,14 @@
 //! diagnostics: 1 with any error (or any warning under `--strict`), else 0.
 //! `BLESS=1 cargo test --test check` rewrites the expected files; review the diff.
 
-mod check_support;
+mod support;
 
 use std::fs;
 use std::path::Path;
 
-use check_support::{copy_dir, fixture_site, repo, run, stderr, stdout};
 use serde::Deserialize;
 use serde_json::Value;
+use support::{bless, check_site, copy_tree, repo, run, stderr, stdout};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,9 +49,9 @@ fn cases() -> Vec<std::path::PathBuf> {
 fn prepare(case_dir: &Path) -> (tempfile::TempDir, Case) {
     let case: Case = toml::from_str(&fs::read_to_string(case_dir.join("case.toml")).unwrap())
         .unwrap_or_else(|e| panic!("{}: {e}", case_dir.display()));
-    let site = fixture_site();
+    let site = check_site();
     if case_dir.join("files").is_dir() {
-        copy_dir(&case_dir.join("files"), site.path());
+        copy_tree(&case_dir.join("files"), site.path());
     }
     for e in &case.edit {
         let path = site.path().join(&e.file);
@@ -70,7 +70,7 @@ fn prepare(case_dir: &Path) -> (tempfile::TempDir, Case) {
 }
 
 fn compare(path: &Path, actual: &str, failures: &mut Vec<String>) {
-    if std::env::var_os("BLESS").is_some() {
+    if bless() {
         fs::write(path, actual).unwrap();
         return;
     }
@@ -149,7 +149,7 @@ fn every_case_prints_its_expected_diagnostics() {
 
 #[test]
 fn the_fixture_site_and_the_bundled_registry_check_without_errors() {
-    let site = fixture_site();
+    let site = check_site();
     let o = run(&["check", "--strict"], site.path());
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
@@ -168,10 +168,9 @@ fn the_fixture_site_and_the_bundled_registry_check_without_errors() {
 #[test]
 fn github_annotations_only_under_github_actions() {
     let (site, _) = prepare(&repo().join("tests/check/future-issued"));
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+    let o = support::trustatlas()
         .args(["check", "--format", "json"])
         .current_dir(site.path())
-        .env("SOURCE_DATE_EPOCH", check_support::EPOCH)
         .env("GITHUB_ACTIONS", "true")
         .output()
         .unwrap();
@@ -220,7 +219,7 @@ fn every_code_is_documented_for_editors() {
 #[test]
 fn many_problems_in_big_files_give_a_bounded_report() {
     const N: usize = 5_000;
-    let site = fixture_site();
+    let site = check_site();
     let root = site.path();
     let vendor = root.join("content/vendors/acme-cloud.md");
     let text = fs::read_to_string(&vendor).unwrap();

@@ -1,52 +1,25 @@
 //! End to end: the real `trustatlas` binary on the bundled registry, as a publisher runs it.
 
+mod support;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-/// 2026-11-22 00:00:00 UTC: a fixed build date, so report status and output are reproducible.
-const EPOCH: &str = "1795305600";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use support::{copy_registry, read_tree, repo, trustatlas};
 
 fn run_build(root: &Path, out: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+    trustatlas()
         .args(["build", "--root"])
         .arg(root)
         .arg("--out")
         .arg(out)
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .env("NO_COLOR", "1")
         .output()
         .expect("run trustatlas")
 }
 
 fn read(out: &Path, rel: &str) -> String {
     fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-/// Every file under `dir`, relative path → bytes.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
 }
 
 /// Text of the element content with tags removed and whitespace collapsed, for assertions
@@ -158,12 +131,7 @@ fn bundled_registry_builds_and_says_what_the_seeds_say() {
 
 #[test]
 fn every_internal_link_resolves_and_pages_are_csp_clean() {
-    let result = trustatlas::pipeline::build_site(&trustatlas::options::BuildOptions {
-        root: repo(),
-        build_date: trustatlas::date::Day::from_ymd(2026, 11, 22),
-        base_url: None,
-        max_files: None,
-    });
+    let result = support::build::build(&repo(), None, None);
     assert!(
         result.diagnostics.is_empty(),
         "{}",
@@ -197,33 +165,10 @@ fn two_builds_are_byte_identical() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     assert!(run_build(&repo(), &a).status.success());
     assert!(run_build(&repo(), &b).status.success());
-    let (sa, sb) = (snapshot(&a), snapshot(&b));
-    assert_eq!(
-        sa.iter().map(|f| &f.0).collect::<Vec<_>>(),
-        sb.iter().map(|f| &f.0).collect::<Vec<_>>()
-    );
+    let (sa, sb) = (read_tree(&a), read_tree(&b));
+    assert_eq!(sa.keys().collect::<Vec<_>>(), sb.keys().collect::<Vec<_>>());
     for ((pa, ba), (_, bb)) in sa.iter().zip(&sb) {
         assert!(ba == bb, "{pa} differs between two builds");
-    }
-}
-
-/// Copies the bundled site (not its output) into `dir`.
-fn copy_site(dir: &Path) {
-    for top in ["site.toml", "content", "themes", "static"] {
-        let from = repo().join(top);
-        for e in walkdir::WalkDir::new(&from)
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            let rel = e.path().strip_prefix(repo()).unwrap();
-            let to = dir.join(rel);
-            if e.file_type().is_dir() {
-                fs::create_dir_all(&to).unwrap();
-            } else {
-                fs::create_dir_all(to.parent().unwrap()).unwrap();
-                fs::copy(e.path(), &to).unwrap();
-            }
-        }
     }
 }
 
@@ -231,10 +176,10 @@ fn copy_site(dir: &Path) {
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    copy_site(&site);
+    copy_registry(&site, &["content", "themes", "static"]);
     let out = tmp.path().join("public");
     assert!(run_build(&site, &out).status.success());
-    let before = snapshot(&out);
+    let before = read_tree(&out);
 
     let vendor = site.join("content/vendors/alibaba-cloud.md");
     let text = fs::read_to_string(&vendor)
@@ -270,7 +215,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         "{stderr}"
     );
     assert_eq!(
-        snapshot(&out),
+        read_tree(&out),
         before,
         "the previous site must be left exactly as it was"
     );
@@ -282,10 +227,7 @@ fn usage_errors_exit_2() {
     let o = run_build(tmp.path(), &tmp.path().join("out"));
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no site.toml"));
-    let o = Command::new(env!("CARGO_BIN_EXE_trustatlas"))
-        .arg("frobnicate")
-        .output()
-        .unwrap();
+    let o = trustatlas().arg("frobnicate").output().unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -293,7 +235,7 @@ fn usage_errors_exit_2() {
 fn refuses_to_overwrite_the_source_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    copy_site(&site);
+    copy_registry(&site, &["content", "themes", "static"]);
     let o = run_build(&site, &site);
     assert_eq!(o.status.code(), Some(2));
     assert!(site.join("content/vendors/alibaba-cloud.md").is_file());

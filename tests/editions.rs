@@ -2,11 +2,12 @@
 //! 2025 → 2026 correspondence checked both ways, the NIST AI RMF cross-walk shown on both
 //! sides, and every address the 2025 entries had before the 2026 edition still resolving.
 
-mod publish_support;
+mod support;
 
 use std::collections::BTreeMap;
 
-use publish_support::*;
+use support::build::*;
+use support::repo;
 use toml::Value;
 
 fn catalog(slug: &str) -> Value {

@@ -4,17 +4,12 @@
 #[path = "../examples/gen_registry/gen.rs"]
 #[allow(dead_code)]
 mod gen;
+mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use trustatlas::date::Day;
-use trustatlas::options::BuildOptions;
-use trustatlas::pipeline::build_site;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use support::{read_tree, repo};
 
 fn generate(vendors: usize, seed: u64, out: &Path) -> gen::Stats {
     gen::generate(
@@ -27,23 +22,6 @@ fn generate(vendors: usize, seed: u64, out: &Path) -> gen::Stats {
         out,
     )
     .expect("generator runs")
-}
-
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap();
-            (
-                rel.to_string_lossy().into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 #[test]
@@ -61,12 +39,7 @@ fn generated_registry_builds_without_a_single_diagnostic() {
             frameworks: 3
         }
     );
-    let result = build_site(&BuildOptions {
-        root: site.clone(),
-        build_date: Day::from_ymd(2026, 11, 22),
-        base_url: None,
-        max_files: None,
-    });
+    let result = support::build::build(&site, None, None);
     assert!(
         result.diagnostics.is_empty(),
         "{}",
@@ -124,13 +97,16 @@ fn same_seed_same_bytes_and_vendors_do_not_depend_on_the_count() {
     );
     generate(12, 3, &a);
     generate(12, 3, &b);
-    assert!(files(&a) == files(&b), "same seed and count, same bytes");
+    assert!(
+        read_tree(&a) == read_tree(&b),
+        "same seed and count, same bytes"
+    );
     generate(20, 3, &c);
     let v = "content/vendors/synthetic-vendor-00007.md";
     assert_eq!(fs::read(a.join(v)).unwrap(), fs::read(c.join(v)).unwrap());
     // Rerunning into a folder it wrote replaces it (no stale vendor 13-20 left behind).
     generate(12, 3, &c);
-    assert!(files(&a) == files(&c));
+    assert!(read_tree(&a) == read_tree(&c));
     let other = tmp.path().join("other");
     generate(12, 4, &other);
     assert_ne!(

@@ -5,10 +5,9 @@
 //! calendar valid RFC 5545, every JSON document parse and keep the value, no CSV cell start a
 //! formula, and no page run the strings as markup.
 
-mod publish_support;
+mod support;
 
-use publish_support::*;
-use trustatlas::files::OutputFile;
+use support::build::*;
 use trustatlas::model::Registry;
 
 /// How every hostile value ends, so a check can tell where one ends inside a text run.
@@ -26,7 +25,7 @@ fn hostile(tag: &str) -> String {
 /// The fixture's registry with hostile values in every kind of text field that reaches an
 /// output, built again into files by the real stages.
 fn hostile_files() -> Vec<OutputFile> {
-    let dir = fixture_copy();
+    let dir = publish_fixture();
     let r = build(dir.path(), None, None);
     assert_eq!(r.errors(), 0, "{}", r.render_diagnostics(false));
     let mut reg: Registry = r.registry.expect("a registry");
@@ -492,7 +491,7 @@ fn ids(html: &str) -> Vec<&str> {
 
 #[test]
 fn body_headings_never_take_an_id_the_template_uses() {
-    let dir = fixture_copy();
+    let dir = publish_fixture();
     let vendor = dir.path().join("content/vendors/example-cloud.md");
     let old = std::fs::read_to_string(&vendor).unwrap();
     // Headings named like the vendor page's own sections and the pack's (`p-summary`), a

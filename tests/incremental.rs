@@ -5,9 +5,11 @@
 //! the paths that changed, as the watcher tells `serve`, so the refresh of the sources and
 //! the model's memo are exercised too.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 use trustatlas::date::Day;
@@ -18,21 +20,7 @@ use trustatlas::pipeline::{self, build_site, Changes, State, Target};
 const VENDOR: &str = "content/vendors/alibaba-cloud.md";
 
 fn copy_site() -> tempfile::TempDir {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let tmp = tempfile::tempdir().unwrap();
-    fs::copy(repo.join("site.toml"), tmp.path().join("site.toml")).unwrap();
-    for dir in ["content", "themes"] {
-        for e in walkdir::WalkDir::new(repo.join(dir)) {
-            let e = e.unwrap();
-            let to = tmp.path().join(e.path().strip_prefix(&repo).unwrap());
-            if e.file_type().is_dir() {
-                fs::create_dir_all(&to).unwrap();
-            } else {
-                fs::copy(e.path(), &to).unwrap();
-            }
-        }
-    }
-    tmp
+    support::registry_copy(&["content", "themes"])
 }
 
 fn edit(root: &Path, rel: &str, from: &str, to: &str) {

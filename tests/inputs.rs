@@ -3,36 +3,18 @@
 //! bounded in time: a loader that opens a FIFO or reads `/dev/zero` would hang, and the test
 //! kills it and fails instead of hanging the suite.
 
+mod support;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// 2026-11-22 00:00:00 UTC.
-const EPOCH: &str = "1795305600";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from).sort_by_file_name() {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
+use support::{fixture_copy, repo, trustatlas, EPOCH};
 
 /// The minimal fixture with the repository's themes, in a fresh folder.
 fn site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("tests/fixtures/minimal"), dir.path());
-    copy_tree(&repo().join("themes"), &dir.path().join("themes"));
-    dir
+    fixture_copy("tests/fixtures/minimal")
 }
 
 struct Run {
@@ -43,12 +25,11 @@ struct Run {
 /// Runs the binary with `args`, `SOURCE_DATE_EPOCH=epoch`, killing it after 60 seconds.
 fn run(args: &[&str], root: &Path, epoch: &str) -> Run {
     let err_path = root.with_extension("stderr");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+    let mut child = trustatlas()
         .args(args)
         .arg("--root")
         .arg(root)
         .env("SOURCE_DATE_EPOCH", epoch)
-        .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(fs::File::create(&err_path).unwrap())

@@ -4,11 +4,11 @@
 //! failure names the seed and case that reproduce it. Also replays the inputs the fuzzer
 //! found interesting (`tests/fuzz/load_content/`, see fuzz/README.md).
 
-mod check_support;
+mod support;
 
 use std::fs;
 
-use check_support::repo;
+use support::repo;
 use trustatlas::single::{check_invariants, load_one, site_from_files, TARGETS};
 use trustatlas::source::SiteSources;
 

@@ -2,12 +2,12 @@
 //! validates against its JSON Schema, mentions every field of the schema, and is never
 //! written over an existing file.
 
-mod check_support;
+mod support;
 
 use std::fs;
 
-use check_support::{fixture_site, run, stderr, stdout};
 use serde_json::Value;
+use support::{check_site, run, stderr, stdout};
 use trustatlas::schema::kind_for_path;
 
 /// (arguments, the file it must write).
@@ -80,7 +80,7 @@ fn property_names(schema: &Value) -> Vec<String> {
 #[test]
 fn every_new_file_passes_check_as_it_is() {
     for (args, file) in CASES {
-        let site = fixture_site();
+        let site = check_site();
         let o = run(args, site.path());
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
         assert!(
@@ -142,7 +142,7 @@ fn every_new_file_passes_check_as_it_is() {
 
 #[test]
 fn refuses_to_overwrite() {
-    let site = fixture_site();
+    let site = check_site();
     let o = run(&["new", "vendor", "beta-ai"], site.path());
     assert!(o.status.success());
     let path = site.path().join("content/vendors/beta-ai.md");
@@ -166,7 +166,7 @@ fn refuses_to_overwrite() {
 
 #[test]
 fn bad_names_and_references_are_usage_errors() {
-    let site = fixture_site();
+    let site = check_site();
     let cases: &[(&[&str], &str)] = &[
         (&["new", "vendor", "../escape"], "is not a valid slug"),
         (&["new", "vendor", "Acme"], "is not a valid slug"),

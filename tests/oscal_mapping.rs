@@ -3,14 +3,15 @@
 //! read here, and every required flag and child, and every closed list of allowed values
 //! (relationship, method, matching-rationale, status, item type), is checked on the output.
 
-mod publish_support;
+mod support;
 
 use std::collections::BTreeMap;
 use std::fs;
 
-use publish_support::*;
 use quick_xml::events::{BytesStart, Event};
 use serde_json::Value;
+use support::build::*;
+use support::repo;
 
 /// What the metaschema says about one assembly's JSON object.
 #[derive(Debug, Default)]

@@ -5,26 +5,22 @@
 //! the output must be exactly the old site or exactly the new one, and the next build must
 //! clean up and succeed. And `serve` writes no output.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-const EPOCH: &str = "1795305600";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use support::{bless, copy_fixture, copy_registry, copy_tree, repo, stderr, trustatlas};
 
 fn command(root: &Path, out: &Path, failpoint: Option<&str>) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_trustatlas"));
+    let mut c = trustatlas();
     c.args(["build", "--root"])
         .arg(root)
         .arg("--out")
         .arg(out)
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .env("NO_COLOR", "1")
         .env_remove("TRUSTATLAS_FAILPOINT");
     if let Some(f) = failpoint {
         // An aborted process may dump core into its working folder: not the repository.
@@ -38,10 +34,6 @@ fn build_with(root: &Path, out: &Path, failpoint: Option<&str>) -> Output {
     command(root, out, failpoint)
         .output()
         .expect("run trustatlas")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn build(root: &Path, out: &Path) -> Output {
@@ -91,22 +83,6 @@ const CLEAN: [&str; 4] = [
     "public",
 ];
 
-/// Copies the bundled site (not its output) into `dir`.
-fn copy_site(dir: &Path) {
-    for top in ["site.toml", "content", "themes", "static"] {
-        for e in walkdir::WalkDir::new(repo().join(top)) {
-            let e = e.unwrap();
-            let to = dir.join(e.path().strip_prefix(repo()).unwrap());
-            if e.file_type().is_dir() {
-                fs::create_dir_all(&to).unwrap();
-            } else {
-                fs::create_dir_all(to.parent().unwrap()).unwrap();
-                fs::copy(e.path(), &to).unwrap();
-            }
-        }
-    }
-}
-
 /// Inputs written moments ago are not trusted by the no-change check, so age them.
 fn age(dir: &Path) {
     let past = SystemTime::now() - Duration::from_secs(3600);
@@ -123,8 +99,8 @@ fn age(dir: &Path) {
 /// a vendor, drops a static file of A's and adds one of its own.
 fn two_sites(tmp: &Path) -> (PathBuf, PathBuf) {
     let (a, b) = (tmp.join("site-a"), tmp.join("site-b"));
-    copy_site(&a);
-    copy_site(&b);
+    copy_registry(&a, &["content", "themes", "static"]);
+    copy_registry(&b, &["content", "themes", "static"]);
     fs::write(a.join("static/only-in-a.txt"), "a").unwrap();
     fs::create_dir_all(b.join("static/only/in")).unwrap();
     fs::write(b.join("static/only/in/b.txt"), "b").unwrap();
@@ -171,17 +147,16 @@ fn the_output_corpus() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 10, "the corpus is missing");
-    let bless = std::env::var_os("BLESS").is_some();
+    let bless = bless();
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy();
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().canonicalize().unwrap();
         let site = root.join("site");
-        copy_into(&repo().join("tests/fixtures/minimal"), &site);
-        copy_into(&repo().join("themes"), &site.join("themes"));
+        copy_fixture("tests/fixtures/minimal", &site);
         if case.join("before").is_dir() {
-            copy_into(&case.join("before"), &root);
+            copy_tree(&case.join("before"), &root);
         }
         let before = tree(&root, "site");
         let site_before = tree(&site, "");
@@ -226,20 +201,6 @@ fn mask_ms(s: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Copies the tree `from` into `to` (created), files and folders.
-fn copy_into(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::create_dir_all(target.parent().unwrap()).unwrap();
-            fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Kills a build of B into an output holding A at each failure point, then checks that the
@@ -430,7 +391,7 @@ fn two_builds_at_once_take_turns() {
 fn leftovers_are_cleaned_by_name_and_nothing_else_beside_the_output_is_touched() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    copy_site(&site);
+    copy_registry(&site, &["content", "themes", "static"]);
     age(&site);
     let dir = tmp.path().join("deploy");
     let out = dir.join("public");
@@ -508,12 +469,11 @@ fn serve_writes_no_output_folder() {
     use std::io::BufRead;
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    copy_site(&site);
+    copy_registry(&site, &["content", "themes", "static"]);
     let before: Vec<String> = snapshot(&site).into_keys().collect();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+    let mut server = trustatlas()
         .args(["serve", "--port", "0", "--root", "site"])
         .current_dir(tmp.path())
-        .env("SOURCE_DATE_EPOCH", EPOCH)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

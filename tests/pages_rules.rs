@@ -10,13 +10,14 @@
 //! refuses a rule that Cloudflare's own parser (wrangler 3.114, run by tests/wrangler/run.sh
 //! on every case) still takes. `BLESS=1 cargo test --test pages_rules` rewrites them; read the diff.
 
-mod publish_support;
+mod support;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::sync::Arc;
 
-use publish_support::*;
+use support::build::*;
+use support::repo;
 use trustatlas::serve::site::{Asset, Site};
 
 const FILES: [&str; 2] = ["_headers", "_redirects"];
@@ -32,7 +33,7 @@ fn served(files: &[(&str, String)]) -> Site {
 
 #[test]
 fn deploy_and_serve_refuse_the_same_rules() {
-    let bless = std::env::var_os("BLESS").is_some_and(|v| !v.is_empty() && v != "0");
+    let bless = support::bless();
     let corpus = repo().join("tests/pages_rules");
     let mut cases: Vec<_> = fs::read_dir(&corpus)
         .unwrap()
@@ -51,7 +52,7 @@ fn deploy_and_serve_refuse_the_same_rules() {
         assert!(!inputs.is_empty(), "{name}: no _headers or _redirects");
 
         // Publish: the fixture with the case's rules as its static/ files.
-        let dir = fixture_copy();
+        let dir = publish_fixture();
         for f in FILES {
             let _ = fs::remove_file(dir.path().join("static").join(f));
         }

@@ -6,7 +6,7 @@
 //! file, which the fixes empty.
 //! See fuzz/README.md.
 
-mod check_support;
+mod support;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
@@ -15,8 +15,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-use check_support::repo;
 use rayon::prelude::*;
+use support::repo;
 use trustatlas::oracle::{check_changed, check_site, Finding};
 use trustatlas::single::TARGETS;
 use trustatlas::single_site::{build, build_one, fixture};

@@ -1,83 +1,16 @@
-//! The published output: golden files of the Pages rules and one document per open-data kind,
+//! The published output (its bytes are golden in tests/golden/publish/, see tests/golden.rs):
 //! every JSON/XML/CSV/ICS file parsed by a real parser, the JSON validated against the
 //! published JSON Schemas, the OSCAL catalogs against OSCAL's own schema, the OSCAL mapping
 //! against the rules its metaschema states, and `--base-url` reaching every absolute URL.
 
-mod publish_support;
+mod support;
 
 use std::collections::BTreeMap;
 use std::fs;
 
-use publish_support::*;
 use serde_json::Value;
-use trustatlas::files::OutputFile;
-
-/// Output files compared byte for byte with tests/publish_expected/ (`BLESS=1` rewrites).
-const GOLDEN: &[&str] = &[
-    "_headers",
-    "_redirects",
-    "robots.txt",
-    "api/vendors.json",
-    "api/vendors/example-cloud.json",
-    "api/vendors/gone-systems.json",
-    "api/certifications.json",
-    "api/register.json",
-    "api/frameworks/sample-framework.json",
-    "api/schema/vendor.schema.json",
-    "api/vendors.csv",
-    "api/register.csv",
-    "api/register-expiry.ics",
-    "feed.xml",
-    "api/oscal/catalog/sample-framework.json",
-    "api/oscal/dimensions.json",
-    "api/oscal/mapping.json",
-];
-
-/// The stylesheet's name carries its content hash; golden files must not change with it.
-fn without_fingerprints(text: &str) -> String {
-    let mut out = String::new();
-    for line in text.split_inclusive('\n') {
-        match line.find("/assets/style.") {
-            Some(i) if line[i..].contains(".css") => {
-                let end = i + line[i..].find(".css").unwrap();
-                out.push_str(&line[..i]);
-                out.push_str("/assets/style.HASH");
-                out.push_str(&line[end..]);
-            }
-            _ => out.push_str(line),
-        }
-    }
-    out
-}
-
-#[test]
-fn golden_files_of_the_fixture() {
-    let files = fixture_files();
-    let dir = repo().join("tests/publish_expected");
-    let bless = std::env::var_os("BLESS").is_some();
-    let mut stale = Vec::new();
-    for path in GOLDEN {
-        let actual = without_fingerprints(file(&files, path));
-        let expected_path = dir.join(path);
-        if bless {
-            fs::create_dir_all(expected_path.parent().unwrap()).unwrap();
-            fs::write(&expected_path, &actual).unwrap();
-            continue;
-        }
-        let expected = fs::read_to_string(&expected_path)
-            .unwrap_or_else(|e| panic!("{}: {e} (run with BLESS=1)", expected_path.display()));
-        if expected != actual {
-            stale.push(format!(
-                "{path} differs from tests/publish_expected/{path}:\n{actual}"
-            ));
-        }
-    }
-    assert!(
-        stale.is_empty(),
-        "{}\nIf the change is intended, rerun with BLESS=1 and review the diff.",
-        stale.join("\n")
-    );
-}
+use support::build::*;
+use support::repo;
 
 /// Every structured file of a site, parsed with a real parser.
 fn parse_everything(files: &[OutputFile]) {
@@ -336,7 +269,7 @@ fn oscal_catalogs_validate_against_the_oscal_schema() {
 
 #[test]
 fn base_url_reaches_every_absolute_url() {
-    let dir = fixture_copy();
+    let dir = publish_fixture();
     let files = ok_files(build(dir.path(), Some("https://preview.example/"), None));
     for f in &files {
         let text = String::from_utf8_lossy(&f.bytes);

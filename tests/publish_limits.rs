@@ -2,12 +2,13 @@
 //! tests/fixtures/publish with one change. Also the content mistakes around aliases, removed
 //! vendors and the publisher's own `_headers`/`_redirects`, each with its diagnostic.
 
-mod publish_support;
+mod support;
 
 use std::fs;
 use std::path::Path;
 
-use publish_support::*;
+use support::build::*;
+use support::build_date;
 
 fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
@@ -223,7 +224,7 @@ const CASES: &[Case] = &[
 fn each_limit_and_rule_mistake_fails_the_build_with_a_clear_message() {
     let mut failures = Vec::new();
     for case in CASES {
-        let dir = fixture_copy();
+        let dir = publish_fixture();
         (case.setup)(dir.path());
         let result = build(dir.path(), None, case.max_files);
         let found = errors(&result);
@@ -241,13 +242,13 @@ fn each_limit_and_rule_mistake_fails_the_build_with_a_clear_message() {
 }
 
 /// The files of a streaming build (`build`'s path), sorted.
-fn streamed(root: &Path) -> (Vec<trustatlas::files::OutputFile>, Vec<String>) {
+fn streamed(root: &Path) -> (Vec<OutputFile>, Vec<String>) {
     let files = std::sync::Mutex::new(Vec::new());
     let sink = |f| {
         files.lock().unwrap().push(f);
         Ok(())
     };
-    let opts = trustatlas::options::BuildOptions::new(root, build_date());
+    let opts = BuildOptions::new(root, build_date());
     let r = trustatlas::pipeline::run(
         &opts,
         &mut trustatlas::pipeline::State::default(),
@@ -262,7 +263,7 @@ fn streamed(root: &Path) -> (Vec<trustatlas::files::OutputFile>, Vec<String>) {
 
 #[test]
 fn static_files_join_the_output_the_same_way_in_both_builds() {
-    let dir = fixture_copy();
+    let dir = publish_fixture();
     write(dir.path(), "static/logo.svg", "<svg/>\n");
     write(
         dir.path(),
@@ -293,7 +294,7 @@ fn static_files_join_the_output_the_same_way_in_both_builds() {
 
 #[test]
 fn the_fixture_itself_is_within_every_limit() {
-    let dir = fixture_copy();
+    let dir = publish_fixture();
     let r = build(dir.path(), None, None);
     assert_eq!(errors(&r), Vec::<String>::new());
 }

@@ -5,28 +5,23 @@
 #[path = "../examples/gen_registry/gen.rs"]
 #[allow(dead_code)]
 mod gen;
+mod support;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 use std::time::{Duration, SystemTime};
 
-const EPOCH: &str = "1795305600";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use support::{copy_fixture, repo, stderr, trustatlas};
 
 fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+    let o = trustatlas()
         .args(["build", "--root"])
         .arg(root)
         .arg("--out")
         .arg(out)
         .args(extra)
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .env("NO_COLOR", "1")
         .output()
         .expect("run trustatlas");
     assert!(
@@ -35,10 +30,6 @@ fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
         String::from_utf8_lossy(&o.stderr)
     );
     o
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Every file under `dir`: relative path → (bytes, mtime).
@@ -210,20 +201,6 @@ fn rebuilds_write_only_what_changed_and_match_a_full_build() {
     );
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 /// The CLI writes pages as they render and publishes from an index of paths and sizes; the
 /// result must be `build_site`'s, byte for byte, including static `_headers`/`_redirects`
 /// that publishing merges and replaces.
@@ -231,17 +208,11 @@ fn copy_tree(from: &Path, to: &Path) {
 fn the_streaming_build_writes_what_build_site_returns() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    copy_tree(&repo().join("tests/fixtures/publish"), &site);
-    copy_tree(&repo().join("themes"), &site.join("themes"));
+    copy_fixture("tests/fixtures/publish", &site);
     assert!(site.join("static/_headers").is_file());
     let out = tmp.path().join("public");
     build(&site, &out, &[]);
-    let result = trustatlas::pipeline::build_site(&trustatlas::options::BuildOptions {
-        root: site.clone(),
-        build_date: trustatlas::date::Day::from_unix_seconds(EPOCH.parse().unwrap()),
-        base_url: None,
-        max_files: None,
-    });
+    let result = support::build::build(&site, None, None);
     let expected: BTreeMap<String, Vec<u8>> = result
         .files
         .expect("fixture builds")

@@ -3,21 +3,20 @@
 //! made by `trustatlas new` validate against them, while typical mistakes do not.
 //! `BLESS=1 cargo test --test schema` rewrites the committed schemas.
 
+mod support;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
+use support::{bless, repo};
 use trustatlas::schema::{kind_for_path, KINDS};
 use trustatlas::source::split_front_matter;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 #[test]
 fn committed_schemas_equal_the_generated_ones() {
     let dir = repo().join("schema");
-    let bless = std::env::var_os("BLESS").is_some();
+    let bless = bless();
     let mut stale = Vec::new();
     for kind in KINDS {
         let path = dir.join(kind.file_name());

@@ -2,14 +2,14 @@
 //! editor and a browser drive it: a page and its reload stream open, a vendor file saved
 //! (through a temporary file and a rename, as editors do), broken, fixed.
 
-mod serve_support;
+mod support;
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use serve_support::{
+use support::serve::{
     get, request, send, site_copy, start, start_with, Events, Server, VENDOR, WAIT,
 };
 
@@ -176,12 +176,11 @@ fn build_output_never_contains_the_dev_script() {
     let site = site_copy();
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
-    let o = Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+    let o = support::trustatlas()
         .args(["build", "--root"])
         .arg(site.path())
         .arg("--out")
         .arg(&public)
-        .env("SOURCE_DATE_EPOCH", "1795305600")
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

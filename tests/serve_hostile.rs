@@ -5,14 +5,14 @@
 //! [`PROMPT`], and the server must still be running. Every attack is bounded in count and
 //! time: the server runs with a short head timeout, and the whole binary takes seconds.
 
-mod serve_support;
+mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use serve_support::{parse_reply, send, site_copy, start_env, Events, Reply, Server};
+use support::serve::{parse_reply, send, site_copy, start_env, Events, Reply, Server};
 
 /// The server's head timeout in these tests, instead of the default 10 s.
 const HEAD_TIMEOUT: Duration = Duration::from_millis(600);
@@ -340,7 +340,7 @@ fn the_request_corpus() {
     let addr = server.addr.clone();
     let port = addr.rsplit(':').next().unwrap().to_string();
     let fill = |s: &str| s.replace("{host}", &addr).replace("{port}", &port);
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/serve_bad");
+    let root = support::repo().join("tests/serve_bad");
     let mut cases: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().path())

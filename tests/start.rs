@@ -2,54 +2,19 @@
 //! theme and its overrides, `theme eject`, completions and the man page. Every test drives the
 //! real binary.
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-/// 2026-11-22 00:00:00 UTC, as in tests/e2e.rs.
-const EPOCH: &str = "1795305600";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The real binary run in `dir` with `args`, no colour, a fixed build date, not in CI.
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_trustatlas"))
-        .args(args)
-        .current_dir(dir)
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .expect("run trustatlas")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
-        let rel = e.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
+use support::{copy_registry, read_tree, repo, run, stderr, trustatlas};
 
 /// A copy of the bundled registry in a temporary folder (`site/` inside it).
 fn bundled_copy(parts: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    fs::create_dir(&site).unwrap();
-    fs::copy(repo().join("site.toml"), site.join("site.toml")).unwrap();
-    for part in parts {
-        copy_tree(&repo().join(part), &site.join(part));
-    }
+    copy_registry(&site, parts);
     (tmp, site)
 }
 
@@ -59,39 +24,39 @@ fn every_command_finds_the_site_from_a_subfolder_and_says_which() {
     let sub = site.join("content/vendors");
     let used = format!("using {}", site.join("site.toml").display());
 
-    let o = run_in(&sub, &["check"]);
+    let o = run(&["check"], &sub);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o).lines().next(), Some(used.as_str()));
 
     // The output goes to the site's own public/, not into content/vendors/.
-    let o = run_in(&sub, &["build"]);
+    let o = run(&["build"], &sub);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains(&used), "{}", stderr(&o));
     assert!(site.join("public/index.html").is_file());
     assert!(!sub.join("public").exists());
 
-    let o = run_in(&sub, &["new", "vendor", "acme-ai"]);
+    let o = run(&["new", "vendor", "acme-ai"], &sub);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(site.join("content/vendors/acme-ai.md").is_file());
 
     // -q keeps only warnings and errors.
-    let o = run_in(&sub, &["-q", "build", "--force"]);
+    let o = run(&["-q", "build", "--force"], &sub);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!stderr(&o).contains("using "), "{}", stderr(&o));
     assert!(!stderr(&o).contains("built "), "{}", stderr(&o));
 
     // In the site's own folder, or given --root, nothing is said about it, unless -v.
-    let o = run_in(&site, &["check"]);
+    let o = run(&["check"], &site);
     assert!(!stderr(&o).contains("using "), "{}", stderr(&o));
-    let o = run_in(&site, &["-v", "check"]);
+    let o = run(&["-v", "check"], &site);
     assert!(
         stderr(&o).starts_with("using ./site.toml"),
         "{}",
         stderr(&o)
     );
-    let o = run_in(&site, &["check", "--root", "."]);
+    let o = run(&["check", "--root", "."], &site);
     assert!(!stderr(&o).contains("using "), "{}", stderr(&o));
-    let o = run_in(&site, &["-v", "check", "--root", "."]);
+    let o = run(&["-v", "check", "--root", "."], &site);
     assert!(
         stderr(&o).starts_with("using ./site.toml"),
         "{}",
@@ -102,30 +67,15 @@ fn every_command_finds_the_site_from_a_subfolder_and_says_which() {
 #[test]
 fn no_site_above_is_a_usage_error_naming_where_the_search_started() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = run_in(tmp.path(), &["build"]);
+    let o = run(&["build"], tmp.path());
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("no site.toml in"), "{err}");
     assert!(err.contains("or any folder above it"), "{err}");
     assert!(err.contains("trustatlas init"), "{err}");
 }
-/// Every file under `dir`, relative path -> bytes, sorted.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap();
-            (rel.display().to_string(), fs::read(e.path()).unwrap())
-        })
-        .collect();
-    files.sort();
-    files
-}
-
 fn build(site: &Path, out: &str) -> Output {
-    let o = run_in(site, &["build", "--out", out]);
+    let o = run(&["build", "--out", out], site);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     o
 }
@@ -136,9 +86,9 @@ fn without_themes_the_built_in_theme_gives_the_same_site() {
     let (_tmp2, without) = bundled_copy(&["content", "static"]);
     build(&with, "out");
     build(&without, "out");
-    let a = snapshot(&with.join("out"));
+    let a = read_tree(&with.join("out"));
     assert!(a.len() > 80, "{} files", a.len());
-    assert!(a == snapshot(&without.join("out")), "outputs differ");
+    assert!(a == read_tree(&without.join("out")), "outputs differ");
 }
 
 #[test]
@@ -165,7 +115,7 @@ fn a_site_theme_overrides_the_built_in_one_file_by_file() {
     build(&site, "themed");
     let page = fs::read_to_string(site.join("themed/404.html")).unwrap();
     assert!(page.contains("<p>Overridden by the site.</p>"), "{page}");
-    let css_out: Vec<_> = snapshot(&site.join("themed"))
+    let css_out: Vec<_> = read_tree(&site.join("themed"))
         .into_iter()
         .filter(|(p, _)| p.ends_with(".css"))
         .collect();
@@ -194,7 +144,7 @@ fn a_linked_override_is_refused_like_any_link_of_the_site() {
     fs::create_dir_all(&templates).unwrap();
     fs::write(site.join("elsewhere.html"), "{{ 1 }}").unwrap();
     std::os::unix::fs::symlink("../../../elsewhere.html", templates.join("404.html")).unwrap();
-    let o = run_in(&site, &["build"]);
+    let o = run(&["build"], &site);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("themes/default/templates/404.html"),
@@ -207,21 +157,21 @@ fn a_linked_override_is_refused_like_any_link_of_the_site() {
 #[test]
 fn theme_eject_writes_the_built_in_files_and_refuses_to_overwrite() {
     let (_tmp, site) = bundled_copy(&["content", "static"]);
-    let o = run_in(&site.join("content"), &["theme", "eject"]);
+    let o = run(&["theme", "eject"], &site.join("content"));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let theme = site.join("themes/default");
     assert!(
-        snapshot(&theme) == snapshot(&repo().join("themes/default")),
+        read_tree(&theme) == read_tree(&repo().join("themes/default")),
         "ejected files equal the repository's theme"
     );
     // An edit is kept: a second eject refuses and writes nothing.
     let css = theme.join("static/style.css");
     fs::write(&css, "/* mine */").unwrap();
-    let o = run_in(&site, &["theme", "eject"]);
+    let o = run(&["theme", "eject"], &site);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
     assert_eq!(fs::read_to_string(&css).unwrap(), "/* mine */");
-    let o = run_in(&site, &["theme", "eject", "--force"]);
+    let o = run(&["theme", "eject", "--force"], &site);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         fs::read(&css).unwrap(),
@@ -235,7 +185,7 @@ fn theme_eject_writes_the_built_in_files_and_refuses_to_overwrite() {
 #[test]
 fn init_writes_a_registry_that_builds_and_passes_check_strict_with_no_themes_folder() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = run_in(tmp.path(), &["init", "reg"]);
+    let o = run(&["init", "reg"], tmp.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let reg = tmp.path().join("reg");
     assert!(!reg.join("themes").exists());
@@ -252,7 +202,7 @@ fn init_writes_a_registry_that_builds_and_passes_check_strict_with_no_themes_fol
     }
     // The framework catalogs and the workflow are the repository's own files.
     assert!(
-        snapshot(&reg.join("content/frameworks")) == snapshot(&repo().join("content/frameworks")),
+        read_tree(&reg.join("content/frameworks")) == read_tree(&repo().join("content/frameworks")),
         "framework catalogs differ from content/frameworks/"
     );
     assert_eq!(
@@ -275,7 +225,7 @@ fn init_writes_a_registry_that_builds_and_passes_check_strict_with_no_themes_fol
     let site_toml = fs::read_to_string(reg.join("site.toml")).unwrap();
     assert!(site_toml.contains("# Weight profiles: how much each dimension counts"));
 
-    let o = run_in(&reg, &["check", "--strict"]);
+    let o = run(&["check", "--strict"], &reg);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stderr(&o).starts_with("no problems found"),
@@ -284,14 +234,14 @@ fn init_writes_a_registry_that_builds_and_passes_check_strict_with_no_themes_fol
     );
     // Months after init (2027-06-03), the examples' sources are still fresh: init dates them
     // today, not on the day starter/ was written (2026-01-15, more than a year before).
-    let later = Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+    let later = trustatlas()
         .args(["check", "--strict"])
         .current_dir(&reg)
         .env("SOURCE_DATE_EPOCH", "1812000000")
         .output()
         .unwrap();
     assert!(later.status.success(), "{}", stderr(&later));
-    let o = run_in(&reg.join("content"), &["build"]);
+    let o = run(&["build"], &reg.join("content"));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let vendor = fs::read_to_string(reg.join("public/vendor/example-cloud/index.html")).unwrap();
     assert!(vendor.contains("Example Cloud"));
@@ -304,13 +254,13 @@ fn init_writes_a_registry_that_builds_and_passes_check_strict_with_no_themes_fol
 fn init_refuses_a_folder_that_is_not_empty() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
-    let o = run_in(tmp.path(), &["init"]);
+    let o = run(&["init"], tmp.path());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("is not empty"), "{}", stderr(&o));
     assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
     // An empty folder is fine.
     fs::create_dir(tmp.path().join("empty")).unwrap();
-    let o = run_in(&tmp.path().join("empty"), &["init"]);
+    let o = run(&["init"], &tmp.path().join("empty"));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(tmp.path().join("empty/site.toml").is_file());
 }
@@ -326,7 +276,7 @@ fn built_count(o: &Output) -> usize {
 fn the_closing_line_counts_what_the_output_holds_after_a_cached_rebuild() {
     let (_tmp, site) = bundled_copy(&["content", "static"]);
     let o = build(&site, "out");
-    let files = |site: &Path| snapshot(&site.join("out")).len();
+    let files = |site: &Path| read_tree(&site.join("out")).len();
     assert_eq!(built_count(&o), files(&site));
     let vendor = site.join("content/vendors/tencent-cloud.md");
     let text = fs::read_to_string(&vendor).unwrap();
@@ -354,7 +304,7 @@ fn completions_and_the_man_page_are_generated_from_the_commands() {
         ("powershell", "Register-ArgumentCompleter"),
         ("elvish", "edit:completion:arg-completer"),
     ] {
-        let o = run_in(&here, &["completions", shell]);
+        let o = run(&["completions", shell], &here);
         assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
         let script = String::from_utf8(o.stdout).unwrap();
         assert!(script.contains(marker), "{shell}: no `{marker}`");
@@ -363,7 +313,7 @@ fn completions_and_the_man_page_are_generated_from_the_commands() {
             "{shell}"
         );
     }
-    let o = run_in(&here, &["man"]);
+    let o = run(&["man"], &here);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let man = String::from_utf8(o.stdout).unwrap();
     assert!(
@@ -373,7 +323,7 @@ fn completions_and_the_man_page_are_generated_from_the_commands() {
     assert!(man.contains(".TH trustatlas 1"));
     assert!(man.contains("completions"));
     // --version names the commit when the build had git (this test runs in a checkout).
-    let o = run_in(&here, &["--version"]);
+    let o = run(&["--version"], &here);
     let v = String::from_utf8(o.stdout).unwrap();
     assert!(
         v.starts_with(&format!("trustatlas {}", env!("CARGO_PKG_VERSION"))),
@@ -383,7 +333,7 @@ fn completions_and_the_man_page_are_generated_from_the_commands() {
         assert!(v.contains(" ("), "no commit in {v}");
     }
     // --help ends with examples.
-    let o = run_in(&here, &["--help"]);
+    let o = run(&["--help"], &here);
     assert!(String::from_utf8(o.stdout)
         .unwrap()
         .contains("Examples:\n  trustatlas init my-registry"));

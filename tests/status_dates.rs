@@ -6,28 +6,25 @@
 //! through the month), expired from 1 July 2023. The holdings that state no end stay
 //! `not-dated` on every date, and never appear as current certificates.
 
+mod support;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use serde_json::Value;
+use support::{repo, trustatlas};
 use trustatlas::date::Day;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The bundled site built on `y-m-d`, into a fresh folder.
 fn build_on(y: i32, m: u8, d: u8) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let epoch = Day::from_ymd(y, m, d).0 * 86_400;
-    let o = Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+    let o = trustatlas()
         .args(["build", "--root"])
         .arg(repo())
         .arg("--out")
         .arg(out.path().join("public"))
         .env("SOURCE_DATE_EPOCH", epoch.to_string())
-        .env("NO_COLOR", "1")
         .output()
         .unwrap();
     assert!(

@@ -12,6 +12,7 @@ use toml::Spanned;
 use super::text::{Name, Text};
 use crate::date::PartialDate;
 
+pub use super::raw_catalog::*;
 pub use super::raw_evidence::*;
 
 pub type S<T> = Spanned<T>;
@@ -192,19 +193,19 @@ pub struct RawVendor {
     /// The document the profile as a whole comes from.
     pub profile_source: Option<Text>,
     #[serde(default)]
-    #[schemars(schema_with = "crate::schema::facts::security_compliance")]
+    #[schemars(schema_with = "crate::model::fact_schema::security_compliance")]
     pub security_compliance: FactTable,
     #[serde(default)]
-    #[schemars(schema_with = "crate::schema::facts::data_handling")]
+    #[schemars(schema_with = "crate::model::fact_schema::data_handling")]
     pub data_handling: FactTable,
     #[serde(default)]
-    #[schemars(schema_with = "crate::schema::facts::ip_profile")]
+    #[schemars(schema_with = "crate::model::fact_schema::ip_profile")]
     pub ip_profile: FactTable,
     #[serde(default)]
-    #[schemars(schema_with = "crate::schema::facts::jurisdiction_profiles")]
+    #[schemars(schema_with = "crate::model::fact_schema::jurisdiction_profiles")]
     pub jurisdiction_profiles: FactTable,
     #[serde(default)]
-    #[schemars(schema_with = "crate::schema::facts::governance")]
+    #[schemars(schema_with = "crate::model::fact_schema::governance")]
     pub governance: FactTable,
     /// One table per dimension of site.toml, `[scores.<dimension>]` with `score` and `rationale`: all dimensions or none (not yet scored).
     #[schemars(with = "Option<BTreeMap<String, RawScore>>")]
@@ -514,102 +515,6 @@ pub struct RawReport {
 pub struct RawServiceGroup {
     pub category: Name,
     pub items: Vec<Name>,
-}
-
-/// `content/frameworks/<slug>.toml`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawFramework {
-    pub name: Name,
-    pub short_name: Option<Name>,
-    pub version: Name,
-    pub publisher: Name,
-    #[schemars(with = "Option<String>")]
-    pub url: Option<S<String>>,
-    pub description: Text,
-    #[serde(default = "default_entry_label")]
-    pub entry_label: Name,
-    /// Position in lists and cross-walks (lower first); ties sort by slug.
-    #[serde(default)]
-    pub order: i64,
-    /// The earlier edition this catalog replaces, and the official correspondence's source.
-    pub supersedes: Option<RawSupersedes>,
-    /// Published mappings from this catalog's entries to another framework's.
-    #[serde(default)]
-    pub crosswalks: Vec<RawCrosswalk>,
-    pub entries: Vec<RawEntry>,
-}
-
-/// `[supersedes]`: each entry's `previous` names an entry of `framework`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawSupersedes {
-    /// The slug of the earlier edition's catalog.
-    #[schemars(with = "String")]
-    pub framework: S<String>,
-    /// Where the publisher states the correspondence.
-    #[schemars(with = "String")]
-    pub source: S<String>,
-}
-
-/// `[[crosswalks]]`: the publisher's mapping onto another framework.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawCrosswalk {
-    /// The slug of the framework mapped onto.
-    #[schemars(with = "String")]
-    pub framework: S<String>,
-    /// Where the mapping is published.
-    #[schemars(with = "String")]
-    pub source: S<String>,
-    pub maps: Vec<RawMap>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawMap {
-    /// An entry ID of this catalog.
-    #[schemars(with = "String")]
-    pub entry: S<String>,
-    /// An entry or category ID of the other framework.
-    #[schemars(with = "String")]
-    pub target: S<String>,
-    /// `primary` or `supporting`, as the publisher marks it.
-    #[schemars(with = "String", regex(pattern = "^(primary|supporting)$"))]
-    pub strength: S<String>,
-}
-
-fn default_entry_label() -> Name {
-    Name("Entry".into())
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawEntry {
-    #[schemars(with = "String")]
-    pub id: S<String>,
-    pub title: Text,
-    pub description: Text,
-    #[schemars(with = "Vec<String>")]
-    pub dimensions: Vec<S<String>>,
-    #[serde(default)]
-    pub categories: Vec<RawSubEntry>,
-    /// The ID of this entry in the edition named by `[supersedes]`.
-    #[schemars(with = "Option<String>")]
-    pub previous: Option<S<String>>,
-    /// Why no entry of the next edition carries this one on.
-    pub retired: Option<Text>,
-    /// Old addresses of this entry's page, redirected to it.
-    #[serde(default)]
-    #[schemars(with = "Vec<String>")]
-    pub aliases: Vec<S<String>>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawSubEntry {
-    pub id: Name,
-    pub title: Text,
 }
 
 /// `content/questions.toml`.

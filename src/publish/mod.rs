@@ -10,6 +10,7 @@
 
 mod api;
 mod api_reference;
+mod api_vendor;
 mod csv;
 mod feeds;
 mod ics;

@@ -1,14 +1,12 @@
 //! JSON Schemas (draft-07) of the content files, generated from the very types the loader
 //! deserializes (`model::raw`, via schemars) so they cannot drift from it. Fact sections are
 //! not checked by serde but against `model::facts::SECTIONS`; their schemas are generated from
-//! that table ([`facts`]). `tests/schema.rs` keeps the committed copies under `schema/` equal
+//! that table (`model::fact_schema`). `tests/schema.rs` keeps the committed copies under `schema/` equal
 //! to these and validates the bundled content against them.
 //!
 //! Editors get completion and validation from them in `.toml` files (Taplo / Even Better
 //! TOML, see `.taplo.toml`); TOML front matter inside `.md` files is invisible to such tools,
 //! which is why `trustatlas check` exists.
-
-pub mod facts;
 
 use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
@@ -16,7 +14,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde_json::Value;
 
 use crate::date::PartialDate;
-use crate::model::raw;
+use crate::model::{fact_schema, raw};
 
 /// One kind of content file and its schema.
 pub struct Kind {
@@ -157,13 +155,13 @@ impl JsonSchema for PartialDate {
 }
 
 /// The shape of any fact: a string, or `{ value = "...", detail = "..." }`. Each section's
-/// keys narrow `value` further ([`facts`]).
+/// keys narrow `value` further (`model::fact_schema`).
 impl JsonSchema for raw::RawFact {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "RawFact".into()
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        facts::fact_shape(json_schema!({ "type": "string", "minLength": 1 }).into())
+        fact_schema::fact_shape(json_schema!({ "type": "string", "minLength": 1 }).into())
     }
 }

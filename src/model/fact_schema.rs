@@ -1,11 +1,13 @@
 //! Schemas of the five fact sections of a vendor, generated from `model::facts::SECTIONS` (the
 //! table the loader validates against), so a fact key added there appears here too. Used by
-//! `#[schemars(schema_with = ...)]` on the sections of `model::raw::RawVendor`.
+//! `#[schemars(schema_with = ...)]` on the sections of `model::raw::RawVendor` and by
+//! `schema` for `RawFact`. It lives in `model` (not `schema`) because `raw` names it: the model
+//! may not import the tools beside the pipeline.
 
 use schemars::{json_schema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
-use crate::model::facts::{self as table, FactKind, FLAG_QUALIFIERS};
+use super::facts::{self as table, FactKind, FLAG_QUALIFIERS};
 
 /// `value`, `{ value, detail, sources }`, or `{ disputed = [{ value, detail, sources }, ...] }`
 /// (two or more values), with each `value` following `value_schema`.

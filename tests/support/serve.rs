@@ -1,13 +1,10 @@
-//! Shared by tests/serve.rs and tests/serve_hostile.rs: the real `trustatlas serve` on a
-//! temporary copy of the bundled registry, and plain-TCP clients for it.
+//! The real `trustatlas serve` on a temporary copy of the bundled registry, and plain-TCP
+//! clients for it (tests/serve.rs, tests/serve_hostile.rs).
 
-#![allow(dead_code)]
-
-use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -30,27 +27,9 @@ impl Drop for Server {
     }
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// A copy of the bundled registry in a temporary folder.
+/// A copy of the bundled registry (its content and theme) in a temporary folder.
 pub fn site_copy() -> tempfile::TempDir {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let tmp = tempfile::tempdir().unwrap();
-    fs::copy(repo.join("site.toml"), tmp.path().join("site.toml")).unwrap();
-    for dir in ["content", "themes"] {
-        copy_dir(&repo.join(dir), &tmp.path().join(dir));
-    }
-    tmp
+    super::registry_copy(&["content", "themes"])
 }
 
 pub fn start(root: &Path) -> Server {
@@ -63,13 +42,11 @@ pub fn start_with(root: &Path, flags: &[&str]) -> Server {
 
 /// `start_with`, with more environment variables for the server.
 pub fn start_env(root: &Path, flags: &[&str], env: &[(&str, &str)]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trustatlas"))
+    let mut child = super::trustatlas()
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
         .args(flags)
         .envs(env.iter().copied())
-        .env("SOURCE_DATE_EPOCH", "1795305600")
-        .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
