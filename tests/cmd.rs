@@ -7,13 +7,15 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use trustatlas::cmd::build::{self, BuildArgs, BuildReport, Counts, Outcome};
 use trustatlas::cmd::{check, init, new, theme, CmdError, Exit, Ui};
 use trustatlas::date::Day;
 
-// TODO(merge with p11-tests): `repo`, `site` and `tree` are `support::repo`,
-// `support::fixture_copy` and `support::read_tree` there; use them and delete these.
+// TODO(merge with p11-tests): `repo`, the copy in `site`, `tree` and `day` are
+// `support::repo`, `support::fixture_copy`, `support::read_tree` and `support::build_date`
+// there; use them (keeping `age`) and delete these.
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -23,11 +25,8 @@ fn day() -> Day {
     Day::from_ymd(2026, 11, 22)
 }
 
-/// tests/fixtures/minimal in a fresh temporary folder, with the repository's theme. The
-/// copies are dated an hour ago: inputs written moments ago are not trusted by the no-change
-/// check (they could still be changing within the file system's timestamp granularity).
+/// tests/fixtures/minimal in a fresh temporary folder, with the repository's theme, [`age`]d.
 fn site() -> tempfile::TempDir {
-    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
     let tmp = tempfile::tempdir().unwrap();
     for (from, to) in [("tests/fixtures/minimal", ""), ("themes", "themes")] {
         let from = repo().join(from);
@@ -41,12 +40,25 @@ fn site() -> tempfile::TempDir {
                 fs::create_dir_all(&dest).unwrap();
             } else {
                 fs::copy(e.path(), &dest).unwrap();
-                let f = fs::File::options().write(true).open(&dest).unwrap();
-                f.set_modified(past).unwrap();
             }
         }
     }
+    age(tmp.path());
     tmp
+}
+
+/// Dates every file under `dir` an hour ago: inputs written moments ago are not trusted by
+/// the no-change check (they could still be changing within the file system's timestamp
+/// granularity), so a copy made just now would never be up to date.
+fn age(dir: &Path) {
+    let past = SystemTime::now() - Duration::from_secs(3600);
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let f = fs::File::options().write(true).open(e.path()).unwrap();
+            f.set_modified(past).unwrap();
+        }
+    }
 }
 
 /// Every file under `dir`, relative path → bytes.
