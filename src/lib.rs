@@ -20,6 +20,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod cmd;
 pub mod date;
 pub mod derive;
 pub mod diagnostic;
