@@ -13,7 +13,7 @@ use crate::diagnostic::{self, Code, Diagnostic, Severity, TextIndex};
 use crate::files::OutputFile;
 use crate::links::{self, BrokenLink};
 use crate::options::BuildOptions;
-use crate::pipeline::{self as build, BuildResult};
+use crate::pipeline::{self, BuildResult};
 use crate::source::SiteSources;
 use crate::suggest;
 
@@ -38,7 +38,7 @@ pub struct Checked {
 /// the files that did load are still checked (every problem in one run), and nothing that
 /// follows from a failed file is reported a second time.
 pub fn check_site(opts: &BuildOptions) -> Checked {
-    let result = build::build_site(opts);
+    let result = pipeline::build_site(opts);
     let mut diagnostics = result.diagnostics.clone();
     let partial = if result.errors() > 0 {
         partial_site(opts, &result)
@@ -122,7 +122,7 @@ fn partial_site(
         if !left_out {
             return None;
         }
-        let site = build::build_sources(opts, sources.clone());
+        let site = pipeline::build_sources(opts, sources.clone());
         if site.errors() == 0 {
             return Some((site, dropped));
         }

@@ -1,22 +1,13 @@
 //! TrustAtlas: a static site generator for a public trust registry of cloud and AI vendors.
 //!
-//! The pipeline, one module per stage (see ARCHITECTURE.md):
+//! The pipeline, one module per stage, driven by [`pipeline::run`]:
 //!
 //! ```text
-//! source  → model    → derive  → render → output
-//! (disk)    (validate) (scores)  (pages)  (atomic swap)
+//! source → model → derive → render → publish → output
 //! ```
 //!
-//! Invariants:
-//! 1. Disk access only in `source` (reading) and `output` (writing). Everything between is a
-//!    pure function of its input: same input and build date, byte-identical output.
-//! 2. The model knows nothing of HTML; templates see only the view structs in `render::views`.
-//! 3. A content mistake is a [`diagnostic::Diagnostic`] with file, line and column, collected
-//!    with all the others, never the first `Err` that stops the run.
-//! 4. `build`, `check` and `serve` share one code path: [`build::build_site`] (`serve`
-//!    through its incremental twin, [`build::build_site_incremental`]).
-//! 5. No global mutable state. Templates autoescape; an undefined variable fails the build.
-//! 6. A failed build never touches the previous output.
+//! ARCHITECTURE.md is the map: what each module does, the layers (each imports only those
+//! below it; `tests/tidy.rs` checks), and the one copy of the invariants.
 
 pub mod audit;
 pub mod check;

@@ -1,20 +1,21 @@
-//! A whole site built from one replaced content file, in memory: model → derive → render →
-//! publish, the collecting path of `build::build_site` without the disk. The entry point of
-//! the whole-pipeline fuzz target (`fuzz/fuzz_targets/build_site.rs`) and of the tests that
-//! replay its inputs (`tests/pipeline_props.rs`), whose output `oracle` then judges.
+//! A whole site built from one replaced content file, in memory: the model from
+//! `single::load_one`, then the pipeline's own later stages (`pipeline::make`: derive, render,
+//! publish) without the disk. The entry point of the whole-pipeline fuzz target
+//! (`fuzz/fuzz_targets/build_site.rs`) and of the tests that replay its inputs
+//! (`tests/pipeline_props.rs`), whose output `oracle` then judges.
 //!
-//! `build::run_with` reads the theme named in `site.toml` from disk after loading the model;
+//! `pipeline::run` reads the theme named in `site.toml` from disk after loading the model;
 //! here the theme is read once into the base [`SiteSources`] ([`fixture`]) and a `site.toml`
 //! that names another theme does not build, as on disk when that folder is missing.
 
 use std::path::Path;
 
 use crate::date::Day;
-use crate::derive;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::files::{Outlet, OutputFile};
 use crate::model::{self, Registry};
-use crate::publish;
-use crate::render::{self, OutputFile};
+use crate::options::BuildOptions;
+use crate::pipeline;
 use crate::single;
 use crate::source::{self, SiteSources};
 
@@ -76,10 +77,10 @@ fn finish(
         };
     };
     let (y, m, d) = BUILD_DATE;
-    let derived = derive::derive(&reg, Day::from_ymd(y, m, d));
-    let files = render::render(&reg, &derived, site).and_then(|mut files| {
-        publish::publish(&reg, &derived, site, None, &mut files).map(|()| files)
-    });
+    let opts = BuildOptions::new(".", Day::from_ymd(y, m, d));
+    let out = Outlet::collecting();
+    let (_, made) = pipeline::make(&reg, site, &opts, &out, &mut Vec::new());
+    let files = made.map(|()| out.into_files());
     match files {
         Ok(files) => SiteBuild {
             diagnostics,

@@ -57,11 +57,11 @@ fn hostile_files() -> Vec<OutputFile> {
         r.declaring_entity = hostile("declaring entity");
         r.monitoring_body = format!("-{}", hostile("monitoring body"));
     }
-    let mut files =
-        trustatlas::render::render(&reg, &der, &r.sources).expect("hostile values still render");
-    trustatlas::publish::publish(&reg, &der, &r.sources, None, &mut files)
-        .expect("hostile values still publish");
-    files
+    let out = trustatlas::files::Outlet::collecting();
+    let opts = BuildOptions::new(dir.path(), der.build_date);
+    let (_, made) = trustatlas::pipeline::make(&reg, &r.sources, &opts, &out, &mut Vec::new());
+    made.expect("hostile values still render and publish");
+    out.into_files()
 }
 
 fn text(f: &OutputFile) -> &str {

@@ -147,7 +147,7 @@ impl Writer {
     }
 
     /// Keeps the file the output already has at `path` as part of the new site (the caller
-    /// knows its bytes are still right: see `cache::PageReuse`).
+    /// knows its bytes are still right: see `pipeline::stamp::StampKeep`).
     pub fn keep(&self, path: &str) -> io::Result<()> {
         self.link_old(path).map_err(|e| about(e, path))
     }

@@ -255,6 +255,33 @@ fn model_stage(
     (registry, timings)
 }
 
+/// Derives, renders and publishes a checked registry into `out`: the stages after the model,
+/// shared by [`run`] and the in-memory builds of `single_site`. Per-stage times go to
+/// `timings`.
+pub fn make(
+    reg: &Registry,
+    sources: &SiteSources,
+    opts: &BuildOptions,
+    out: &Outlet,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> (Derived, Result<(), Vec<Diagnostic>>) {
+    let t = Instant::now();
+    let derived = derive::derive(reg, opts.build_date);
+    timings.push(("derive", t.elapsed()));
+    let t = Instant::now();
+    let rendered = render::render_into(reg, &derived, sources, out);
+    timings.push(("render", t.elapsed()));
+    let t = Instant::now();
+    let made = rendered.and_then(|()| {
+        if out.failed() {
+            return Ok(());
+        }
+        publish::publish_into(reg, &derived, sources, opts.max_files, out)
+    });
+    timings.push(("publish", t.elapsed()));
+    (derived, made)
+}
+
 /// Loads the theme, then derives, renders and publishes. `read_clean`: reading the sources
 /// gave no diagnostic, so a next run may refresh them.
 #[allow(clippy::too_many_arguments)]
@@ -325,25 +352,12 @@ fn finish(
                 }
             }
         }
-        let t = Instant::now();
-        let derived = derive::derive(reg, opts.build_date);
-        timings.push(("derive", t.elapsed()));
         let sink = match target {
             Target::Memory => None,
             Target::Stream(s) => Some(s),
         };
         let out = Outlet::new(sink, keep, &keys);
-        let t = Instant::now();
-        let rendered = render::render_into(reg, &derived, &sources, &out);
-        timings.push(("render", t.elapsed()));
-        let t = Instant::now();
-        let made = rendered.and_then(|()| {
-            if out.failed() {
-                return Ok(());
-            }
-            publish::publish_into(reg, &derived, &sources, opts.max_files, &out)
-        });
-        timings.push(("publish", t.elapsed()));
+        let (derived, made) = make(reg, &sources, opts, &out, &mut timings);
         match made {
             Ok(()) => {
                 result.file_count = out.count();

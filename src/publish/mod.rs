@@ -47,25 +47,6 @@ pub const SCHEMA_VERSION: &str = "3.0";
 /// Where publishing puts its files: the outlet `render` used (see `files::Outlet`).
 pub type Out<'a> = crate::files::Outlet<'a>;
 
-/// Adds the published files to `files` (the rendered site) and checks the result against
-/// Pages' limits. `max_files` overrides `[deploy] max_files` from site.toml (the
-/// `--max-files` flag).
-pub fn publish(
-    reg: &Registry,
-    der: &Derived,
-    sources: &SiteSources,
-    max_files: Option<u32>,
-    files: &mut Vec<OutputFile>,
-) -> Result<(), Vec<Diagnostic>> {
-    let out = Out::collecting();
-    for f in files.drain(..) {
-        out.push(f);
-    }
-    publish_into(reg, der, sources, max_files, &out)?;
-    *files = out.into_files();
-    Ok(())
-}
-
 /// Adds the open data, `robots.txt`, the site's static files, `_headers` and `_redirects`
 /// to `out`, which holds the rendered site, and checks the whole against Pages' limits. The
 /// checks need the paths and sizes of the files (`out.sizes()`), never their bytes, so a

@@ -50,18 +50,6 @@ pub use crate::files::OutputFile;
 use crate::files::{Key, Outlet};
 use crate::urls;
 
-/// Renders the whole site into memory, sorted by path. Template errors are diagnostics
-/// against the template file.
-pub fn render(
-    reg: &Registry,
-    der: &Derived,
-    sources: &SiteSources,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let out = Outlet::collecting();
-    render_into(reg, der, sources, &out)?;
-    Ok(out.into_files())
-}
-
 /// Renders every page, the sitemap and the theme's assets into `out`, in parallel, keeping
 /// what the previous build made from the same inputs (see `files::Keep`): a vendor's page
 /// and pack are keyed by their inputs (`out.keys()`), so an unchanged vendor's view is never
