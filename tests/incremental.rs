@@ -109,8 +109,9 @@ impl Incremental {
             next: Mutex::new(HashMap::new()),
             kept: Mutex::new(Vec::new()),
         };
-        let result = pipeline::run(opts, &mut self.state, &changes, &keep, Target::Memory);
+        let mut result = pipeline::run(opts, &mut self.state, &changes, &keep, Target::Memory);
         self.checked = result.checked;
+        self.state.recycle(result.registry.take());
         let files = result.files?;
         let kept = keep.kept.into_inner().unwrap();
         let mut next = BTreeMap::new();

@@ -7,6 +7,8 @@
 pub mod crosswalk;
 pub mod status;
 
+use rayon::prelude::*;
+
 use crate::date::Day;
 use crate::model::{Band, Registry};
 
@@ -52,9 +54,10 @@ pub struct Derived {
 
 pub fn derive(reg: &Registry, build_date: Day) -> Derived {
     let cfg = &reg.config;
+    // Per vendor and per report, in parallel: each is a function of its own entry alone.
     let composites = reg
         .vendors
-        .iter()
+        .par_iter()
         .map(|v| {
             let scores = v.scores.as_ref()?;
             let values: Vec<u8> = scores.iter().map(|s| s.value).collect();
@@ -67,11 +70,12 @@ pub fn derive(reg: &Registry, build_date: Day) -> Derived {
         })
         .collect();
     let report_status = (0..reg.reports.len())
+        .into_par_iter()
         .map(|ri| status::report(reg, ri, build_date))
         .collect();
     let holding_status = reg
         .vendors
-        .iter()
+        .par_iter()
         .map(|v| {
             (0..v.holdings.len())
                 .map(|hi| status::holding(reg, v, hi, build_date))

@@ -45,7 +45,8 @@ pub struct BuildResult {
     pub diagnostics: Vec<Diagnostic>,
     /// The sources read, so diagnostics can quote the offending lines.
     pub sources: Arc<SiteSources>,
-    /// The checked registry (`None` after a session's run: its memo keeps it for the next).
+    /// The checked registry. A session hands it back with [`State::recycle`] once done with
+    /// the result, so the next run reuses what it checked.
     pub registry: Option<Registry>,
     pub derived: Option<Derived>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -129,6 +130,16 @@ impl State {
         State {
             remember: true,
             ..State::default()
+        }
+    }
+
+    /// Takes back the registry of this state's last run (`BuildResult::registry`), so the
+    /// next run reuses its checked vendors and reports instead of checking every file again
+    /// (see `model::memo`: the registry holds them, the memo does not copy them). `serve`
+    /// does this after it has told the open pages, off the path of the reload.
+    pub fn recycle(&mut self, registry: Option<Registry>) {
+        if let Some(r) = registry.filter(|_| self.remember) {
+            self.memo.recycle(r);
         }
     }
 }
@@ -374,14 +385,7 @@ fn finish(
     result.sources = sources;
     diagnostic::sort(&mut diags);
     result.diagnostics = diags;
-    // A session's memo takes the registry back for the next run (see `model::memo`).
-    result.registry = match registry {
-        Some(r) if state.remember => {
-            state.memo.recycle(r);
-            None
-        }
-        r => r,
-    };
+    result.registry = registry;
     result.timings = timings;
     result
 }

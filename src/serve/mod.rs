@@ -285,10 +285,10 @@ impl Session {
         let assembling = Instant::now();
         let Some(files) = result.files.take() else {
             self.fail(&result);
+            self.pipeline.recycle(result.registry.take());
             return;
         };
         let checked = result.checked;
-        drop(result);
         let kept = keep.kept.into_inner().unwrap_or_else(|e| e.into_inner());
         let made = files.len();
         let Some(new) = assemble(&old, files, &kept) else {
@@ -297,7 +297,8 @@ impl Session {
             self.keys.clear();
             return self.rebuild(&ChangeSet::default());
         };
-        self.keys = keep.next.into_inner().unwrap_or_else(|e| e.into_inner());
+        let next = keep.next.into_inner().unwrap_or_else(|e| e.into_inner());
+        let old_keys = std::mem::replace(&mut self.keys, next);
         if new.warnings != self.rule_warnings {
             for w in &new.warnings {
                 eprintln!("warning: {}:{}: {}", w.file, w.line, w.message);
@@ -338,6 +339,12 @@ impl Session {
                 if told == 1 { "" } else { "s" },
             );
         }
+        // Off the path of the reload: the memo takes the registry back, and the old site,
+        // keys and the rest of the result are freed after the pages were told.
+        self.pipeline.recycle(result.registry.take());
+        drop(result);
+        drop(old);
+        drop(old_keys);
     }
 
     fn fail(&mut self, result: &BuildResult) {
@@ -402,16 +409,32 @@ impl Keep for KeepServed<'_> {
 /// not copied). A freshly rendered file equal to the old one keeps the old `Asset`, so its
 /// ETag stays computed. `None` if a reused page is missing from `old`.
 fn assemble(old: &Site, files: Vec<crate::files::OutputFile>, reused: &[String]) -> Option<Site> {
+    let asset = |f: crate::files::OutputFile| {
+        let a = match old.asset(&f.path) {
+            Some(a) if a.bytes.as_slice() == f.bytes.as_slice() => a.clone(),
+            _ => Asset::new(f.bytes),
+        };
+        (f.path, a)
+    };
+    // Usually every file of the old site is either kept or made again: then the new site is
+    // the old one with the made files put in, with no lookup per kept file. Kept files are
+    // among the old site's and disjoint from the made ones, so the count says whether some
+    // old file is gone (a removed page), which needs the full assembly below.
+    let produced = files.len() + reused.len();
+    let came = files
+        .iter()
+        .filter(|f| old.asset(&f.path).is_none())
+        .count();
+    if old.len() + came == produced {
+        return Some(old.with(files.into_iter().map(asset)));
+    }
     let mut map: HashMap<String, Arc<Asset>> = HashMap::with_capacity(files.len() + reused.len());
     for path in reused {
         map.insert(path.clone(), old.asset(path)?.clone());
     }
     for f in files {
-        let asset = match old.asset(&f.path) {
-            Some(a) if a.bytes.as_slice() == f.bytes.as_slice() => a.clone(),
-            _ => Asset::new(f.bytes),
-        };
-        map.insert(f.path, asset);
+        let (path, a) = asset(f);
+        map.insert(path, a);
     }
     Some(Site::new(map))
 }
@@ -420,8 +443,8 @@ fn assemble(old: &Site, files: Vec<crate::files::OutputFile>, reused: &[String])
 /// other, as `"/old.css /new.css ..."`; `None` when anything else in the output changed
 /// path, so the page must reload.
 fn stylesheet_swaps(old: &Site, new: &Site) -> Option<String> {
-    let gone: Vec<&String> = old.paths().filter(|p| new.asset(p).is_none()).collect();
-    let came: Vec<&String> = new.paths().filter(|p| old.asset(p).is_none()).collect();
+    let gone: Vec<&str> = old.paths().filter(|p| new.asset(p).is_none()).collect();
+    let came: Vec<&str> = new.paths().filter(|p| old.asset(p).is_none()).collect();
     if gone.is_empty() || gone.len() != came.len() {
         return None;
     }
@@ -563,7 +586,22 @@ mod tests {
             old.asset("s.txt").unwrap()
         ));
         assert_eq!(new.asset("b/index.html").unwrap().bytes.as_slice(), b"B2");
-        assert!(assemble(&old, files, &["gone/index.html".to_string()]).is_none());
+        // A page of the old site neither kept nor made again is gone from the new one.
+        let without_a = assemble(&old, files.clone(), &[]).unwrap();
+        assert!(without_a.asset("a/index.html").is_none());
+        assert_eq!(without_a.len(), 2);
+        // A new page joins the kept ones.
+        let mut more = files;
+        more.push(OutputFile {
+            path: "c/index.html".into(),
+            bytes: b"C".to_vec(),
+        });
+        let with_c = assemble(&old, more, &["a/index.html".to_string()]).unwrap();
+        assert_eq!(with_c.len(), 4);
+        assert!(Arc::ptr_eq(
+            with_c.asset("a/index.html").unwrap(),
+            old.asset("a/index.html").unwrap()
+        ));
     }
 
     #[test]

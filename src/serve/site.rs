@@ -36,11 +36,15 @@ impl Asset {
     }
 }
 
+/// Output path → file. Shared keys (`Arc<str>`), so the next build's site starts as a copy
+/// of this one at the cost of two reference counts per file, not a string each.
+type Files = HashMap<Arc<str>, Arc<Asset>, foldhash::fast::FixedState>;
+
 /// A complete site, ready to serve. Cheap to share: readers hold an `Arc<Site>` while the
 /// next build is made beside it.
 #[derive(Debug, Default)]
 pub struct Site {
-    files: HashMap<String, Arc<Asset>>,
+    files: Files,
     pub redirects: Redirects,
     pub headers: Headers,
     /// Lines of `_headers`/`_redirects` that Pages would ignore, and rules only the
@@ -51,6 +55,20 @@ pub struct Site {
 impl Site {
     /// `files` maps output paths (`vendor/acme/index.html`, no leading slash) to contents.
     pub fn new(files: HashMap<String, Arc<Asset>>) -> Site {
+        Site::from_files(files.into_iter().map(|(k, v)| (Arc::from(k), v)).collect())
+    }
+
+    /// This site with `made` put in (each replacing the file at its path, if any): the next
+    /// build's site when every other file was kept.
+    pub fn with(&self, made: impl IntoIterator<Item = (String, Arc<Asset>)>) -> Site {
+        let mut files = self.files.clone();
+        for (path, asset) in made {
+            files.insert(Arc::from(path), asset);
+        }
+        Site::from_files(files)
+    }
+
+    fn from_files(files: Files) -> Site {
         let mut site = Site::default();
         let text = |name: &str| {
             files
@@ -84,8 +102,8 @@ impl Site {
     }
 
     /// Every output path, in no particular order.
-    pub fn paths(&self) -> impl Iterator<Item = &String> {
-        self.files.keys()
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(|k| &**k)
     }
 
     pub fn len(&self) -> usize {
@@ -101,7 +119,7 @@ impl Site {
         let mut v: Vec<_> = self
             .files
             .iter()
-            .map(|(k, a)| (k.clone(), a.bytes.clone()))
+            .map(|(k, a)| (k.to_string(), a.bytes.clone()))
             .collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v
