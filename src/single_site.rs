@@ -79,7 +79,7 @@ fn finish(
     let (y, m, d) = BUILD_DATE;
     let opts = BuildOptions::new(".", Day::from_ymd(y, m, d));
     let out = Outlet::collecting();
-    let (_, made) = pipeline::make(&reg, site, &opts, &out, &mut Vec::new());
+    let (_, made) = pipeline::make(&reg, site, &opts, &out, &mut Vec::new(), None);
     let files = made.map(|()| out.into_files());
     match files {
         Ok(files) => SiteBuild {

@@ -59,7 +59,8 @@ fn hostile_files() -> Vec<OutputFile> {
     }
     let out = trustatlas::files::Outlet::collecting();
     let opts = BuildOptions::new(dir.path(), der.build_date);
-    let (_, made) = trustatlas::pipeline::make(&reg, &r.sources, &opts, &out, &mut Vec::new());
+    let (_, made) =
+        trustatlas::pipeline::make(&reg, &r.sources, &opts, &out, &mut Vec::new(), None);
     made.expect("hostile values still render and publish");
     out.into_files()
 }

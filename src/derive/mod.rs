@@ -53,12 +53,38 @@ pub struct Derived {
 }
 
 pub fn derive(reg: &Registry, build_date: Day) -> Derived {
+    derive_reusing(reg, build_date, None)
+}
+
+/// An earlier derivation, and which vendors' inputs are unchanged since (`same[vi]`: the
+/// vendor at index `vi` has the same file, reports and site-wide inputs, build date
+/// included, as the vendor at `vi` then).
+pub type Earlier = (Derived, Vec<bool>);
+
+/// [`derive`], taking a vendor's composites and holding statuses from `earlier` where its
+/// inputs are unchanged: they are functions of the vendor, its reports, the config and the
+/// build date alone, all covered by the vendor's input key. Everything else is computed.
+pub fn derive_reusing(reg: &Registry, build_date: Day, earlier: Option<Earlier>) -> Derived {
     let cfg = &reg.config;
+    let n = reg.vendors.len();
+    let (mut old_composites, mut old_holdings, same) = match earlier {
+        Some((d, same))
+            if d.build_date == build_date && d.composites.len() == n && same.len() == n =>
+        {
+            (d.composites, d.holding_status, same)
+        }
+        _ => (vec![None; n], vec![Vec::new(); n], vec![false; n]),
+    };
     // Per vendor and per report, in parallel: each is a function of its own entry alone.
     let composites = reg
         .vendors
         .par_iter()
-        .map(|v| {
+        .zip(old_composites.par_iter_mut())
+        .zip(same.par_iter())
+        .map(|((v, old), same)| {
+            if *same {
+                return old.take();
+            }
             let scores = v.scores.as_ref()?;
             let values: Vec<u8> = scores.iter().map(|s| s.value).collect();
             Some(
@@ -76,7 +102,12 @@ pub fn derive(reg: &Registry, build_date: Day) -> Derived {
     let holding_status = reg
         .vendors
         .par_iter()
-        .map(|v| {
+        .zip(old_holdings.par_iter_mut())
+        .zip(same.par_iter())
+        .map(|((v, old), same)| {
+            if *same {
+                return std::mem::take(old);
+            }
             (0..v.holdings.len())
                 .map(|hi| status::holding(reg, v, hi, build_date))
                 .collect()

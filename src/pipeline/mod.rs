@@ -48,6 +48,7 @@ pub struct BuildResult {
     /// The checked registry. A session hands it back with [`State::recycle`] once done with
     /// the result, so the next run reuses what it checked.
     pub registry: Option<Registry>,
+    /// The derivation of a one-shot run (a session keeps its own for the next run).
     pub derived: Option<Derived>,
     pub timings: Vec<(&'static str, Duration)>,
     /// How many files the site has, made or kept.
@@ -119,6 +120,8 @@ pub struct State {
     theme: Option<String>,
     hashes: FileHashes,
     memo: model::memo::Memo,
+    /// The last run's derivation and the vendor keys it was made from (a session's only).
+    derived: Option<(Derived, Vec<u64>)>,
     /// Keep `sources`, the hashes and the memo for a next run (`serve`); a one-shot build
     /// drops the content texts before rendering instead, to save memory.
     remember: bool,
@@ -275,9 +278,10 @@ pub fn make(
     opts: &BuildOptions,
     out: &Outlet,
     timings: &mut Vec<(&'static str, Duration)>,
+    earlier: Option<derive::Earlier>,
 ) -> (Derived, Result<(), Vec<Diagnostic>>) {
     let t = Instant::now();
-    let derived = derive::derive(reg, opts.build_date);
+    let derived = derive::derive_reusing(reg, opts.build_date, earlier);
     timings.push(("derive", t.elapsed()));
     let t = Instant::now();
     let rendered = render::render_into(reg, &derived, sources, out);
@@ -368,7 +372,15 @@ fn finish(
             Target::Stream(s) => Some(s),
         };
         let out = Outlet::new(sink, keep, &keys);
-        let (derived, made) = make(reg, &sources, opts, &out, &mut timings);
+        // A vendor whose inputs key is the one of the vendor at its index last time derives
+        // the same (see `derive::derive_reusing`).
+        let earlier = state.derived.take().map(|(d, old)| {
+            let same = (0..reg.vendors.len())
+                .map(|vi| keys.vendors.get(vi).is_some_and(|k| old.get(vi) == Some(k)))
+                .collect();
+            (d, same)
+        });
+        let (derived, made) = make(reg, &sources, opts, &out, &mut timings, earlier);
         match made {
             Ok(()) => {
                 result.file_count = out.count();
@@ -380,7 +392,11 @@ fn finish(
             }
             Err(d) => diags.extend(d),
         }
-        result.derived = Some(derived);
+        if state.remember {
+            state.derived = Some((derived, keys.vendors.clone()));
+        } else {
+            result.derived = Some(derived);
+        }
     }
     result.sources = sources;
     diagnostic::sort(&mut diags);

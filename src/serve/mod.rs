@@ -14,6 +14,7 @@
 
 pub mod head;
 pub mod http;
+mod keep;
 pub mod listen;
 pub mod livereload;
 pub mod overlay;
@@ -21,7 +22,6 @@ pub mod rules;
 pub mod site;
 pub mod watch;
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,13 +30,13 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::diagnostic;
-use crate::files::{Keep, Key};
 use crate::options::BuildOptions;
 use crate::pipeline::{self, BuildResult, Changes};
 use head::{Head, Hosts, Refusal};
 use http::Injector;
+use keep::{assemble, stylesheet_swaps, KeepServed, KeyMap};
 use overlay::DevState;
-use site::{Asset, Site};
+use site::Site;
 use watch::ChangeSet;
 
 /// `serve`'s flags, validated by the CLI.
@@ -259,11 +259,8 @@ impl Session {
         let keep = KeepServed {
             old: &old,
             keys: &self.keys,
-            next: Mutex::new(KeyMap::with_capacity_and_hasher(
-                self.keys.len(),
-                Default::default(),
-            )),
             kept: Mutex::new(Vec::new()),
+            changed: Mutex::new(Vec::new()),
         };
         let ran = Instant::now();
         let mut result = pipeline::run(
@@ -288,16 +285,24 @@ impl Session {
             self.pipeline.recycle(result.registry.take());
             return;
         };
+        if let Some(e) = result.output_error.take() {
+            // A kept file could not be kept: cannot happen while keys and site are swapped
+            // together, but a full build is always a correct answer.
+            eprintln!("note: {e}; building everything again");
+            self.keys.clear();
+            return self.rebuild(&ChangeSet::default());
+        }
         let checked = result.checked;
-        let kept = keep.kept.into_inner().unwrap_or_else(|e| e.into_inner());
+        let kept = std::mem::take(&mut *keep.kept.lock().unwrap_or_else(|e| e.into_inner()));
         let made = files.len();
+        let made_paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
         let Some(new) = assemble(&old, files, &kept) else {
             // The earlier bytes of a kept file are missing: cannot happen while keys and
             // site are swapped together, but a full build is always a correct answer.
             self.keys.clear();
             return self.rebuild(&ChangeSet::default());
         };
-        let next = keep.next.into_inner().unwrap_or_else(|e| e.into_inner());
+        let next = keep.next_keys(&new, &made_paths, &kept);
         let old_keys = std::mem::replace(&mut self.keys, next);
         if new.warnings != self.rule_warnings {
             for w in &new.warnings {
@@ -363,108 +368,6 @@ impl Session {
         };
         eprintln!("build failed; {kept}; the errors are shown on {pages} open page(s)");
     }
-}
-
-/// Keys by output path (foldhash: a rebuild looks up every path of the site twice).
-type KeyMap = HashMap<String, Key, foldhash::fast::FixedState>;
-
-/// What the site being served lets a build keep: a file made from the same key, whose bytes
-/// the new site then shares (see `files::Keep`).
-struct KeepServed<'a> {
-    old: &'a Site,
-    keys: &'a KeyMap,
-    /// The key of every file of the new site.
-    next: Mutex<KeyMap>,
-    /// Files kept from `old`.
-    kept: Mutex<Vec<String>>,
-}
-
-impl Keep for KeepServed<'_> {
-    fn reusable(&self, path: &str, key: Key) -> Option<usize> {
-        if !self.keys.get(path).is_some_and(|k| key.matches(k)) {
-            return None;
-        }
-        self.old.asset(path).map(|a| a.bytes.len())
-    }
-
-    fn keep(&self, path: &str, key: Key) -> std::io::Result<()> {
-        self.kept
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(path.to_string());
-        let previous = self.keys.get(path).copied().unwrap_or_default();
-        self.made(path, key.kept_from(&previous));
-        Ok(())
-    }
-
-    fn made(&self, path: &str, key: Key) {
-        self.next
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), key);
-    }
-}
-
-/// The new site: freshly rendered files, plus the reused pages' bytes from `old` (shared,
-/// not copied). A freshly rendered file equal to the old one keeps the old `Asset`, so its
-/// ETag stays computed. `None` if a reused page is missing from `old`.
-fn assemble(old: &Site, files: Vec<crate::files::OutputFile>, reused: &[String]) -> Option<Site> {
-    let asset = |f: crate::files::OutputFile| {
-        let a = match old.asset(&f.path) {
-            Some(a) if a.bytes.as_slice() == f.bytes.as_slice() => a.clone(),
-            _ => Asset::new(f.bytes),
-        };
-        (f.path, a)
-    };
-    // Usually every file of the old site is either kept or made again: then the new site is
-    // the old one with the made files put in, with no lookup per kept file. Kept files are
-    // among the old site's and disjoint from the made ones, so the count says whether some
-    // old file is gone (a removed page), which needs the full assembly below.
-    let produced = files.len() + reused.len();
-    let came = files
-        .iter()
-        .filter(|f| old.asset(&f.path).is_none())
-        .count();
-    if old.len() + came == produced {
-        return Some(old.with(files.into_iter().map(asset)));
-    }
-    let mut map: HashMap<String, Arc<Asset>> = HashMap::with_capacity(files.len() + reused.len());
-    for path in reused {
-        map.insert(path.clone(), old.asset(path)?.clone());
-    }
-    for f in files {
-        let (path, a) = asset(f);
-        map.insert(path, a);
-    }
-    Some(Site::new(map))
-}
-
-/// When only stylesheets changed, the fingerprinted stylesheet files that replaced each
-/// other, as `"/old.css /new.css ..."`; `None` when anything else in the output changed
-/// path, so the page must reload.
-fn stylesheet_swaps(old: &Site, new: &Site) -> Option<String> {
-    let gone: Vec<&str> = old.paths().filter(|p| new.asset(p).is_none()).collect();
-    let came: Vec<&str> = new.paths().filter(|p| old.asset(p).is_none()).collect();
-    if gone.is_empty() || gone.len() != came.len() {
-        return None;
-    }
-    // `assets/style.0123456789.css` → `assets/style.css`.
-    let unhashed = |p: &str| -> Option<String> {
-        let stem = p.strip_suffix(".css")?;
-        let (name, hash) = stem.rsplit_once('.')?;
-        (hash.len() == 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
-            .then(|| format!("{name}.css"))
-    };
-    let mut pairs = Vec::new();
-    for g in &gone {
-        let key = unhashed(g)?;
-        let c = came
-            .iter()
-            .find(|c| unhashed(c).as_deref() == Some(key.as_str()))?;
-        pairs.push(format!("/{g} /{c}"));
-    }
-    pairs.sort();
-    Some(pairs.join(" "))
 }
 
 fn read<T: ?Sized>(lock: &RwLock<Arc<T>>) -> Arc<T> {
@@ -546,74 +449,5 @@ fn open_browser(url: &str) {
         .spawn()
     {
         eprintln!("note: could not open a browser ({cmd}: {e}); open {url} yourself");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::files::OutputFile;
-
-    fn site(files: &[(&str, &str)]) -> Site {
-        Site::new(
-            files
-                .iter()
-                .map(|(p, b)| (p.to_string(), Asset::new(b.as_bytes().to_vec())))
-                .collect(),
-        )
-    }
-
-    #[test]
-    fn assemble_shares_reused_and_unchanged_bytes() {
-        let old = site(&[("a/index.html", "A"), ("b/index.html", "B"), ("s.txt", "S")]);
-        let files = vec![
-            OutputFile {
-                path: "b/index.html".into(),
-                bytes: b"B2".to_vec(),
-            },
-            OutputFile {
-                path: "s.txt".into(),
-                bytes: b"S".to_vec(),
-            },
-        ];
-        let new = assemble(&old, files.clone(), &["a/index.html".to_string()]).unwrap();
-        assert!(Arc::ptr_eq(
-            new.asset("a/index.html").unwrap(),
-            old.asset("a/index.html").unwrap()
-        ));
-        assert!(Arc::ptr_eq(
-            new.asset("s.txt").unwrap(),
-            old.asset("s.txt").unwrap()
-        ));
-        assert_eq!(new.asset("b/index.html").unwrap().bytes.as_slice(), b"B2");
-        // A page of the old site neither kept nor made again is gone from the new one.
-        let without_a = assemble(&old, files.clone(), &[]).unwrap();
-        assert!(without_a.asset("a/index.html").is_none());
-        assert_eq!(without_a.len(), 2);
-        // A new page joins the kept ones.
-        let mut more = files;
-        more.push(OutputFile {
-            path: "c/index.html".into(),
-            bytes: b"C".to_vec(),
-        });
-        let with_c = assemble(&old, more, &["a/index.html".to_string()]).unwrap();
-        assert_eq!(with_c.len(), 4);
-        assert!(Arc::ptr_eq(
-            with_c.asset("a/index.html").unwrap(),
-            old.asset("a/index.html").unwrap()
-        ));
-    }
-
-    #[test]
-    fn stylesheet_swaps_pair_fingerprinted_names_only() {
-        let old = site(&[("index.html", "x"), ("assets/style.0123456789.css", "a")]);
-        let new = site(&[("index.html", "y"), ("assets/style.abcdef0123.css", "b")]);
-        assert_eq!(
-            stylesheet_swaps(&old, &new).as_deref(),
-            Some("/assets/style.0123456789.css /assets/style.abcdef0123.css")
-        );
-        let moved = site(&[("index2.html", "y"), ("assets/style.abcdef0123.css", "b")]);
-        assert_eq!(stylesheet_swaps(&old, &moved), None);
-        assert_eq!(stylesheet_swaps(&old, &old), None);
     }
 }
