@@ -86,6 +86,10 @@ pub trait Keep: Sync {
     fn wants_keys(&self) -> bool {
         true
     }
+    /// Whether a view key for `path` is worth its cost (hashing a vendor's view is as costly
+    /// as building it): `build` says so only for files its previous build made, so a first
+    /// build records inputs keys alone; `serve` always.
+    fn had(&self, path: &str) -> bool;
 }
 
 /// A full build: nothing is kept, no key is recorded.
@@ -102,6 +106,9 @@ impl Keep for KeepNothing {
     }
     fn made(&self, _: &str, _: Key) {}
     fn wants_keys(&self) -> bool {
+        false
+    }
+    fn had(&self, _: &str) -> bool {
         false
     }
 }
@@ -231,6 +238,11 @@ impl<'a> Outlet<'a> {
     /// True when keys are worth computing (see [`Keep::wants_keys`]).
     pub fn keys_wanted(&self) -> bool {
         self.keep.wants_keys()
+    }
+
+    /// Whether the previous build made `path` (see [`Keep::had`]).
+    pub fn had(&self, path: &str) -> bool {
+        self.keep.had(path)
     }
 
     /// The size of the previous build's `path` when it matches `key` and can be kept.

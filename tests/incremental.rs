@@ -61,6 +61,9 @@ impl Keep for Previous<'_> {
         self.made(path, key.kept_from(&self.keys[path]));
         Ok(())
     }
+    fn had(&self, _: &str) -> bool {
+        true // as `serve` does
+    }
     fn made(&self, path: &str, key: Key) {
         self.next.lock().unwrap().insert(path.to_string(), key);
     }

@@ -43,8 +43,9 @@ fn hashes(path: &Path, text: &str) -> (u64, u64) {
 impl FileHashes {
     /// Hashes every text file of `sources`.
     pub fn of(sources: &SiteSources) -> FileHashes {
-        let by_path = text_files(sources)
-            .par_bridge()
+        let files: Vec<(&Path, &str)> = text_files(sources).collect();
+        let by_path = files
+            .par_iter()
             .map(|(p, t)| (p.to_path_buf(), hashes(p, t)))
             .collect();
         FileHashes { by_path }

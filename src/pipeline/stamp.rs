@@ -257,6 +257,10 @@ impl Keep for StampKeep<'_> {
         Ok(())
     }
 
+    fn had(&self, path: &str) -> bool {
+        self.previous.contains_key(path)
+    }
+
     fn made(&self, path: &str, key: Key) {
         self.record(path, key);
     }

@@ -168,9 +168,15 @@ pub fn render_into(
         let ctxs = (job.ctx)();
         for (pi, (page, ctx)) in job.pages.iter().zip(ctxs).enumerate() {
             let template_key = env_keys.as_ref().and_then(|e| e.get(page.template));
+            // The view is hashed only where the previous build has the page to compare it
+            // with: a first build pays nothing for keys but the inputs'.
             let key = template_key.map(|e| Key {
                 inputs: input_keys.as_ref().map_or(0, |k| k[pi]),
-                view: memo::page_key(*e, page.template, &page.url, &page.title, &ctx),
+                view: if out.had(&page.path) {
+                    memo::page_key(*e, page.template, &page.url, &page.title, &ctx)
+                } else {
+                    0
+                },
             });
             if key.is_some_and(|k| out.try_keep(&page.path, k)) {
                 continue;

@@ -78,6 +78,13 @@ impl Keep for KeepServed<'_> {
         Ok(())
     }
 
+    /// Always: the dev server hashes every view from its first build on, so even the first
+    /// edit of the session keeps the listings it does not change (a one-off cost at startup
+    /// instead of a slow first save).
+    fn had(&self, _: &str) -> bool {
+        true
+    }
+
     fn made(&self, path: &str, key: Key) {
         self.changed
             .lock()
