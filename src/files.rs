@@ -90,6 +90,15 @@ pub trait Keep: Sync {
     /// as building it): `build` says so only for files its previous build made, so a first
     /// build records inputs keys alone; `serve` always.
     fn had(&self, path: &str) -> bool;
+    /// Whether a page of template `template`, whose templates and globals now hash to `env`,
+    /// could still match the previous build's view: not once they changed (a template edit),
+    /// so its view is not hashed for nothing. `env` of every template is handed to
+    /// [`Keep::templates`] for the next build.
+    fn view_may_match(&self, _template: &str, _env: u64) -> bool {
+        true
+    }
+    /// The `env` of every template in this build (see [`Keep::view_may_match`]).
+    fn templates(&self, _env: &std::collections::HashMap<String, u64>) {}
 }
 
 /// A full build: nothing is kept, no key is recorded.
@@ -240,9 +249,15 @@ impl<'a> Outlet<'a> {
         self.keep.wants_keys()
     }
 
-    /// Whether the previous build made `path` (see [`Keep::had`]).
-    pub fn had(&self, path: &str) -> bool {
-        self.keep.had(path)
+    /// Whether a view key for `path`, of template `template` with environment key `env`,
+    /// is worth computing (see [`Keep::had`] and [`Keep::view_may_match`]).
+    pub fn view_wanted(&self, path: &str, template: &str, env: u64) -> bool {
+        self.keep.had(path) && self.keep.view_may_match(template, env)
+    }
+
+    /// Records the environment key of every template (see [`Keep::templates`]).
+    pub fn templates(&self, env: &std::collections::HashMap<String, u64>) {
+        self.keep.templates(env);
     }
 
     /// The size of the previous build's `path` when it matches `key` and can be kept.

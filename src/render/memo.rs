@@ -20,6 +20,12 @@ use xxhash_rust::xxh3::Xxh3 as DefaultHasher;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PageKey(u64);
 
+impl PageKey {
+    pub fn value(self) -> u64 {
+        self.0
+    }
+}
+
 /// The part of a page's key that its template decides, per template: the texts of the
 /// templates it uses (`uses::closure`: a page cannot depend on a template it never names)
 /// and the `site` global.

@@ -127,6 +127,9 @@ pub fn render_into(
         .keys_wanted()
         .then(|| memo::environment_keys(&sources.templates, &site));
     env.add_global("site", site);
+    if let Some(keys) = &env_keys {
+        out.templates(&keys.iter().map(|(t, k)| (t.clone(), k.value())).collect());
+    }
 
     let jobs = pages::plan(
         reg,
@@ -172,7 +175,7 @@ pub fn render_into(
             // with: a first build pays nothing for keys but the inputs'.
             let key = template_key.map(|e| Key {
                 inputs: input_keys.as_ref().map_or(0, |k| k[pi]),
-                view: if out.had(&page.path) {
+                view: if out.view_wanted(&page.path, page.template, e.value()) {
                     memo::page_key(*e, page.template, &page.url, &page.title, &ctx)
                 } else {
                     0

@@ -24,6 +24,10 @@ pub(super) struct KeepServed<'a> {
     /// Keys that are new or differ from `keys`: made files, and kept files now known by
     /// more of their key.
     pub(super) changed: Mutex<Vec<(Arc<str>, Key)>>,
+    /// The environment key of every template in the served site's build (empty before the
+    /// first build), and in this one.
+    pub(super) templates: &'a HashMap<String, u64>,
+    pub(super) next_templates: Mutex<HashMap<String, u64>>,
 }
 
 impl KeepServed<'_> {
@@ -83,6 +87,17 @@ impl Keep for KeepServed<'_> {
     /// instead of a slow first save).
     fn had(&self, _: &str) -> bool {
         true
+    }
+
+    fn view_may_match(&self, template: &str, env: u64) -> bool {
+        self.templates.is_empty() || self.templates.get(template) == Some(&env)
+    }
+
+    fn templates(&self, env: &HashMap<String, u64>) {
+        *self
+            .next_templates
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = env.clone();
     }
 
     fn made(&self, path: &str, key: Key) {

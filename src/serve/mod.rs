@@ -22,6 +22,7 @@ pub mod rules;
 pub mod site;
 pub mod watch;
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -204,6 +205,8 @@ struct Session {
     pipeline: pipeline::State,
     /// The key every file of the site being served was made from.
     keys: KeyMap,
+    /// The environment key of every template of the site being served.
+    templates: HashMap<String, u64>,
     state: u64,
     rule_warnings: Vec<rules::RuleWarning>,
 }
@@ -232,6 +235,7 @@ impl Session {
             }),
             pipeline: pipeline::State::session(),
             keys: KeyMap::default(),
+            templates: HashMap::new(),
             state,
             rule_warnings: Vec::new(),
         }
@@ -261,6 +265,8 @@ impl Session {
             keys: &self.keys,
             kept: Mutex::new(Vec::new()),
             changed: Mutex::new(Vec::new()),
+            templates: &self.templates,
+            next_templates: Mutex::new(HashMap::new()),
         };
         let ran = Instant::now();
         let mut result = pipeline::run(
@@ -302,7 +308,14 @@ impl Session {
             self.keys.clear();
             return self.rebuild(&ChangeSet::default());
         };
+        let templates = std::mem::take(
+            &mut *keep
+                .next_templates
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
         let next = keep.next_keys(&new, &made_paths, &kept);
+        self.templates = templates;
         let old_keys = std::mem::replace(&mut self.keys, next);
         if new.warnings != self.rule_warnings {
             for w in &new.warnings {
