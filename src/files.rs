@@ -140,6 +140,10 @@ pub struct InputKeys {
     /// Per vendor, in registry order: `site`, the vendor's file and its reports' files.
     /// Empty when keys are not wanted (nothing to keep, nothing to record).
     pub vendors: Vec<u64>,
+    /// `listings` and `vendors` for the open data, which is made from the content alone:
+    /// without the theme and `static/`, so a template edit leaves it alone.
+    pub data_listings: u64,
+    pub data_vendors: Vec<u64>,
 }
 
 impl InputKeys {
@@ -153,6 +157,16 @@ impl InputKeys {
     /// computed.
     pub fn listing(&self, path: &str) -> Option<u64> {
         (self.listings != 0).then(|| per_path(self.listings, path))
+    }
+
+    /// [`InputKeys::vendor`] for a file of the open data.
+    pub fn data_vendor(&self, vi: usize, path: &str) -> Option<u64> {
+        Some(per_path(*self.data_vendors.get(vi)?, path))
+    }
+
+    /// [`InputKeys::listing`] for a file of the open data.
+    pub fn data_listing(&self, path: &str) -> Option<u64> {
+        (self.data_listings != 0).then(|| per_path(self.data_listings, path))
     }
 }
 
@@ -200,6 +214,8 @@ impl<'a> Outlet<'a> {
             site: 0,
             listings: 0,
             vendors: Vec::new(),
+            data_listings: 0,
+            data_vendors: Vec::new(),
         };
         Outlet::new(None, &KeepNothing, &NO_KEYS)
     }
@@ -291,17 +307,17 @@ impl<'a> Outlet<'a> {
         }
     }
 
-    /// The file at `path` made by vendor `vi`'s job: kept when its inputs did not change,
-    /// else made by `make`.
+    /// The open-data file at `path` made from vendor `vi`: kept when its inputs did not
+    /// change, else made by `make`.
     pub fn vendor_file(&self, vi: usize, path: String, make: impl FnOnce() -> OutputFile) {
-        let key = self.keys.vendor(vi, &path).map(Key::inputs);
+        let key = self.keys.data_vendor(vi, &path).map(Key::inputs);
         self.keyed(path, key, make);
     }
 
-    /// A file made from many vendors or none (an index, a table, a feed): kept when no input
-    /// but vendors' bodies changed ([`InputKeys::listing`]), else made by `make`.
+    /// An open-data file made from many vendors or none (an index, a table, a feed): kept
+    /// when no input but vendors' bodies (and the theme) changed, else made by `make`.
     pub fn listing_file(&self, path: String, make: impl FnOnce() -> OutputFile) {
-        let key = self.keys.listing(&path).map(Key::inputs);
+        let key = self.keys.data_listing(&path).map(Key::inputs);
         self.keyed(path, key, make);
     }
 

@@ -115,6 +115,10 @@ pub fn input_keys(
             file(&mut g, &f.path);
         }
     }
+    // The open data is made from the content alone; pages also from the theme.
+    let data = g.finish();
+    let mut g = Xxh3::new();
+    g.write_u64(data);
     for (set, map) in [
         ("templates", bytes_of(&sources.templates)),
         ("theme", bytes_of(&sources.theme_assets)),
@@ -132,7 +136,6 @@ pub fn input_keys(
     // bodies. A vendor's body text is shown only on its own page and pack, so an edit of it
     // leaves every other page and file alone without even building their views.
     let mut l = Xxh3::new();
-    l.write_u64(site);
     for kind in ["vendors", "reports"] {
         l.write(kind.as_bytes());
         for f in sources.content.get(kind).into_iter().flatten() {
@@ -140,19 +143,24 @@ pub fn input_keys(
             l.write_u64(hashes.shown(&f.path));
         }
     }
-    let listings = l.finish();
+    let shown = l.finish();
+    let with = |base: u64, x: u64| {
+        let mut h = Xxh3::new();
+        h.write_u64(base);
+        h.write_u64(x);
+        h.finish()
+    };
 
     let mut reports_of: Vec<Vec<&Path>> = vec![Vec::new(); reg.vendors.len()];
     for r in &reg.reports {
         reports_of[r.vendor].push(r.file.as_path());
     }
-    let vendors = reg
+    let files: Vec<u64> = reg
         .vendors
         .par_iter()
         .zip(reports_of.par_iter())
         .map(|(v, reports)| {
             let mut h = Xxh3::new();
-            h.write_u64(site);
             for p in std::iter::once(&v.file.as_path()).chain(reports) {
                 h.write(p.as_os_str().as_encoded_bytes());
                 h.write_u64(hashes.get(p));
@@ -162,8 +170,10 @@ pub fn input_keys(
         .collect();
     InputKeys {
         site,
-        listings,
-        vendors,
+        listings: with(site, shown),
+        vendors: files.iter().map(|f| with(site, *f)).collect(),
+        data_listings: with(data, shown),
+        data_vendors: files.iter().map(|f| with(data, *f)).collect(),
     }
 }
 
