@@ -29,9 +29,12 @@ struct Args {
     /// Vendor edits to time.
     #[arg(long, default_value_t = 7)]
     edits: usize,
-    /// Template edits to time (each re-renders every page).
+    /// Template edits to time (`base.html`: every page uses it).
     #[arg(long, default_value_t = 3)]
     template_edits: usize,
+    /// Stylesheet edits to time (its fingerprinted name is in every page).
+    #[arg(long, default_value_t = 1)]
+    css_edits: usize,
     /// Passed to `serve --max-files`: generated registries outgrow Pages' Free-plan 20,000.
     #[arg(long, default_value_t = 100_000)]
     max_files: u32,
@@ -133,6 +136,19 @@ fn main() {
         template_ms.push(ms);
     }
     stream.time(|| save(&template, &base));
+
+    let css = args.root.join("themes/default/static/style.css");
+    let style = fs::read_to_string(&css).expect("read style.css");
+    let mut css_ms = Vec::new();
+    for i in 0..args.css_edits {
+        let marker = format!("/* latency probe {i} */");
+        let ms = stream.time(|| save(&css, &format!("{style}{marker}\n")));
+        eprintln!("stylesheet edit {i}: {ms:.1} ms");
+        css_ms.push(ms);
+    }
+    if args.css_edits > 0 {
+        stream.time(|| save(&css, &style));
+    }
     drop(server);
 
     println!(
@@ -142,6 +158,15 @@ fn main() {
         min(&vendor_ms),
         max(&vendor_ms)
     );
+    if !css_ms.is_empty() {
+        println!(
+            "stylesheet edit → reload event: median {:.1} ms over {} edits (min {:.1}, max {:.1})",
+            median(&css_ms),
+            css_ms.len(),
+            min(&css_ms),
+            max(&css_ms)
+        );
+    }
     if !template_ms.is_empty() {
         println!(
             "template edit → reload event: median {:.1} ms over {} edits (min {:.1}, max {:.1})",

@@ -27,7 +27,6 @@ pub use types::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
-use std::path::PathBuf;
 
 pub use catalog::{entry_slug, CERT_KINDS};
 pub use facts::FactValue;
@@ -84,7 +83,7 @@ fn load_with(
     }
     check_duplicates(
         &certifications,
-        |c| (c.slug.clone(), c.file.clone()),
+        |c| (c.slug.as_str(), c.file.as_path()),
         "certification",
         kind("certifications"),
         diags,
@@ -165,7 +164,7 @@ fn load_with(
     }
     check_duplicates(
         &vendors,
-        |v| (v.slug.clone(), v.file.clone()),
+        |v| (v.slug.as_str(), v.file.as_path()),
         "vendor",
         kind("vendors"),
         diags,
@@ -236,7 +235,7 @@ fn load_with(
     }
     check_duplicates(
         &reports,
-        |r| (r.slug.clone(), r.file.clone()),
+        |r| (r.slug.as_str(), r.file.as_path()),
         "report",
         kind("reports"),
         diags,
@@ -279,7 +278,7 @@ fn load_with(
     // `frameworks/a.toml` and `frameworks/x/a.toml` would both be `/framework/a/`.
     check_duplicates(
         &frameworks,
-        |f| (f.slug.clone(), f.file.clone()),
+        |f| (f.slug.as_str(), f.file.as_path()),
         "framework",
         kind("frameworks"),
         diags,
@@ -300,7 +299,7 @@ fn load_with(
     }
     check_duplicates(
         &pages,
-        |p| (p.slug.clone(), p.file.clone()),
+        |p| (p.slug.as_str(), p.file.as_path()),
         "page",
         kind("pages"),
         diags,
@@ -353,11 +352,12 @@ fn load_with(
 
 /// Stems of files of one kind that did not make it into the registry.
 fn broken<'a>(files: &[SourceFile], loaded: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
-    let loaded: BTreeSet<&str> = loaded.collect();
+    let loaded: std::collections::HashSet<&str> = loaded.collect();
     files
         .iter()
-        .map(|f| f.stem().to_string())
-        .filter(|s| !loaded.contains(s.as_str()))
+        .map(|f| f.stem())
+        .filter(|s| !loaded.contains(s))
+        .map(str::to_string)
         .collect()
 }
 
@@ -375,17 +375,17 @@ fn markdown_or_toml<T: serde::de::DeserializeOwned>(
 
 /// Two files with one slug (`acme.md` and `acme.toml`, or two report files with one ID): every
 /// file after the first is reported, naming the first.
-fn check_duplicates<T>(
-    items: &[T],
-    key: impl Fn(&T) -> (String, PathBuf),
+fn check_duplicates<'a, T>(
+    items: &'a [T],
+    key: impl Fn(&'a T) -> (&'a str, &'a std::path::Path),
     what: &str,
     files: &[SourceFile],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut first: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut first: HashMap<&str, &std::path::Path> = HashMap::with_capacity(items.len());
     for item in items {
         let (k, file) = key(item);
-        match first.get(&k) {
+        match first.get(k) {
             Some(prev) => {
                 let text = files
                     .iter()
@@ -395,7 +395,7 @@ fn check_duplicates<T>(
                 diags.push(
                     Diagnostic::error(
                         Code::Duplicate,
-                        &file,
+                        file,
                         text,
                         Some(0..0),
                         format!("duplicate {what} `{k}`: also defined in {}", prev.display()),
@@ -419,6 +419,12 @@ fn check_alias_collisions(
     files: &BTreeMap<String, Vec<SourceFile>>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    // Only an alias can collide; most registries have few or none.
+    if vendors.iter().chain(removed).all(|v| v.aliases.is_empty())
+        && reports.iter().all(|r| r.aliases.is_empty())
+    {
+        return;
+    }
     let vendor_pages = vendors.iter().chain(removed);
     let mut seen: BTreeMap<String, String> = vendor_pages
         .clone()
