@@ -231,6 +231,16 @@ impl<'w> StampKeep<'w> {
         self.pages.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The previous build made `path` and the file is still as it left it.
+    fn untouched(&self, path: &str) -> bool {
+        let Some((_, len, mtime)) = self.previous.get(path) else {
+            return false;
+        };
+        fs::symlink_metadata(self.out.join(path)).is_ok_and(|m| {
+            m.is_file() && m.len() == *len && m.modified().is_ok_and(|t| nanos(t) == *mtime)
+        })
+    }
+
     fn record(&self, path: &str, key: Key) {
         self.pages
             .lock()
@@ -241,12 +251,8 @@ impl<'w> StampKeep<'w> {
 
 impl Keep for StampKeep<'_> {
     fn reusable(&self, path: &str, key: Key) -> Option<usize> {
-        let (k, len, mtime) = self.previous.get(path)?;
-        let same = key.matches(k)
-            && fs::symlink_metadata(self.out.join(path)).is_ok_and(|m| {
-                m.is_file() && m.len() == *len && m.modified().is_ok_and(|t| nanos(t) == *mtime)
-            });
-        same.then_some(*len as usize)
+        let (k, len, _) = self.previous.get(path)?;
+        (key.matches(k) && self.untouched(path)).then_some(*len as usize)
     }
 
     fn keep(&self, path: &str, key: Key) -> io::Result<()> {
@@ -257,8 +263,10 @@ impl Keep for StampKeep<'_> {
         Ok(())
     }
 
+    /// Only a file still in the output as the last build left it can be kept, so only for
+    /// such a file is a view worth hashing (a stamp beside an emptied folder keeps nothing).
     fn had(&self, path: &str) -> bool {
-        self.previous.contains_key(path)
+        self.untouched(path)
     }
 
     fn made(&self, path: &str, key: Key) {
