@@ -187,7 +187,9 @@ pub struct Outlet<'a> {
     collected: std::sync::Mutex<Vec<OutputFile>>,
     keep: &'a dyn Keep,
     keys: &'a InputKeys,
-    sizes: std::sync::Mutex<std::collections::BTreeMap<String, usize>>,
+    /// Path and size of every file, made or kept, in no order (each path comes once: a
+    /// job makes or keeps its own paths, and `publish` refuses a clash).
+    sizes: std::sync::Mutex<Vec<(String, usize)>>,
     kept: std::sync::atomic::AtomicUsize,
     failed: std::sync::atomic::AtomicBool,
     error: std::sync::Mutex<Option<std::io::Error>>,
@@ -201,7 +203,7 @@ impl<'a> Outlet<'a> {
             collected: std::sync::Mutex::new(Vec::new()),
             keep,
             keys,
-            sizes: std::sync::Mutex::new(std::collections::BTreeMap::new()),
+            sizes: std::sync::Mutex::new(Vec::new()),
             kept: std::sync::atomic::AtomicUsize::new(0),
             failed: std::sync::atomic::AtomicBool::new(false),
             error: std::sync::Mutex::new(None),
@@ -243,7 +245,7 @@ impl<'a> Outlet<'a> {
         if let Some(k) = key {
             self.keep.made(&f.path, k);
         }
-        lock(&self.sizes).insert(f.path.clone(), f.bytes.len());
+        lock(&self.sizes).push((f.path.clone(), f.bytes.len()));
         match self.sink {
             None => lock(&self.collected).push(f),
             Some(sink) => {
@@ -300,7 +302,7 @@ impl<'a> Outlet<'a> {
         }
         match self.keep.keep(path, key) {
             Ok(()) => {
-                lock(&self.sizes).insert(path.to_string(), size);
+                lock(&self.sizes).push((path.to_string(), size));
                 self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             Err(e) => self.fail(e),
@@ -332,7 +334,10 @@ impl<'a> Outlet<'a> {
 
     /// Path and size of every file so far, made or kept.
     pub fn sizes(&self) -> std::collections::BTreeMap<String, usize> {
-        lock(&self.sizes).clone()
+        let mut v = lock(&self.sizes).clone();
+        // Sorted first: a BTreeMap builds from sorted input in one pass.
+        v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        v.into_iter().collect()
     }
 
     /// How many files were kept from the previous build.

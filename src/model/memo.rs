@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::diagnostic::Diagnostic;
+use crate::source::SourceFile;
 
 /// Per-file results of the last run, and the hash of each file's text for this one.
 #[derive(Default)]
@@ -149,21 +150,25 @@ impl<T: Send + FromFile> Shelf<T> {
     }
 }
 
-/// Results for `files`, from the shelf where it can, checked by `check` (in parallel)
-/// where it cannot; `key` gives each file's key. The order is `files`'.
-pub(super) fn results<F: Sync, T: Send + FromFile>(
+/// Results for `files` (of kind `what`, checked in context `ctx`), from the shelf where it
+/// can, checked by `check` (in parallel) where it cannot. The order is `files`'.
+pub(super) fn results<T: Send + FromFile>(
     shelf: &mut Shelf<T>,
-    files: &[F],
-    path: impl Fn(&F) -> &Path + Sync,
-    key: impl Fn(&F) -> u64 + Sync,
-    check: impl Fn(&F) -> Checked<T> + Sync,
+    what: &str,
+    files: &[SourceFile],
+    text: TextHash,
+    ctx: u64,
+    check: impl Fn(&SourceFile) -> Checked<T> + Sync,
 ) -> Vec<Checked<T>> {
     use rayon::prelude::*;
-    let keys: Vec<u64> = files.par_iter().map(&key).collect();
+    let keys: Vec<u64> = files
+        .par_iter()
+        .map(|f| Key::new(what).u64(ctx).file(text, &f.path).finish())
+        .collect();
     let mut out: Vec<Option<Checked<T>>> = files
         .iter()
         .zip(&keys)
-        .map(|(f, k)| shelf.take(path(f), *k))
+        .map(|(f, k)| shelf.take(&f.path, *k))
         .collect();
     out.par_iter_mut().zip(files).for_each(|(slot, f)| {
         if slot.is_none() {
@@ -175,10 +180,10 @@ pub(super) fn results<F: Sync, T: Send + FromFile>(
         let r = slot.expect("every file has a result");
         if shelf
             .entries
-            .get(path(f))
+            .get(&f.path)
             .is_none_or(|e| e.run != shelf.run)
         {
-            shelf.checked(path(f), *k, r.0.is_none(), &r.1);
+            shelf.checked(&f.path, *k, r.0.is_none(), &r.1);
         }
         done.push(r);
     }

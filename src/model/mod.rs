@@ -143,19 +143,10 @@ fn load_with(
         // the memo, which at 10,000 vendors of 750 bytes was a large part of a rebuild.
         (v.map(Box::new), d)
     };
-    let checked: Vec<(Option<Box<Vendor>>, Vec<Diagnostic>)> = match (&mut memo, vendor_ctx) {
-        (Some((m, text)), Some(ctx)) => memo::results(
-            &mut m.vendors,
-            kind("vendors"),
-            |f| &f.path,
-            |f| {
-                memo::Key::new("vendor")
-                    .u64(ctx)
-                    .file(*text, &f.path)
-                    .finish()
-            },
-            check,
-        ),
+    let checked = match (&mut memo, vendor_ctx) {
+        (Some((m, text)), Some(ctx)) => {
+            memo::results(&mut m.vendors, "vendor", kind("vendors"), *text, ctx, check)
+        }
         _ => kind("vendors").par_iter().map(check).collect(),
     };
     for (v, d) in checked {
@@ -214,19 +205,10 @@ fn load_with(
         });
         (r, d)
     };
-    let checked: Vec<(Option<Report>, Vec<Diagnostic>)> = match (&mut memo, report_ctx) {
-        (Some((m, text)), Some(ctx)) => memo::results(
-            &mut m.reports,
-            kind("reports"),
-            |f| &f.path,
-            |f| {
-                memo::Key::new("report")
-                    .u64(ctx)
-                    .file(*text, &f.path)
-                    .finish()
-            },
-            check,
-        ),
+    let checked = match (&mut memo, report_ctx) {
+        (Some((m, text)), Some(ctx)) => {
+            memo::results(&mut m.reports, "report", kind("reports"), *text, ctx, check)
+        }
         _ => kind("reports").par_iter().map(check).collect(),
     };
     for (r, d) in checked {
