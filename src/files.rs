@@ -130,14 +130,14 @@ impl Keep for KeepNothing {
 /// exact: a vendor edit that does not change what a listing shows leaves the listing alone.
 #[derive(Debug, Clone, Default)]
 pub struct InputKeys {
-    /// Everything site-wide: site.toml, the content kinds other than vendors and reports,
-    /// the theme, `static/`, the build date and base URL.
-    pub site: u64,
-    /// The inputs of every other job: `site`, and every vendor and report file except the
+    /// The inputs of every job but a vendor's: everything site-wide (site.toml, the content
+    /// kinds other than vendors and reports, the theme, `static/`, the build date and base
+    /// URL), and every vendor and report file except the
     /// vendors' Markdown bodies, which only their own pages show. Such a job is looked up by
     /// this first and by its view when it changed (see [`Key`]).
     pub listings: u64,
-    /// Per vendor, in registry order: `site`, the vendor's file and its reports' files.
+    /// Per vendor, in registry order: everything site-wide, the vendor's file and its
+    /// reports' files.
     /// Empty when keys are not wanted (nothing to keep, nothing to record).
     pub vendors: Vec<u64>,
     /// `listings` and `vendors` for the open data, which is made from the content alone:
@@ -213,7 +213,6 @@ impl<'a> Outlet<'a> {
     /// An outlet that collects every file in memory and keeps nothing.
     pub fn collecting() -> Outlet<'static> {
         static NO_KEYS: InputKeys = InputKeys {
-            site: 0,
             listings: 0,
             vendors: Vec::new(),
             data_listings: 0,

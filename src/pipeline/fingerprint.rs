@@ -169,7 +169,6 @@ pub fn input_keys(
         })
         .collect();
     InputKeys {
-        site,
         listings: with(site, shown),
         vendors: files.iter().map(|f| with(site, *f)).collect(),
         data_listings: with(data, shown),
