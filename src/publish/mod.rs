@@ -49,7 +49,7 @@ pub type Out<'a> = crate::files::Outlet<'a>;
 
 /// Adds the open data, `robots.txt`, the site's static files, `_headers` and `_redirects`
 /// to `out`, which holds the rendered site, and checks the whole against Pages' limits. The
-/// checks need the paths and sizes of the files (`out.sizes()`), never their bytes, so a
+/// checks need the paths and sizes of the files (`out.take_sizes()`), never their bytes, so a
 /// build that streams its files to disk and one that keeps them give the same answer.
 pub fn publish_into(
     reg: &Registry,
@@ -76,7 +76,7 @@ pub fn publish_into(
             ),
         ));
     }
-    let mut sizes = out.sizes();
+    let mut sizes = out.take_sizes();
     let (statics, mut diags) = statics::merge(sources, &sizes);
     for f in statics {
         sizes.insert(f.path.clone(), f.bytes.len());

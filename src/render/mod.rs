@@ -200,17 +200,17 @@ pub fn render_into(
         diags.dedup_by(|a, b| a.short() == b.short());
         return Err(diags);
     }
-    let urls: Vec<String> = jobs
-        .iter()
-        .flat_map(|j| &j.pages)
-        // The 404 page and tombstones of removed vendors are not pages to index.
-        .filter(|p| p.url != urls::NOT_FOUND && p.template != "tombstone.html")
-        .map(|p| p.url.clone())
-        .collect();
     // Which pages exist follows from file names alone, which the listings' key covers.
     let sitemap_path = urls::path_of(urls::SITEMAP);
     let sitemap_key = out.keys().listing(&sitemap_path).map(Key::inputs);
     if !sitemap_key.is_some_and(|k| out.try_keep(&sitemap_path, k)) {
+        let urls: Vec<String> = jobs
+            .iter()
+            .flat_map(|j| &j.pages)
+            // The 404 page and tombstones of removed vendors are not pages to index.
+            .filter(|p| p.url != urls::NOT_FOUND && p.template != "tombstone.html")
+            .map(|p| p.url.clone())
+            .collect();
         let sitemap = env
             .get_template("sitemap.xml")
             .and_then(|t| t.render(context! { urls => urls }))
