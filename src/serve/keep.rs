@@ -33,11 +33,10 @@ pub(super) struct KeepServed<'a> {
 impl KeepServed<'_> {
     /// The key of every keyed file of the new site: `keys` with the changes, for the files
     /// of `site`.
-    pub(super) fn next_keys(self, site: &Site, made: &[String], kept: &[Arc<str>]) -> KeyMap {
+    /// `intact`: every file of the old site is in the new one ([`assemble`] says).
+    pub(super) fn next_keys(self, intact: bool, made: &[String], kept: &[Arc<str>]) -> KeyMap {
         let changed = self.changed.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut next = if site.len()
-            == self.old.len() + made.iter().filter(|p| self.old.asset(p).is_none()).count()
-        {
+        let mut next = if intact {
             // Every old file is still there: start from the old keys.
             self.keys.clone()
         } else {
@@ -110,12 +109,13 @@ impl Keep for KeepServed<'_> {
 
 /// The new site: freshly rendered files, plus the reused pages' bytes from `old` (shared,
 /// not copied). A freshly rendered file equal to the old one keeps the old `Asset`, so its
-/// ETag stays computed. `None` if a reused page is missing from `old`.
+/// ETag stays computed, and whether every file of `old` is still there. `None` if a reused
+/// page is missing from `old`.
 pub(super) fn assemble(
     old: &Site,
     files: Vec<crate::files::OutputFile>,
     reused: &[impl AsRef<str>],
-) -> Option<Site> {
+) -> Option<(Site, bool)> {
     let asset = |f: crate::files::OutputFile| {
         let a = match old.asset(&f.path) {
             Some(a) if a.bytes.as_slice() == f.bytes.as_slice() => a.clone(),
@@ -133,7 +133,7 @@ pub(super) fn assemble(
         .filter(|f| old.asset(&f.path).is_none())
         .count();
     if old.len() + came == produced {
-        return Some(old.with(files.into_iter().map(asset)));
+        return Some((old.with(files.into_iter().map(asset)), true));
     }
     let mut map: HashMap<String, Arc<Asset>> = HashMap::with_capacity(files.len() + reused.len());
     for path in reused {
@@ -143,7 +143,7 @@ pub(super) fn assemble(
         let (path, a) = asset(f);
         map.insert(path, a);
     }
-    Some(Site::new(map))
+    Some((Site::new(map), false))
 }
 
 /// When only stylesheets changed, the fingerprinted stylesheet files that replaced each
@@ -201,7 +201,8 @@ mod tests {
                 bytes: b"S".to_vec(),
             },
         ];
-        let new = assemble(&old, files.clone(), &["a/index.html".to_string()]).unwrap();
+        let (new, intact) = assemble(&old, files.clone(), &["a/index.html".to_string()]).unwrap();
+        assert!(intact, "every old file was kept or made again");
         assert!(Arc::ptr_eq(
             new.asset("a/index.html").unwrap(),
             old.asset("a/index.html").unwrap()
@@ -212,7 +213,8 @@ mod tests {
         ));
         assert_eq!(new.asset("b/index.html").unwrap().bytes.as_slice(), b"B2");
         // A page of the old site neither kept nor made again is gone from the new one.
-        let without_a = assemble(&old, files.clone(), &[] as &[String]).unwrap();
+        let (without_a, intact) = assemble(&old, files.clone(), &[] as &[String]).unwrap();
+        assert!(!intact, "a is gone");
         assert!(without_a.asset("a/index.html").is_none());
         assert_eq!(without_a.len(), 2);
         // A new page joins the kept ones.
@@ -221,7 +223,8 @@ mod tests {
             path: "c/index.html".into(),
             bytes: b"C".to_vec(),
         });
-        let with_c = assemble(&old, more, &["a/index.html".to_string()]).unwrap();
+        let (with_c, intact) = assemble(&old, more, &["a/index.html".to_string()]).unwrap();
+        assert!(intact);
         assert_eq!(with_c.len(), 4);
         assert!(Arc::ptr_eq(
             with_c.asset("a/index.html").unwrap(),

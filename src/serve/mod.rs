@@ -302,7 +302,7 @@ impl Session {
         let kept = std::mem::take(&mut *keep.kept.lock().unwrap_or_else(|e| e.into_inner()));
         let made = files.len();
         let made_paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-        let Some(new) = assemble(&old, files, &kept) else {
+        let Some((new, intact)) = assemble(&old, files, &kept) else {
             // The earlier bytes of a kept file are missing: cannot happen while keys and
             // site are swapped together, but a full build is always a correct answer.
             self.keys.clear();
@@ -314,7 +314,7 @@ impl Session {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner()),
         );
-        let next = keep.next_keys(&new, &made_paths, &kept);
+        let next = keep.next_keys(intact, &made_paths, &kept);
         self.templates = templates;
         let old_keys = std::mem::replace(&mut self.keys, next);
         if new.warnings != self.rule_warnings {
